@@ -1,0 +1,330 @@
+// The network: VPC, subnets in each AZ (public / private app / database), routing for the chosen
+// NAT strategy, subnet groups for RDS and ElastiCache, a free S3 gateway endpoint, flow logs, and the
+// security-group chain ALB -> services -> database / cache (seed 003 §10.2.5).
+//
+// Cost: the VPC, subnets, route tables, security groups and the S3 gateway endpoint are free. NAT is
+// the only cost here: `instance` ~$3/month (t4g.nano) + $3.65 public IPv4; `single` $32.85 + data;
+// `per-az` $32.85 per AZ + data.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { NatStrategy, NetworkSettings } from "../config/types";
+import { amazonLinux2023Ami } from "./ami";
+
+export interface NetworkArgs {
+    settings: NetworkSettings;
+    /** Prefix for Name tags and physical names (`<project>-<stack>`). */
+    namePrefix: string;
+    /** Which links of the security-group chain exist in this tier. */
+    chain: {
+        loadBalancer: boolean;
+        /** Ports the load balancer forwards to the services (their http ports). */
+        serviceHttpPorts: number[];
+        /** Ports services reach each other on (gRPC, internal TCP). */
+        serviceInternalPorts: number[];
+        database: boolean;
+        cache: boolean;
+        /** The zero-cost host: 80/443 from the internet. */
+        publicHost: boolean;
+    };
+}
+
+/** Marks the security groups that may accept 80/443 from anywhere (read by the EC2.19 policy). */
+export const PUBLIC_WEB_INGRESS_TAG = { PublicIngress: "80,443" };
+
+/** Which NAT each AZ's private route table uses: an index into the NAT gateways, or the NAT instance. */
+export function natRouteTargets(nat: NatStrategy, azCount: number): ({ gateway: number } | { instance: true } | undefined)[] {
+    return Array.from({ length: azCount }, (_, az) => {
+        switch (nat) {
+            case "none": return undefined;
+            case "single": return { gateway: 0 };
+            case "per-az": return { gateway: az };
+            case "instance": return { instance: true as const };
+        }
+    });
+}
+
+export function natGatewayCount(nat: NatStrategy, azCount: number): number {
+    return nat === "per-az" ? azCount : nat === "single" ? 1 : 0;
+}
+
+/** NAT instance boot: forward and masquerade private traffic (AL2023 ships no NAT AMI). */
+const NAT_INSTANCE_USER_DATA = `#!/bin/bash
+set -euo pipefail
+dnf install -y iptables-services
+echo 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/90-nat.conf
+sysctl -p /etc/sysctl.d/90-nat.conf
+iface=$(ip route show default | awk '{print $5; exit}')
+iptables -t nat -A POSTROUTING -o "$iface" -j MASQUERADE
+iptables -F FORWARD
+service iptables save
+systemctl enable --now iptables
+`;
+
+export class Network extends pulumi.ComponentResource {
+    readonly vpcId: pulumi.Output<string>;
+    readonly vpcCidr: string;
+    readonly publicSubnetIds: pulumi.Output<string>[];
+    readonly privateSubnetIds: pulumi.Output<string>[];
+    readonly databaseSubnetIds: pulumi.Output<string>[];
+    readonly dbSubnetGroupName?: pulumi.Output<string>;
+    readonly cacheSubnetGroupName?: pulumi.Output<string>;
+    readonly securityGroups: {
+        loadBalancer?: pulumi.Output<string>;
+        services?: pulumi.Output<string>;
+        database?: pulumi.Output<string>;
+        cache?: pulumi.Output<string>;
+        host?: pulumi.Output<string>;
+    };
+    readonly natGatewayIds: pulumi.Output<string>[];
+
+    constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:network:Network", name, {}, opts);
+        const { settings, namePrefix, chain } = args;
+        const parent = { parent: this };
+        const named = (suffix: string) => ({ Name: `${namePrefix}-${suffix}` });
+        const azs = aws.getAvailabilityZonesOutput({ state: "available" }, parent);
+        const azName = (i: number) => azs.names[i];
+
+        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+            cidrBlock: settings.vpcCidr,
+            enableDnsSupport: true,
+            enableDnsHostnames: true,
+            tags: named("vpc"),
+        }, parent);
+        this.vpcId = vpc.id;
+        this.vpcCidr = settings.vpcCidr;
+
+        const subnets = (tier: "public" | "private" | "database") => settings.subnets[tier].map((cidr, i) =>
+            new aws.ec2.Subnet(`${name}-${tier}-${i + 1}`, {
+                vpcId: vpc.id,
+                cidrBlock: cidr,
+                availabilityZone: azName(i),
+                // Public subnets hand out no public IPs by default: only what asks for one gets one.
+                mapPublicIpOnLaunch: false,
+                tags: { ...named(`${tier}-${i + 1}`), SubnetTier: tier },
+            }, parent));
+        const publicSubnets = subnets("public");
+        const privateSubnets = subnets("private");
+        const databaseSubnets = subnets("database");
+        this.publicSubnetIds = publicSubnets.map((s) => s.id);
+        this.privateSubnetIds = privateSubnets.map((s) => s.id);
+        this.databaseSubnetIds = databaseSubnets.map((s) => s.id);
+
+        // The internet gateway is always created: it is free.
+        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: named("igw") }, parent);
+        const publicTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: named("public") }, parent);
+        new aws.ec2.Route(`${name}-public-internet`, {
+            routeTableId: publicTable.id,
+            destinationCidrBlock: "0.0.0.0/0",
+            gatewayId: igw.id,
+        }, parent);
+        publicSubnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${i + 1}`, {
+            subnetId: subnet.id,
+            routeTableId: publicTable.id,
+        }, parent));
+
+        // One private route table per AZ whatever the NAT choice, so changing NAT only changes routes.
+        const privateTables = privateSubnets.map((subnet, i) => {
+            const table = new aws.ec2.RouteTable(`${name}-private-${i + 1}`, { vpcId: vpc.id, tags: named(`private-${i + 1}`) }, parent);
+            new aws.ec2.RouteTableAssociation(`${name}-private-${i + 1}`, { subnetId: subnet.id, routeTableId: table.id }, parent);
+            return table;
+        });
+        // Database subnets have no route to the internet at all.
+        const databaseTable = databaseSubnets.length > 0
+            ? new aws.ec2.RouteTable(`${name}-database`, { vpcId: vpc.id, tags: named("database") }, parent)
+            : undefined;
+        databaseSubnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-database-${i + 1}`, {
+            subnetId: subnet.id,
+            routeTableId: databaseTable!.id,
+        }, parent));
+
+        const natGateways = Array.from({ length: settings.privateSubnets ? natGatewayCount(settings.nat, settings.azCount) : 0 }, (_, i) => {
+            const eip = new aws.ec2.Eip(`${name}-nat-${i + 1}`, { domain: "vpc", tags: named(`nat-${i + 1}`) }, parent);
+            return new aws.ec2.NatGateway(`${name}-nat-${i + 1}`, {
+                allocationId: eip.id,
+                subnetId: publicSubnets[i].id,
+                tags: named(`nat-${i + 1}`),
+            }, { parent: this, dependsOn: [igw] });
+        });
+        this.natGatewayIds = natGateways.map((n) => n.id);
+
+        const natInstance = settings.privateSubnets && settings.nat === "instance"
+            ? this.natInstance(name, args, vpc, publicSubnets[0], namePrefix)
+            : undefined;
+
+        natRouteTargets(settings.privateSubnets ? settings.nat : "none", privateTables.length).forEach((target, i) => {
+            if (!target) return;
+            new aws.ec2.Route(`${name}-private-${i + 1}-egress`, {
+                routeTableId: privateTables[i].id,
+                destinationCidrBlock: "0.0.0.0/0",
+                ...("gateway" in target
+                    ? { natGatewayId: natGateways[target.gateway].id }
+                    : { networkInterfaceId: natInstance!.primaryNetworkInterfaceId }),
+            }, parent);
+        });
+
+        // S3 gateway endpoint: free, and keeps image layers (ECR stores them in S3) off the NAT bill.
+        new aws.ec2.VpcEndpoint(`${name}-s3`, {
+            vpcId: vpc.id,
+            serviceName: `com.amazonaws.${aws.config.region ?? "us-east-1"}.s3`,
+            vpcEndpointType: "Gateway",
+            routeTableIds: [publicTable, ...privateTables, ...(databaseTable ? [databaseTable] : [])].map((t) => t.id),
+            tags: named("s3"),
+        }, parent);
+
+        if (databaseSubnets.length > 0) {
+            this.dbSubnetGroupName = new aws.rds.SubnetGroup(`${name}-database`, {
+                name: `${namePrefix}-database`,
+                description: `Database subnets of ${namePrefix}`,
+                subnetIds: this.databaseSubnetIds,
+                tags: named("database"),
+            }, parent).name;
+            this.cacheSubnetGroupName = new aws.elasticache.SubnetGroup(`${name}-cache`, {
+                name: `${namePrefix}-cache`,
+                description: `Cache subnets of ${namePrefix}`,
+                subnetIds: this.databaseSubnetIds,
+                tags: named("cache"),
+            }, parent).name;
+        }
+
+        if (settings.flowLogs.enabled) this.flowLogs(name, vpc, settings, namePrefix);
+        this.securityGroups = this.securityGroupChain(name, vpc, chain, namePrefix);
+
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            publicSubnetIds: this.publicSubnetIds,
+            privateSubnetIds: this.privateSubnetIds,
+            databaseSubnetIds: this.databaseSubnetIds,
+        });
+    }
+
+    private natInstance(name: string, args: NetworkArgs, vpc: aws.ec2.Vpc, subnet: aws.ec2.Subnet, namePrefix: string): aws.ec2.Instance {
+        const parent = { parent: this };
+        const sg = new aws.ec2.SecurityGroup(`${name}-nat`, {
+            vpcId: vpc.id,
+            description: "NAT instance: forwards private subnets' traffic to the internet",
+            tags: { Name: `${namePrefix}-nat` },
+        }, parent);
+        args.settings.subnets.private.forEach((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-nat-from-private-${i + 1}`, {
+            securityGroupId: sg.id,
+            description: `All traffic from private subnet ${i + 1}`,
+            ipProtocol: "-1",
+            cidrIpv4: cidr,
+        }, parent));
+        new aws.vpc.SecurityGroupEgressRule(`${name}-nat-to-internet`, {
+            securityGroupId: sg.id,
+            description: "Forwarded traffic to the internet",
+            ipProtocol: "-1",
+            cidrIpv4: "0.0.0.0/0",
+        }, parent);
+        return new aws.ec2.Instance(`${name}-nat`, {
+            ami: amazonLinux2023Ami(args.settings.natInstanceType, parent),
+            instanceType: args.settings.natInstanceType,
+            subnetId: subnet.id,
+            vpcSecurityGroupIds: [sg.id],
+            associatePublicIpAddress: true,
+            // A router forwards packets that are not addressed to it.
+            sourceDestCheck: false,
+            metadataOptions: { httpTokens: "required", httpEndpoint: "enabled" },
+            rootBlockDevice: { volumeType: "gp3", volumeSize: 8, encrypted: true },
+            userData: NAT_INSTANCE_USER_DATA,
+            userDataReplaceOnChange: false,
+            tags: { Name: `${namePrefix}-nat` },
+        }, { parent: this, ignoreChanges: ["ami"] }); // a newer AMI must not replace the router mid-day
+    }
+
+    private flowLogs(name: string, vpc: aws.ec2.Vpc, settings: NetworkSettings, namePrefix: string): void {
+        const parent = { parent: this };
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
+            name: `/${namePrefix}/vpc-flow-logs`,
+            retentionInDays: settings.flowLogs.retentionDays,
+        }, parent);
+        const role = new aws.iam.Role(`${name}-flow-logs`, {
+            assumeRolePolicy: aws.iam.getPolicyDocumentOutput({
+                statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }] }],
+            }, parent).json,
+        }, parent);
+        new aws.iam.RolePolicy(`${name}-flow-logs`, {
+            role: role.id,
+            policy: aws.iam.getPolicyDocumentOutput({
+                statements: [{
+                    actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    resources: [pulumi.interpolate`${logGroup.arn}:*`],
+                }],
+            }, parent).json,
+        }, parent);
+        new aws.ec2.FlowLog(`${name}-flow-logs`, {
+            vpcId: vpc.id,
+            trafficType: "ALL",
+            logDestinationType: "cloud-watch-logs",
+            logDestination: logGroup.arn,
+            iamRoleArn: role.arn,
+        }, parent);
+    }
+
+    private securityGroupChain(name: string, vpc: aws.ec2.Vpc, chain: NetworkArgs["chain"], namePrefix: string): Network["securityGroups"] {
+        const parent = { parent: this };
+        const group = (suffix: string, description: string, extraTags: Record<string, string> = {}) =>
+            new aws.ec2.SecurityGroup(`${name}-${suffix}`, {
+                vpcId: vpc.id,
+                description,
+                tags: { Name: `${namePrefix}-${suffix}`, ...extraTags },
+            }, parent);
+        const ingress = (ruleName: string, groupId: pulumi.Input<string>, port: number, from: { cidr: string } | { group: pulumi.Input<string> }, description: string) =>
+            new aws.vpc.SecurityGroupIngressRule(`${name}-${ruleName}`, {
+                securityGroupId: groupId,
+                description,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+                ...("cidr" in from ? { cidrIpv4: from.cidr } : { referencedSecurityGroupId: from.group }),
+            }, parent);
+        const egress = (ruleName: string, groupId: pulumi.Input<string>, port: number | "all", to: { cidr: string } | { group: pulumi.Input<string> }, description: string) =>
+            new aws.vpc.SecurityGroupEgressRule(`${name}-${ruleName}`, {
+                securityGroupId: groupId,
+                description,
+                ipProtocol: port === "all" ? "-1" : "tcp",
+                ...(port === "all" ? {} : { fromPort: port, toPort: port }),
+                ...("cidr" in to ? { cidrIpv4: to.cidr } : { referencedSecurityGroupId: to.group }),
+            }, parent);
+
+        const result: Network["securityGroups"] = {};
+        if (chain.publicHost) {
+            const host = group("host", "Zero-cost host: HTTP and HTTPS from the internet, nothing else", PUBLIC_WEB_INGRESS_TAG);
+            ingress("host-http", host.id, 80, { cidr: "0.0.0.0/0" }, "HTTP from the internet");
+            ingress("host-https", host.id, 443, { cidr: "0.0.0.0/0" }, "HTTPS from the internet");
+            // The host pulls images and packages and talks to SSM.
+            egress("host-egress", host.id, "all", { cidr: "0.0.0.0/0" }, "Outbound to the internet");
+            result.host = host.id;
+        }
+        if (!chain.loadBalancer) return result;
+
+        const alb = group("alb", "Load balancer: HTTP and HTTPS from the internet", PUBLIC_WEB_INGRESS_TAG);
+        const services = group("services", "Services: app ports from the load balancer, internal ports from each other");
+        ingress("alb-http", alb.id, 80, { cidr: "0.0.0.0/0" }, "HTTP from the internet (redirected to HTTPS)");
+        ingress("alb-https", alb.id, 443, { cidr: "0.0.0.0/0" }, "HTTPS from the internet");
+        for (const port of chain.serviceHttpPorts) {
+            egress(`alb-to-services-${port}`, alb.id, port, { group: services.id }, `To the services on ${port}`);
+            ingress(`services-from-alb-${port}`, services.id, port, { group: alb.id }, `App port ${port} from the load balancer`);
+        }
+        for (const port of chain.serviceInternalPorts) {
+            ingress(`services-from-services-${port}`, services.id, port, { group: services.id }, `Port ${port} between services`);
+        }
+        // Seed 003: services reach the internet (image pulls, AWS APIs, third parties) through NAT.
+        egress("services-egress", services.id, "all", { cidr: "0.0.0.0/0" }, "Outbound through NAT");
+        result.loadBalancer = alb.id;
+        result.services = services.id;
+
+        if (chain.database) {
+            const database = group("database", "Database: PostgreSQL from the services only");
+            ingress("database-from-services", database.id, 5432, { group: services.id }, "PostgreSQL from the services");
+            result.database = database.id;
+        }
+        if (chain.cache) {
+            const cache = group("cache", "Cache: Redis protocol from the services only");
+            ingress("cache-from-services", cache.id, 6379, { group: services.id }, "Redis/Valkey from the services");
+            result.cache = cache.id;
+        }
+        return result;
+    }
+}

@@ -1,0 +1,194 @@
+// Runs the real program for one stack file under `pulumi.runtime.setMocks` and returns every
+// registered resource and the stack outputs. Tests, the cost estimate, the plan command and the
+// offline policy run all start here: there is no second, hand-written model of the stack.
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { callResult, computedState } from "./mocks";
+import { CapturedResource, StackCapture } from "./types";
+
+export const REPO_ROOT = path.resolve(__dirname, "..");
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+export interface RunOptions {
+    /** Config values (keys without namespace) layered over the stack file's, e.g. `{ tier: "bogus" }`. */
+    config?: Record<string, unknown>;
+    /** Keys of `config` to mark secret, as `pulumi config set --secret` would. */
+    secretKeys?: string[];
+    /** Config keys to remove from the stack file's values. */
+    removeKeys?: string[];
+}
+
+export interface StackFile {
+    project: string;
+    /** Full keys (`platform:tier`, `aws:region`) to config text, as the engine passes them. */
+    config: Record<string, string>;
+    secretKeys: string[];
+}
+
+export function projectName(): string {
+    return parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")).name;
+}
+
+/** Stack names that have a `Pulumi.<stack>.yaml` in the repository. */
+export function stackNames(): string[] {
+    return fs.readdirSync(REPO_ROOT)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+/**
+ * Reads `Pulumi.<stack>.yaml` as the engine would: objects become JSON text, and `secure:` values
+ * (which only the real CLI can decrypt) become a placeholder marked secret.
+ */
+export function readStackFile(stack: string, options: RunOptions = {}): StackFile {
+    const project = projectName();
+    const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) throw new Error(`No stack file ${path.basename(file)}; stacks: ${stackNames().join(", ")}`);
+    const document = parse(fs.readFileSync(file, "utf8")) ?? {};
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    const put = (key: string, value: unknown, secret: boolean) => {
+        const fullKey = key.includes(":") ? key : `${project}:${key}`;
+        config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
+        if (secret) secretKeys.push(fullKey);
+    };
+    for (const [key, value] of Object.entries<any>(document.config ?? {})) {
+        const secure = value !== null && typeof value === "object" && "secure" in value;
+        put(key, secure ? `decrypted-${key}` : value, secure);
+    }
+    for (const key of options.removeKeys ?? []) delete config[key.includes(":") ? key : `${project}:${key}`];
+    for (const [key, value] of Object.entries(options.config ?? {})) put(key, value, (options.secretKeys ?? []).includes(key));
+    return { project, config, secretKeys };
+}
+
+/** Replaces the engine's secret wrappers with their values, collecting the paths that were secret. */
+function unwrap(value: any, pathSoFar: string, secrets: string[]): any {
+    if (value === null || typeof value !== "object") return value;
+    if (value[SECRET_SIG] !== undefined) {
+        secrets.push(pathSoFar);
+        return unwrap(value.value, pathSoFar, secrets);
+    }
+    if (pulumi.Resource.isInstance(value)) return `resource:${(value as any).__name ?? "?"}`;
+    if (Array.isArray(value)) return value.map((v, i) => unwrap(v, `${pathSoFar}[${i}]`, secrets));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrap(v, pathSoFar ? `${pathSoFar}.${k}` : k, secrets)]));
+}
+
+interface Registration {
+    type: string;
+    name: string;
+    parentKey?: string;
+    protect: boolean;
+    retainOnDelete: boolean;
+}
+
+async function resolveOutput(value: unknown): Promise<{ value: any; secret: boolean }> {
+    const output = pulumi.output(value as any) as any;
+    const [resolved, secret] = await Promise.all([output.promise(), output.isSecret]);
+    return { value: resolved, secret: Boolean(secret) };
+}
+
+// The runtime's own "wait for outstanding RPCs" (internal, not in its typings): every resource the
+// program declared has been registered once it resolves.
+const waitForRPCs: () => Promise<void> = (pulumi.runtime as any).waitForRPCs ?? (async () => undefined);
+
+/** Runs the program for `stack` under mocks and captures everything it declared. */
+export async function runStack(stack: string, options: RunOptions = {}): Promise<StackCapture> {
+    const stackFile = readStackFile(stack, options);
+    const region = stackFile.config["aws:region"] ?? "us-east-1";
+    const captured: CapturedResource[] = [];
+    const registrations = new Map<string, Registration>();
+    const key = (type: string, name: string) => `${type}::${name}`;
+
+    pulumi.runtime.setAllConfig(stackFile.config, stackFile.secretKeys);
+    await pulumi.runtime.setMocks({
+        newResource(args) {
+            const secretInputs: string[] = [];
+            const inputs = unwrap(args.inputs, "", secretInputs);
+            const state = computedState(args.type, args.name, inputs, region);
+            captured.push({
+                type: args.type,
+                name: args.name,
+                inputs,
+                secretInputs,
+                urn: "",
+                custom: args.custom ?? true,
+                protect: false,
+                retainOnDelete: false,
+            });
+            return { id: state.id, state: { ...inputs, ...state, ...pickInputsOverState(inputs) } };
+        },
+        call(args) {
+            return callResult(args.token, unwrap(args.inputs, "", []), region);
+        },
+    }, stackFile.project, stack, false);
+
+    // Imported after the mocks are set, as Pulumi's testing guide requires.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { main } = require("../program") as typeof import("../program");
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation((args) => {
+            const parent = args.opts.parent;
+            registrations.set(key(args.type, args.name), {
+                type: args.type,
+                name: args.name,
+                parentKey: parent ? key((parent as any).__pulumiType, (parent as any).__name) : undefined,
+                protect: Boolean(args.opts.protect),
+                retainOnDelete: Boolean(args.opts.retainOnDelete),
+            });
+            return undefined;
+        });
+        return main();
+    });
+    await waitForRPCs();
+
+    const urnOf = (k: string | undefined, seen = new Set<string>()): string => {
+        const reg = k ? registrations.get(k) : undefined;
+        if (!reg || seen.has(k!)) return "";
+        seen.add(k!);
+        const parentUrn = urnOf(reg.parentKey, seen);
+        const typeChain = parentUrn ? `${parentUrn.split("::")[2]}$${reg.type}` : reg.type;
+        return `urn:pulumi:${stack}::${stackFile.project}::${typeChain}::${reg.name}`;
+    };
+    // Components register with the engine too (not through newResource): add them from the transformation's view.
+    for (const reg of registrations.values()) {
+        if (!captured.some((c) => c.type === reg.type && c.name === reg.name)) {
+            captured.push({ type: reg.type, name: reg.name, inputs: {}, secretInputs: [], urn: "", custom: false, protect: reg.protect, retainOnDelete: reg.retainOnDelete });
+        }
+    }
+    for (const resource of captured) {
+        const reg = registrations.get(key(resource.type, resource.name));
+        resource.urn = urnOf(key(resource.type, resource.name)) || `urn:pulumi:${stack}::${stackFile.project}::${resource.type}::${resource.name}`;
+        resource.parent = reg?.parentKey ? urnOf(reg.parentKey) : undefined;
+        resource.protect = reg?.protect ?? false;
+        resource.retainOnDelete = reg?.retainOnDelete ?? false;
+    }
+
+    const resolvedOutputs: Record<string, any> = {};
+    const secretOutputs: string[] = [];
+    for (const [name, value] of Object.entries(outputs ?? {})) {
+        const resolved = await resolveOutput(value);
+        resolvedOutputs[name] = resolved.value;
+        if (resolved.secret) secretOutputs.push(name);
+    }
+    return { project: stackFile.project, stack, resources: captured, outputs: resolvedOutputs, secretOutputs };
+}
+
+/** Inputs the program set win over mock defaults (e.g. an explicit `name` or `arn`-like input). */
+function pickInputsOverState(inputs: Record<string, any>): Record<string, any> {
+    return inputs.name !== undefined ? { name: inputs.name } : {};
+}
+
+/** Resources of one type, in registration order. */
+export function ofType(capture: StackCapture, type: string): CapturedResource[] {
+    return capture.resources.filter((r) => r.type === type);
+}
+
+/** The one resource of a type and name, or a clear failure listing what exists. */
+export function find(capture: StackCapture, type: string, name: string): CapturedResource {
+    const match = capture.resources.find((r) => r.type === type && r.name === name);
+    if (!match) throw new Error(`No ${type} named ${name}; have: ${ofType(capture, type).map((r) => r.name).join(", ") || "none"}`);
+    return match;
+}
