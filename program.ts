@@ -32,6 +32,18 @@ export async function main(): Promise<Record<string, unknown>> {
         },
     });
 
+    // --- compute (load balancer, Fargate services, ECR, Cloud Map) ---
+    // --- end compute ---
+
+    // --- data (database, cache, application secret) ---
+    // --- end data ---
+
+    // --- zero-cost host ---
+    // --- end zero-cost host ---
+
+    // --- observability ---
+    // --- end observability ---
+
     return {
         tier: settings.tier,
         vpcId: network.vpcId,
