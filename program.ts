@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "./config/load";
 import { Settings } from "./config/types";
+import { DataTier } from "./components/contracts";
 import { Network } from "./components/network";
 import { applyCostTags } from "./components/tagging";
 
@@ -32,11 +33,12 @@ export async function main(): Promise<Record<string, unknown>> {
         },
     });
 
+    // --- data (database, cache, application secret) ---
+    const data = undefined as DataTier | undefined; // the data-tier block below replaces this line
+    // --- end data ---
+
     // --- compute (load balancer, Fargate services, ECR, Cloud Map) ---
     // --- end compute ---
-
-    // --- data (database, cache, application secret) ---
-    // --- end data ---
 
     // --- zero-cost host ---
     // --- end zero-cost host ---
