@@ -54,6 +54,16 @@ export function mockId(type: string, name: string): string {
     return prefix ? `${prefix}${hex(name, 17)}` : `${slug(name)}-id`;
 }
 
+function memberClusters(group: string, inputs: Record<string, any>): string[] {
+    const pad = (n: number, width: number) => String(n).padStart(width, "0");
+    if (inputs.numNodeGroups !== undefined) {
+        const perShard = 1 + (inputs.replicasPerNodeGroup ?? 0);
+        return Array.from({ length: inputs.numNodeGroups }, (_, shard) =>
+            Array.from({ length: perShard }, (_, node) => `${group}-${pad(shard + 1, 4)}-${pad(node + 1, 3)}`)).flat();
+    }
+    return Array.from({ length: inputs.numCacheClusters ?? 1 }, (_, node) => `${group}-${pad(node + 1, 3)}`);
+}
+
 /** Attributes AWS computes on create, merged over the inputs. */
 export function computedState(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, any> {
     const id = mockId(type, name);
@@ -83,6 +93,8 @@ export function computedState(type: string, name: string, inputs: Record<string,
                 primaryEndpointAddress: clustered ? undefined : `master.${host}`,
                 readerEndpointAddress: clustered ? undefined : `replica.${host}`,
                 port: inputs.port ?? 6379,
+                // AWS names member clusters <group>-<shard>-<node> in cluster mode, <group>-<node> otherwise.
+                memberClusters: memberClusters(inputs.replicationGroupId ?? slug(name), inputs),
             });
             break;
         }

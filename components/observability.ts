@@ -1,0 +1,242 @@
+// Alarms and a dashboard on whatever the tier runs (seeds 000 and 003): ALB 5xx rate and p95 latency,
+// ECS service CPU/memory, RDS CPU/free storage/connections, ElastiCache CPU/memory/evictions/hit rate,
+// and for the zero-cost host only its EC2 status check. Alarms notify one SNS topic.
+//
+// Cost: $0.10 per standard alarm-month after the free 10; a dashboard is $3/month after the free 3;
+// SNS email is free for the first 1,000 notifications. Zero-cost keeps one alarm and no dashboard.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ObservabilitySettings } from "../config/types";
+
+export interface ObservabilityArgs {
+    settings: ObservabilitySettings;
+    namePrefix: string;
+    region: string;
+    loadBalancer?: { arnSuffix: pulumi.Input<string> };
+    services?: { clusterName: pulumi.Input<string>; names: Record<string, pulumi.Input<string>> };
+    database?: { instanceId: pulumi.Input<string>; maxConnections: number };
+    cache?: { memberClusters: pulumi.Input<string[]> };
+    host?: { instanceId: pulumi.Input<string> };
+}
+
+/** One alarm, described as data so the list is readable and testable. */
+interface AlarmSpec {
+    key: string;
+    description: string;
+    comparison: "GreaterThanThreshold" | "LessThanThreshold";
+    threshold: number;
+    evaluationPeriods: number;
+    /** A single metric ... */
+    metric?: { namespace: string; name: string; dimensions: pulumi.Input<Record<string, pulumi.Input<string>>>; statistic?: string; extendedStatistic?: string; period: number };
+    /** ... or metric math over several. */
+    metricQueries?: pulumi.Input<aws.types.input.cloudwatch.MetricAlarmMetricQuery[]>;
+}
+
+/** Up to 10 metrics combined with an expression: CloudWatch alarms allow no more per query. */
+function math(id: string, expression: string, label: string, metrics: { id: string; namespace: string; name: string; dimensions: Record<string, pulumi.Input<string>>; stat: string }[], period = 60): aws.types.input.cloudwatch.MetricAlarmMetricQuery[] {
+    return [
+        { id, expression, label, returnData: true },
+        ...metrics.map((m) => ({ id: m.id, returnData: false, metric: { namespace: m.namespace, metricName: m.name, dimensions: m.dimensions, stat: m.stat, period } })),
+    ];
+}
+
+/** Highest value across the cache's nodes: one alarm per concern whatever the node count. */
+function acrossNodes(nodes: pulumi.Input<string[]>, metricName: string, stat: string, expression: (ids: string[]) => string, label: string): pulumi.Output<aws.types.input.cloudwatch.MetricAlarmMetricQuery[]> {
+    return pulumi.output(nodes).apply((ids) => {
+        const picked = ids.slice(0, 10);
+        const metrics = picked.map((node, i) => ({ id: `n${i}`, namespace: "AWS/ElastiCache", name: metricName, dimensions: { CacheClusterId: node }, stat }));
+        return math("result", expression(metrics.map((m) => m.id)), label, metrics, 300);
+    });
+}
+
+export function alarmSpecs(args: ObservabilityArgs): AlarmSpec[] {
+    const t = args.settings.thresholds;
+    const specs: AlarmSpec[] = [];
+    if (args.loadBalancer) {
+        const lb = { LoadBalancer: args.loadBalancer.arnSuffix };
+        specs.push({
+            key: "alb-5xx-rate",
+            description: `More than ${t.alb5xxPercent}% of requests answered with a 5xx (load balancer or targets)`,
+            comparison: "GreaterThanThreshold",
+            threshold: t.alb5xxPercent,
+            evaluationPeriods: 5,
+            metricQueries: math("rate", "IF(requests > 0, 100 * (elb5xx + target5xx) / requests, 0)", "5xx %", [
+                { id: "elb5xx", namespace: "AWS/ApplicationELB", name: "HTTPCode_ELB_5XX_Count", dimensions: lb, stat: "Sum" },
+                { id: "target5xx", namespace: "AWS/ApplicationELB", name: "HTTPCode_Target_5XX_Count", dimensions: lb, stat: "Sum" },
+                { id: "requests", namespace: "AWS/ApplicationELB", name: "RequestCount", dimensions: lb, stat: "Sum" },
+            ]),
+        }, {
+            key: "alb-latency-p95",
+            description: `Target response time p95 above ${t.p95LatencyMs} ms`,
+            comparison: "GreaterThanThreshold",
+            threshold: t.p95LatencyMs / 1000, // the metric is in seconds
+            evaluationPeriods: 5,
+            metric: { namespace: "AWS/ApplicationELB", name: "TargetResponseTime", dimensions: lb, extendedStatistic: "p95", period: 60 },
+        });
+    }
+    if (args.services) {
+        for (const [service, ecsName] of Object.entries(args.services.names)) {
+            const dimensions = { ClusterName: args.services.clusterName, ServiceName: ecsName };
+            specs.push({
+                key: `${service}-cpu`,
+                description: `Service ${service}: average CPU above ${t.serviceCpuPercent}% (scaling should have caught it)`,
+                comparison: "GreaterThanThreshold",
+                threshold: t.serviceCpuPercent,
+                evaluationPeriods: 5,
+                metric: { namespace: "AWS/ECS", name: "CPUUtilization", dimensions, statistic: "Average", period: 60 },
+            }, {
+                key: `${service}-memory`,
+                description: `Service ${service}: average memory above ${t.serviceMemoryPercent}%`,
+                comparison: "GreaterThanThreshold",
+                threshold: t.serviceMemoryPercent,
+                evaluationPeriods: 5,
+                metric: { namespace: "AWS/ECS", name: "MemoryUtilization", dimensions, statistic: "Average", period: 60 },
+            });
+        }
+    }
+    if (args.database) {
+        const dimensions = { DBInstanceIdentifier: args.database.instanceId };
+        specs.push({
+            key: "rds-cpu",
+            description: `Database CPU above ${t.rdsCpuPercent}%`,
+            comparison: "GreaterThanThreshold",
+            threshold: t.rdsCpuPercent,
+            evaluationPeriods: 5,
+            metric: { namespace: "AWS/RDS", name: "CPUUtilization", dimensions, statistic: "Average", period: 60 },
+        }, {
+            key: "rds-free-storage",
+            description: `Database free storage below ${t.rdsFreeStorageGb} GB`,
+            comparison: "LessThanThreshold",
+            threshold: t.rdsFreeStorageGb * 1024 ** 3, // the metric is in bytes
+            evaluationPeriods: 1,
+            metric: { namespace: "AWS/RDS", name: "FreeStorageSpace", dimensions, statistic: "Minimum", period: 300 },
+        }, {
+            key: "rds-connections",
+            description: `Database connections above ${t.rdsConnections} (max_connections ${args.database.maxConnections})`,
+            comparison: "GreaterThanThreshold",
+            threshold: t.rdsConnections,
+            evaluationPeriods: 3,
+            metric: { namespace: "AWS/RDS", name: "DatabaseConnections", dimensions, statistic: "Maximum", period: 60 },
+        });
+    }
+    if (args.cache) {
+        const nodes = args.cache.memberClusters;
+        const max = (ids: string[]) => `MAX([${ids.join(", ")}])`;
+        specs.push({
+            key: "cache-cpu",
+            description: `Cache engine CPU above ${t.cacheCpuPercent}% on a node`,
+            comparison: "GreaterThanThreshold",
+            threshold: t.cacheCpuPercent,
+            evaluationPeriods: 3,
+            metricQueries: acrossNodes(nodes, "EngineCPUUtilization", "Average", max, "engine CPU % (busiest node)"),
+        }, {
+            key: "cache-memory",
+            description: `Cache memory above ${t.cacheMemoryPercent}% on a node`,
+            comparison: "GreaterThanThreshold",
+            threshold: t.cacheMemoryPercent,
+            evaluationPeriods: 3,
+            metricQueries: acrossNodes(nodes, "DatabaseMemoryUsagePercentage", "Average", max, "memory % (fullest node)"),
+        }, {
+            key: "cache-evictions",
+            description: `More than ${t.cacheEvictions} cache evictions in 5 minutes`,
+            comparison: "GreaterThanThreshold",
+            threshold: t.cacheEvictions,
+            evaluationPeriods: 1,
+            metricQueries: acrossNodes(nodes, "Evictions", "Sum", (ids) => `SUM([${ids.join(", ")}])`, "evictions"),
+        }, {
+            key: "cache-hit-rate",
+            description: `Cache hit rate below ${t.cacheHitRatePercent}%`,
+            comparison: "LessThanThreshold",
+            threshold: t.cacheHitRatePercent,
+            evaluationPeriods: 3,
+            metricQueries: acrossNodes(nodes, "CacheHitRate", "Average", (ids) => `MIN([${ids.join(", ")}])`, "hit rate % (worst node)"),
+        });
+    }
+    if (args.host) {
+        specs.push({
+            key: "host-status-check",
+            description: "The zero-cost host failed an EC2 status check",
+            comparison: "GreaterThanThreshold",
+            threshold: 0,
+            evaluationPeriods: 2,
+            metric: { namespace: "AWS/EC2", name: "StatusCheckFailed", dimensions: { InstanceId: args.host.instanceId }, statistic: "Maximum", period: 300 },
+        });
+    }
+    return specs;
+}
+
+export class Observability extends pulumi.ComponentResource {
+    readonly topicArn: pulumi.Output<string>;
+    readonly alarmNames: pulumi.Output<string>[];
+    readonly dashboardName?: pulumi.Output<string>;
+
+    constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:observability:Observability", name, {}, opts);
+        const parent = { parent: this };
+        const topic = new aws.sns.Topic(`${name}-alarms`, { name: `${args.namePrefix}-alarms` }, parent);
+        this.topicArn = topic.arn;
+        if (args.settings.alarmEmail) {
+            new aws.sns.TopicSubscription(`${name}-alarms-email`, { topic: topic.arn, protocol: "email", endpoint: args.settings.alarmEmail }, parent);
+        }
+
+        this.alarmNames = alarmSpecs(args).map((spec) => new aws.cloudwatch.MetricAlarm(`${name}-${spec.key}`, {
+            name: `${args.namePrefix}-${spec.key}`,
+            alarmDescription: spec.description,
+            comparisonOperator: spec.comparison,
+            threshold: spec.threshold,
+            evaluationPeriods: spec.evaluationPeriods,
+            ...(spec.metric ? {
+                namespace: spec.metric.namespace,
+                metricName: spec.metric.name,
+                dimensions: spec.metric.dimensions,
+                statistic: spec.metric.statistic,
+                extendedStatistic: spec.metric.extendedStatistic,
+                period: spec.metric.period,
+            } : { metricQueries: spec.metricQueries }),
+            // No data means no traffic (or a scaled-in service), not an incident.
+            treatMissingData: "notBreaching",
+            alarmActions: [topic.arn],
+            okActions: [topic.arn],
+        }, parent).name);
+
+        if (args.settings.dashboard) {
+            this.dashboardName = new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
+                dashboardName: args.namePrefix,
+                dashboardBody: dashboardBody(args),
+            }, parent).dashboardName;
+        }
+        this.registerOutputs({ topicArn: this.topicArn });
+    }
+}
+
+/** One row of graphs per concern the tier has. */
+function dashboardBody(args: ObservabilityArgs): pulumi.Output<string> {
+    return pulumi.all([
+        args.loadBalancer?.arnSuffix,
+        args.services?.clusterName,
+        pulumi.output(args.services?.names ?? {}),
+        args.database?.instanceId,
+        pulumi.output(args.cache?.memberClusters ?? []),
+        args.host?.instanceId,
+    ]).apply(([lb, cluster, services, db, nodes, host]) => {
+        const widgets: object[] = [];
+        const graph = (title: string, metrics: unknown[][], stat = "Average") => widgets.push({
+            type: "metric", width: 12, height: 6,
+            properties: { title, region: args.region, stat, period: 60, metrics },
+        });
+        if (lb) {
+            graph("Requests and 5xx", [["AWS/ApplicationELB", "RequestCount", "LoadBalancer", lb], [".", "HTTPCode_Target_5XX_Count", ".", "."], [".", "HTTPCode_ELB_5XX_Count", ".", "."]], "Sum");
+            graph("Target response time p95", [["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", lb]], "p95");
+        }
+        for (const [service, ecsName] of Object.entries(services as Record<string, string>)) {
+            graph(`Service ${service}: CPU and memory`, [["AWS/ECS", "CPUUtilization", "ClusterName", cluster, "ServiceName", ecsName], [".", "MemoryUtilization", ".", ".", ".", "."]]);
+        }
+        if (db) graph("Database", [["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", db], [".", "DatabaseConnections", ".", "."], [".", "FreeStorageSpace", ".", ".", { yAxis: "right" }]]);
+        if ((nodes as string[]).length > 0) {
+            graph("Cache engine CPU per node", (nodes as string[]).map((n) => ["AWS/ElastiCache", "EngineCPUUtilization", "CacheClusterId", n]));
+            graph("Cache hit rate per node", (nodes as string[]).map((n) => ["AWS/ElastiCache", "CacheHitRate", "CacheClusterId", n]));
+        }
+        if (host) graph("Host", [["AWS/EC2", "CPUUtilization", "InstanceId", host], [".", "StatusCheckFailed", ".", "."]]);
+        return JSON.stringify({ widgets });
+    });
+}
