@@ -29,7 +29,7 @@ export interface NetworkArgs {
 }
 
 /** Marks the security groups that may accept 80/443 from anywhere (read by the EC2.19 policy). */
-export const PUBLIC_WEB_INGRESS_TAG = { PublicIngress: "80,443" };
+export const PUBLIC_WEB_INGRESS_TAG = { PublicIngress: "true" };
 
 /** Which NAT each AZ's private route table uses: an index into the NAT gateways, or the NAT instance. */
 export function natRouteTargets(nat: NatStrategy, azCount: number): ({ gateway: number } | { instance: true } | undefined)[] {

@@ -82,6 +82,8 @@ interface Registration {
     parentKey?: string;
     protect: boolean;
     retainOnDelete: boolean;
+    ignoreChanges: string[];
+    dependsOn: string[];
 }
 
 async function resolveOutput(value: unknown): Promise<{ value: any; secret: boolean }> {
@@ -117,6 +119,8 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
                 custom: args.custom ?? true,
                 protect: false,
                 retainOnDelete: false,
+                ignoreChanges: [],
+                dependsOn: [],
             });
             return { id: state.id, state: { ...inputs, ...state, ...pickInputsOverState(inputs) } };
         },
@@ -128,7 +132,9 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     // Imported after the mocks are set, as Pulumi's testing guide requires.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { main } = require("../program") as typeof import("../program");
-    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+    // main()'s own return value: runInPulumiStack resolves outputs to plain values and loses secretness.
+    let outputs: Record<string, unknown> = {};
+    await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {
             const parent = args.opts.parent;
             registrations.set(key(args.type, args.name), {
@@ -137,10 +143,14 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
                 parentKey: parent ? key((parent as any).__pulumiType, (parent as any).__name) : undefined,
                 protect: Boolean(args.opts.protect),
                 retainOnDelete: Boolean(args.opts.retainOnDelete),
+                ignoreChanges: args.opts.ignoreChanges ?? [],
+                dependsOn: ([] as unknown[]).concat(args.opts.dependsOn ?? [])
+                    .map((r) => key((r as any).__pulumiType, (r as any).__name)),
             });
             return undefined;
         });
-        return main();
+        outputs = await main();
+        return outputs;
     });
     await waitForRPCs();
 
@@ -155,7 +165,8 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     // Components register with the engine too (not through newResource): add them from the transformation's view.
     for (const reg of registrations.values()) {
         if (!captured.some((c) => c.type === reg.type && c.name === reg.name)) {
-            captured.push({ type: reg.type, name: reg.name, inputs: {}, secretInputs: [], urn: "", custom: false, protect: reg.protect, retainOnDelete: reg.retainOnDelete });
+            const { parentKey: _parentKey, ...options } = reg;
+            captured.push({ ...options, inputs: {}, secretInputs: [], urn: "", custom: false });
         }
     }
     for (const resource of captured) {
@@ -164,11 +175,13 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
         resource.parent = reg?.parentKey ? urnOf(reg.parentKey) : undefined;
         resource.protect = reg?.protect ?? false;
         resource.retainOnDelete = reg?.retainOnDelete ?? false;
+        resource.ignoreChanges = reg?.ignoreChanges ?? [];
+        resource.dependsOn = reg?.dependsOn ?? [];
     }
 
     const resolvedOutputs: Record<string, any> = {};
     const secretOutputs: string[] = [];
-    for (const [name, value] of Object.entries(outputs ?? {})) {
+    for (const [name, value] of Object.entries(outputs)) {
         const resolved = await resolveOutput(value);
         resolvedOutputs[name] = resolved.value;
         if (resolved.secret) secretOutputs.push(name);

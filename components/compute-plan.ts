@@ -1,0 +1,301 @@
+// Pure decisions of the compute tier (no Pulumi resources): listener-rule priorities, container
+// definitions, secret references, IAM documents, scaling policies, names. The load balancer, cluster
+// and Fargate service components only wire these results to resources; tests call them directly.
+import { ServiceSettings } from "../config/types";
+
+/** Target-group health check (seed 003 §10.2.4). */
+export const TARGET_GROUP_HEALTH_CHECK = { interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" } as const;
+/** Container health check (seed 003 §10.2.1). */
+export const CONTAINER_HEALTH_CHECK = { interval: 30, timeout: 5, retries: 3 } as const;
+/** Cloud Map registration: short TTL so replaced tasks drop out of DNS quickly. */
+export const DISCOVERY_RECORD = { type: "A", ttl: 10, routingPolicy: "MULTIVALUE", failureThreshold: 1 } as const;
+/** Priority slots per service: rule priorities are `(index in config + 1) * 100 + rule number`. */
+export const RULE_PRIORITY_STRIDE = 100;
+/** ALB limit: at most 5 values across a rule's conditions. */
+export const MAX_RULE_VALUES = 5;
+/** Deployment knobs: never below desired capacity during a deploy, at most double. */
+export const DEPLOYMENT = { minimumHealthyPercent: 100, maximumPercent: 200 } as const;
+
+export const httpPortOf = (s: ServiceSettings): number | undefined => s.ports.find((p) => p.protocol === "http")?.port;
+export const grpcPortOf = (s: ServiceSettings): number | undefined => s.ports.find((p) => p.protocol === "grpc")?.port;
+/** TCP ports published on the Network Load Balancer (only for `publicTcp` services). */
+export const publicTcpPortsOf = (s: ServiceSettings): number[] => (s.publicTcp ? s.ports.filter((p) => p.protocol === "tcp").map((p) => p.port) : []);
+
+/** DNS-safe label: lowercase letters, digits and dashes. */
+function dnsLabel(text: string): string {
+    return text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "x";
+}
+
+/**
+ * Cloud Map private namespace: `<stack>.<project>.internal` (e.g. `staging.platform.internal`).
+ * `.internal` is reserved for private use (ICANN, 2024), unlike `.local` which mDNS resolvers claim.
+ */
+export function namespaceName(project: string, stack: string): string {
+    return `${dnsLabel(stack)}.${dnsLabel(project)}.internal`;
+}
+
+/** ECR repository `<namePrefix>/<service>`, lowercased as ECR requires. */
+export function ecrRepositoryName(namePrefix: string, service: string): string {
+    return `${dnsLabel(namePrefix)}/${dnsLabel(service)}`;
+}
+
+/** The configured image, or this stack's ECR repository at the configured tag. */
+export function imageReference(service: ServiceSettings, repositoryUrl: string): string {
+    return service.image ?? `${repositoryUrl}:${service.imageTag}`;
+}
+
+/** `<service>.<namespace>:<grpc port>` for each service that registers in Cloud Map. */
+export function grpcAddresses(services: ServiceSettings[], namespace: string): Record<string, string> {
+    const result: Record<string, string> = {};
+    for (const s of services) {
+        const port = grpcPortOf(s);
+        if (port !== undefined) result[s.name] = `${dnsLabel(s.name)}.${namespace}:${port}`;
+    }
+    return result;
+}
+
+/** Environment every container gets: `<SERVICE>_GRPC_ADDRESS` for each gRPC service (config wins on a clash). */
+export function discoveryEnvironment(services: ServiceSettings[], namespace: string): Record<string, string> {
+    return Object.fromEntries(Object.entries(grpcAddresses(services, namespace))
+        .map(([name, address]) => [`${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_GRPC_ADDRESS`, address]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load balancer routing
+
+export interface ListenerRuleSpec {
+    service: string;
+    /** Stable suffix of the rule's logical name, e.g. `host-1`, `path-1`. */
+    suffix: string;
+    priority: number;
+    condition: { kind: "host" | "path"; values: string[] };
+}
+
+const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&*?;]*$/;
+const HOST_PATTERN = /^[A-Za-z0-9\-.*?]+$/;
+
+/**
+ * Listener rules for path and host routing. Priorities are deterministic and stable across adding a
+ * service: service i (its position in config, new services come last) owns priorities
+ * (i+1)*100+1 .. (i+1)*100+99; inside a service host rules come before path rules, 5 values per
+ * rule (the ALB limit). Rules are evaluated lowest first, so an earlier service's patterns win when
+ * two overlap. Removing or disabling a service moves the later services' rules (an in-place update).
+ */
+export function listenerRules(services: ServiceSettings[]): ListenerRuleSpec[] {
+    const rules: ListenerRuleSpec[] = [];
+    services.forEach((service, index) => {
+        if (httpPortOf(service) === undefined) return;
+        const chunks = (values: string[]) => Array.from({ length: Math.ceil(values.length / MAX_RULE_VALUES) }, (_, i) => values.slice(i * MAX_RULE_VALUES, (i + 1) * MAX_RULE_VALUES));
+        let n = 0;
+        for (const kind of ["host", "path"] as const) {
+            const values = kind === "host" ? service.routing.hosts : service.routing.paths;
+            values.forEach((value, i) => {
+                const ok = value.length <= 128 && (kind === "path" ? PATH_PATTERN : HOST_PATTERN).test(value);
+                if (!ok) {
+                    throw new Error(`platform:services.${service.name}.routing.${kind === "path" ? "paths" : "hosts"}[${i}]: ${JSON.stringify(value)} is not a valid ALB ` +
+                        (kind === "path" ? "path pattern (starts with /, at most 128 of A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ? ;)" : "host header (at most 128 of A-Z a-z 0-9 - . * ?)"));
+                }
+            });
+            chunks(values).forEach((chunk, i) => {
+                n += 1;
+                if (n >= RULE_PRIORITY_STRIDE) throw new Error(`platform:services.${service.name}.routing: more than ${RULE_PRIORITY_STRIDE - 1} listener rules (${MAX_RULE_VALUES} paths or hosts per rule)`);
+                rules.push({ service: service.name, suffix: `${kind}-${i + 1}`, priority: (index + 1) * RULE_PRIORITY_STRIDE + n, condition: { kind, values: chunk } });
+            });
+        }
+    });
+    return rules;
+}
+
+/** The service behind the listener's default action (validate.ts guarantees exactly one). */
+export function defaultService(services: ServiceSettings[]): ServiceSettings {
+    const defaults = services.filter((s) => s.routing.default && httpPortOf(s) !== undefined);
+    if (defaults.length !== 1) throw new Error(`platform:services.*.routing.default: exactly one http service must be the load balancer's default, found ${defaults.length}`);
+    return defaults[0];
+}
+
+/** Public TCP listeners of the NLB; a port can be published by one service only. */
+export function publicTcpListeners(services: ServiceSettings[]): { service: string; port: number }[] {
+    const owner = new Map<number, string>();
+    for (const s of services) {
+        for (const port of publicTcpPortsOf(s)) {
+            const other = owner.get(port);
+            if (other) throw new Error(`platform:services.${s.name}.publicTcp: tcp port ${port} is already published on the network load balancer by service ${other}; a port can be published once`);
+            owner.set(port, s.name);
+        }
+    }
+    return [...owner.entries()].map(([port, service]) => ({ service, port }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Containers
+
+export interface SecretSourceArns {
+    /** The stack's application secret. */
+    app?: string;
+    /** The RDS-managed master user secret. */
+    database?: string;
+}
+
+/**
+ * ECS `valueFrom` for a Secrets Manager secret, optionally one JSON key of it:
+ * `arn:...:secret:name:json-key:version-stage:version-id` (empty stage and id = current version).
+ */
+export function secretValueFrom(arn: string, jsonKey?: string): string {
+    return jsonKey ? `${arn}:${jsonKey}::` : arn;
+}
+
+/** The service's secret environment variables by ARN; variables whose source does not exist (yet) are skipped. */
+export function secretEnvironment(service: ServiceSettings, arns: SecretSourceArns): { secrets: { name: string; valueFrom: string }[]; secretArns: string[]; skipped: string[] } {
+    const secrets: { name: string; valueFrom: string }[] = [];
+    const skipped: string[] = [];
+    const used = new Set<string>();
+    for (const [name, ref] of Object.entries(service.secrets).sort(([a], [b]) => a.localeCompare(b))) {
+        const arn = arns[ref.source];
+        if (!arn) {
+            skipped.push(name);
+            continue;
+        }
+        secrets.push({ name, valueFrom: secretValueFrom(arn, ref.jsonKey) });
+        used.add(arn);
+    }
+    return { secrets, secretArns: [...used].sort(), skipped };
+}
+
+export interface ContainerInputs {
+    image: string;
+    logGroupName: string;
+    region: string;
+    secretArns: SecretSourceArns;
+    /** Added to the service's own environment; the service's config wins on a clash. */
+    extraEnvironment?: Record<string, string>;
+}
+
+/** The writable scratch volume a read-only container gets at /tmp. */
+export const TMP_VOLUME = "tmp";
+
+/** The one container of a service's task (ECS container definition, JSON-ready). */
+export function containerDefinition(service: ServiceSettings, inputs: ContainerInputs): Record<string, unknown> {
+    const environment = { ...(inputs.extraEnvironment ?? {}), ...service.environment };
+    const httpPort = httpPortOf(service);
+    const definition: Record<string, unknown> = {
+        name: service.name,
+        image: inputs.image,
+        essential: true,
+        readonlyRootFilesystem: service.readOnlyRootFilesystem,
+        portMappings: service.ports.map((p) => ({ containerPort: p.port, hostPort: p.port, protocol: "tcp", name: `${p.protocol}-${p.port}` })),
+        environment: Object.keys(environment).sort().map((name) => ({ name, value: environment[name] })),
+        secrets: secretEnvironment(service, inputs.secretArns).secrets,
+        logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": inputs.logGroupName, "awslogs-region": inputs.region, "awslogs-stream-prefix": service.name },
+        },
+        mountPoints: service.readOnlyRootFilesystem ? [{ sourceVolume: TMP_VOLUME, containerPath: "/tmp", readOnly: false }] : [],
+        volumesFrom: [],
+    };
+    // Without an http port there is nothing for curl to probe: the task's health is the process's.
+    if (httpPort !== undefined) {
+        definition.healthCheck = {
+            command: ["CMD-SHELL", `curl -f http://localhost:${httpPort}${service.healthCheckPath} || exit 1`],
+            ...CONTAINER_HEALTH_CHECK,
+            startPeriod: Math.min(300, Math.max(0, service.healthCheckGracePeriodSeconds)),
+        };
+    }
+    return definition;
+}
+
+// ---------------------------------------------------------------------------------------------
+// IAM
+
+export interface PolicyStatement {
+    Sid: string;
+    Effect: "Allow";
+    Action: string[];
+    Resource: string | string[];
+    Condition?: Record<string, Record<string, string>>;
+}
+
+/**
+ * The execution role's permissions: pull this service's image, write its log group, read exactly the
+ * secrets it is given (and decrypt them with the stack's key when there is one). Only
+ * `ecr:GetAuthorizationToken` has `*`: that action has no resource.
+ */
+export function executionRolePolicy(args: { repositoryArn: string; logGroupArn: string; secretArns: string[]; kmsKeyArn?: string; region: string }): { Version: string; Statement: PolicyStatement[] } {
+    const statements: PolicyStatement[] = [
+        { Sid: "EcrAuth", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+        { Sid: "PullImage", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: args.repositoryArn },
+        { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${args.logGroupArn}:*` },
+    ];
+    if (args.secretArns.length > 0) {
+        statements.push({ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: args.secretArns });
+        if (args.kmsKeyArn) {
+            statements.push({
+                Sid: "DecryptSecrets", Effect: "Allow", Action: ["kms:Decrypt"], Resource: args.kmsKeyArn,
+                Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
+            });
+        }
+    }
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Capacity and scaling
+
+export interface CapacityProviderStrategyItem {
+    capacityProvider: "FARGATE" | "FARGATE_SPOT";
+    base?: number;
+    weight: number;
+}
+
+/**
+ * With spot: the first task always on FARGATE (base 1), the rest 1:3 FARGATE:FARGATE_SPOT, so a
+ * service keeps an on-demand task through a Spot interruption and ~75% of the extra tasks cost ~70%
+ * less. Without: FARGATE only.
+ */
+export function capacityProviderStrategy(spot: boolean): CapacityProviderStrategyItem[] {
+    return spot
+        ? [{ capacityProvider: "FARGATE", base: 1, weight: 1 }, { capacityProvider: "FARGATE_SPOT", weight: 3 }]
+        : [{ capacityProvider: "FARGATE", weight: 1 }];
+}
+
+export interface ScalingPolicySpec {
+    /** Logical-name suffix: cpu, memory, requests, custom. */
+    suffix: string;
+    targetValue: number;
+    scaleOutCooldown: number;
+    scaleInCooldown: number;
+    predefined?: { metricType: "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization" | "ALBRequestCountPerTarget" };
+    customized?: { namespace: string; metricName: string; statistic: string };
+}
+
+/** Target-tracking policies of a service: CPU and memory always, request count and a custom metric when configured. */
+export function scalingPolicies(service: ServiceSettings, hasTargetGroup: boolean): ScalingPolicySpec[] {
+    const s = service.scaling;
+    const cooldowns = { scaleOutCooldown: s.scaleOutCooldownSeconds, scaleInCooldown: s.scaleInCooldownSeconds };
+    const specs: ScalingPolicySpec[] = [
+        { suffix: "cpu", targetValue: s.cpuTarget, ...cooldowns, predefined: { metricType: "ECSServiceAverageCPUUtilization" } },
+        { suffix: "memory", targetValue: s.memoryTarget, ...cooldowns, predefined: { metricType: "ECSServiceAverageMemoryUtilization" } },
+    ];
+    if (s.requestsPerTarget !== undefined) {
+        if (!hasTargetGroup) throw new Error(`platform:services.${service.name}.scaling.requestsPerTarget: service ${service.name} publishes no ALB request count (no target group)`);
+        specs.push({ suffix: "requests", targetValue: s.requestsPerTarget, ...cooldowns, predefined: { metricType: "ALBRequestCountPerTarget" } });
+    }
+    if (s.customMetric) {
+        specs.push({
+            suffix: "custom", targetValue: s.customMetric.target, ...cooldowns,
+            customized: { namespace: s.customMetric.namespace, metricName: s.customMetric.metricName, statistic: s.customMetric.statistic },
+        });
+    }
+    return specs;
+}
+
+/** ECR lifecycle: keep the newest `keep` images, expire the rest. */
+export function ecrLifecyclePolicy(keep: number): string {
+    return JSON.stringify({
+        rules: [{
+            rulePriority: 1,
+            description: `Keep the last ${keep} images`,
+            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep },
+            action: { type: "expire" },
+        }],
+    });
+}

@@ -1,0 +1,100 @@
+// Wires the compute tier together for tiers that have a load balancer and a cluster: the ALB (and an
+// NLB for public TCP ports), the ECS cluster with its Cloud Map namespace, and one Fargate service
+// per configured service. Returns the components and the stack outputs they contribute.
+import * as pulumi from "@pulumi/pulumi";
+import { Settings } from "../config/types";
+import { Cluster } from "./cluster";
+import { discoveryEnvironment, grpcAddresses } from "./compute-plan";
+import { DataTier } from "./contracts";
+import { FargateService } from "./fargate-service";
+import { LoadBalancer } from "./load-balancer";
+import { Network } from "./network";
+
+export interface Compute {
+    loadBalancer: LoadBalancer;
+    cluster: Cluster;
+    services: Record<string, FargateService>;
+    /** `<service>.<namespace>:<port>` per gRPC service (also in every container as `<SERVICE>_GRPC_ADDRESS`). */
+    grpcAddresses: Record<string, string>;
+    /** What this tier adds to the stack outputs. */
+    outputs: {
+        url: pulumi.Output<string>;
+        httpsEnabled: boolean;
+        albDnsName: pulumi.Output<string>;
+        clusterName: pulumi.Output<string>;
+        serviceNames: pulumi.Output<Record<string, string>>;
+        ecrRepositoryUrls: pulumi.Output<Record<string, string>>;
+        serviceDiscoveryNamespace: string;
+    };
+}
+
+/** The compute tier, or undefined for tiers without a load balancer and cluster (zero-cost). */
+export function createCompute(settings: Settings, network: Network, data: DataTier | undefined): Compute | undefined {
+    if (!settings.loadBalancer || !settings.cluster) return undefined;
+    const albSg = network.securityGroups.loadBalancer;
+    const servicesSg = network.securityGroups.services;
+    if (!albSg || !servicesSg) throw new Error("the network has no load-balancer/services security groups: build it with chain.loadBalancer true");
+
+    const loadBalancer = new LoadBalancer("alb", {
+        settings: settings.loadBalancer,
+        services: settings.services,
+        namePrefix: settings.namePrefix,
+        protectData: settings.protectData,
+        vpcId: network.vpcId,
+        publicSubnetIds: network.publicSubnetIds,
+        publicSubnetCidrs: settings.network.subnets.public,
+        securityGroupId: albSg,
+        servicesSecurityGroupId: servicesSg,
+    });
+    const cluster = new Cluster("cluster", {
+        settings: settings.cluster,
+        namePrefix: settings.namePrefix,
+        project: settings.project,
+        stack: settings.stack,
+        vpcId: network.vpcId,
+    });
+    const environment = discoveryEnvironment(settings.services, cluster.namespaceName);
+
+    const services: Record<string, FargateService> = {};
+    for (const service of settings.services) {
+        services[service.name] = new FargateService(service.name, {
+            service,
+            namePrefix: settings.namePrefix,
+            region: settings.region,
+            protectData: settings.protectData,
+            cluster: {
+                arn: cluster.arn,
+                name: cluster.name,
+                capacityProviderStrategy: cluster.capacityProviderStrategy,
+                dependsOn: [cluster.capacityProviders],
+                logRetentionDays: settings.cluster.logRetentionDays,
+                ecrKeepImages: settings.cluster.ecrKeepImages,
+            },
+            network: { privateSubnetIds: network.privateSubnetIds, securityGroupId: servicesSg },
+            targets: loadBalancer.targets[service.name] ?? [],
+            loadBalancerDependsOn: loadBalancer.routing,
+            albArnSuffix: loadBalancer.arnSuffix,
+            discovery: { namespaceId: cluster.namespaceId },
+            environment,
+            data,
+        });
+    }
+
+    const byService = (pick: (s: FargateService) => pulumi.Output<string>) =>
+        pulumi.all(Object.fromEntries(Object.entries(services).map(([name, s]) => [name, pick(s)]))) as pulumi.Output<Record<string, string>>;
+    return {
+        loadBalancer,
+        cluster,
+        services,
+        grpcAddresses: grpcAddresses(settings.services, cluster.namespaceName),
+        outputs: {
+            url: loadBalancer.url,
+            httpsEnabled: loadBalancer.httpsEnabled,
+            albDnsName: loadBalancer.dnsName,
+            clusterName: cluster.name,
+            serviceNames: byService((s) => s.serviceName),
+            ecrRepositoryUrls: byService((s) => s.repositoryUrl),
+            serviceDiscoveryNamespace: cluster.namespaceName,
+        },
+    };
+}

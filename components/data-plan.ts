@@ -1,0 +1,255 @@
+// Pure decisions of the data tier (database, cache, application secret): names, parameter groups,
+// windows, cache topology and the application secret's JSON shape. No Pulumi resources here, so
+// every rule is tested directly (tests/data/data-plan.test.ts); the components only wire results.
+import { CacheSettings, DatabaseSettings } from "../config/types";
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+function fnv(text: string): string {
+    let h = 2166136261;
+    for (const c of text) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+    return h.toString(36).padStart(7, "0").slice(-6);
+}
+
+/**
+ * A physical name AWS accepts for RDS identifiers, ElastiCache ids and snapshot names: lowercase
+ * letters, digits and single hyphens, starting with a letter, not ending with a hyphen, at most
+ * `max` characters. Too long a name keeps its start and ends with a stable hash of the full name,
+ * so two stacks never collide and a name never changes between runs.
+ */
+export function physicalName(prefix: string, suffix: string, max: number): string {
+    const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-");
+    let full = clean(`${prefix}-${suffix}`).replace(/^-+|-+$/g, "");
+    if (!/^[a-z]/.test(full)) full = `x${full}`;
+    if (full.length <= max) return full;
+    const hash = fnv(full);
+    return `${full.slice(0, max - hash.length - 1).replace(/-+$/, "")}-${hash}`;
+}
+
+/** RDS DB instance identifiers: 1-63 characters. */
+export const RDS_IDENTIFIER_MAX = 63;
+/** ElastiCache replication group ids: 1-40 characters. */
+export const REPLICATION_GROUP_ID_MAX = 40;
+/** Final snapshot names (RDS 255, ElastiCache 255): kept short anyway. */
+export const SNAPSHOT_NAME_MAX = 63;
+/** Lambda function names: 1-64 characters. */
+export const LAMBDA_NAME_MAX = 64;
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL
+
+/** "17" -> "17", "16.4" -> "16". */
+export function majorVersion(engineVersion: string): string {
+    return engineVersion.split(".")[0];
+}
+
+/** RDS parameter group family, e.g. `postgres17`. */
+export function postgresFamily(engineVersion: string): string {
+    return `postgres${majorVersion(engineVersion)}`;
+}
+
+export interface DbParameter {
+    name: string;
+    value: string;
+    /** Static parameters must be `pending-reboot` (RDS refuses `immediate` for them). */
+    applyMethod: "immediate" | "pending-reboot";
+}
+
+/**
+ * The custom parameter group's parameters (seed 003 §10.2.2 without TimescaleDB, which RDS does not
+ * offer: see config/validate.ts and AWS-FACTS). Static parameters take effect at the next reboot.
+ */
+export function postgresParameters(settings: DatabaseSettings): DbParameter[] {
+    const params: DbParameter[] = [
+        // TLS only: clients that do not negotiate SSL are refused.
+        { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
+        { name: "max_connections", value: String(settings.maxConnections), applyMethod: "pending-reboot" },
+        // kB, as RDS stores it (16MB = 16384).
+        { name: "work_mem", value: String(settings.workMemKb), applyMethod: "immediate" },
+    ];
+    if (settings.preloadLibraries.length > 0) {
+        params.push({ name: "shared_preload_libraries", value: settings.preloadLibraries.join(","), applyMethod: "pending-reboot" });
+    }
+    if (settings.preloadLibraries.includes("pg_cron")) {
+        // pg_cron lives in one database; make it the application database so jobs run where the data is.
+        params.push({ name: "cron.database_name", value: settings.databaseName, applyMethod: "pending-reboot" });
+    }
+    return params;
+}
+
+/** Daily backup window (UTC), before the weekly maintenance window and clear of the cache's. */
+export const RDS_BACKUP_WINDOW = "02:00-03:00";
+/** Weekly maintenance window (UTC): after the backup window, never overlapping it. */
+export const RDS_MAINTENANCE_WINDOW = "sun:04:00-sun:05:00";
+/** Performance Insights retention in days: 7 is the free tier. */
+export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7;
+
+const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+const WEEK = 7 * 1440;
+
+/** Minute intervals in the week a window covers; a daily `hh:mm-hh:mm` window covers all 7 days. */
+export function windowIntervals(window: string): [number, number][] {
+    const weekly = /^(\w{3}):(\d\d):(\d\d)-(\w{3}):(\d\d):(\d\d)$/.exec(window);
+    const daily = /^(\d\d):(\d\d)-(\d\d):(\d\d)$/.exec(window);
+    const intervals: [number, number][] = [];
+    const add = (start: number, end: number) => {
+        const length = (end - start + WEEK) % WEEK;
+        if (start + length <= WEEK) intervals.push([start, start + length]);
+        else intervals.push([start, WEEK], [0, start + length - WEEK]);
+    };
+    if (weekly) {
+        const at = (d: string, h: string, m: string) => DAYS.indexOf(d) * 1440 + Number(h) * 60 + Number(m);
+        add(at(weekly[1], weekly[2], weekly[3]), at(weekly[4], weekly[5], weekly[6]));
+    } else if (daily) {
+        const start = Number(daily[1]) * 60 + Number(daily[2]);
+        const length = (Number(daily[3]) * 60 + Number(daily[4]) - start + 1440) % 1440;
+        for (let day = 0; day < 7; day++) add(day * 1440 + start, (day * 1440 + start + length) % WEEK);
+    } else {
+        throw new Error(`Not a window: ${JSON.stringify(window)} (ddd:hh24:mi-ddd:hh24:mi or hh24:mi-hh24:mi)`);
+    }
+    return intervals;
+}
+
+/** Whether two windows (weekly or daily) share a minute. */
+export function windowsOverlap(a: string, b: string): boolean {
+    return windowIntervals(a).some(([s1, e1]) => windowIntervals(b).some(([s2, e2]) => s1 < e2 && s2 < e1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cache
+
+/** ElastiCache parameter group family: valkey 8.x -> `valkey8`, valkey 7.2 -> `valkey7`, redis 7.x -> `redis7`. */
+export function cacheFamily(engine: CacheSettings["engine"], engineVersion: string): string {
+    return `${engine}${majorVersion(engineVersion)}`;
+}
+
+export interface CacheParameter {
+    name: string;
+    value: string;
+}
+
+/** Slow log: commands over 10 ms (the engine default, stated so a change is visible). */
+export const SLOWLOG_THRESHOLD_MICROSECONDS = 10000;
+
+/**
+ * The custom cache parameter group. A custom group (not `default.valkey8[.cluster.on]`) so the
+ * cluster switch and the slow-log threshold are explicit and a later parameter change is an edit,
+ * not a switch of group.
+ */
+export function cacheParameters(settings: CacheSettings): CacheParameter[] {
+    return [
+        { name: "cluster-enabled", value: settings.clusterMode ? "yes" : "no" },
+        { name: "slowlog-log-slower-than", value: String(SLOWLOG_THRESHOLD_MICROSECONDS) },
+        { name: "slowlog-max-len", value: "128" },
+    ];
+}
+
+export interface CacheTopology {
+    /** What apps are told: `cluster` = connect a cluster-aware client to the configuration endpoint. */
+    mode: "cluster" | "replication-group";
+    clusterMode: "enabled" | "disabled";
+    /** Cluster mode: shards and replicas per shard; otherwise undefined. */
+    numNodeGroups?: number;
+    replicasPerNodeGroup?: number;
+    /** Cluster mode off: primary + replicas; otherwise undefined (they conflict with numNodeGroups). */
+    numCacheClusters?: number;
+    automaticFailoverEnabled: boolean;
+    multiAzEnabled: boolean;
+    /** Total nodes, for documentation and cost. */
+    nodeCount: number;
+}
+
+/**
+ * One switch hides the coupled replication-group settings (as terraform-aws-modules' elasticache
+ * does): cluster mode sets shards/replicas and forces failover; otherwise one shard of 1 + replicas
+ * nodes. Throws on combinations AWS refuses (config validation catches them first; this guards
+ * direct use of the component).
+ */
+export function cacheTopology(settings: CacheSettings): CacheTopology {
+    const problems: string[] = [];
+    if (!Number.isInteger(settings.replicasPerShard) || settings.replicasPerShard < 0 || settings.replicasPerShard > 5) {
+        problems.push(`replicasPerShard ${settings.replicasPerShard} must be 0-5`);
+    }
+    if (settings.clusterMode && !settings.automaticFailover) problems.push("cluster mode requires automatic failover");
+    if (settings.automaticFailover && settings.replicasPerShard < 1) problems.push("automatic failover needs at least one replica");
+    if (settings.multiAz && !settings.automaticFailover) problems.push("Multi-AZ requires automatic failover");
+    if (!settings.clusterMode && settings.shards !== 1) problems.push(`${settings.shards} shards need cluster mode`);
+    if (settings.authToken && !settings.transitEncryption) problems.push("an AUTH token requires transit encryption");
+    if (problems.length > 0) throw new Error(`Invalid cache topology: ${problems.join("; ")}`);
+
+    if (settings.clusterMode) {
+        return {
+            mode: "cluster",
+            clusterMode: "enabled",
+            numNodeGroups: settings.shards,
+            replicasPerNodeGroup: settings.replicasPerShard,
+            automaticFailoverEnabled: true,
+            multiAzEnabled: settings.multiAz,
+            nodeCount: settings.shards * (1 + settings.replicasPerShard),
+        };
+    }
+    return {
+        mode: "replication-group",
+        clusterMode: "disabled",
+        numCacheClusters: 1 + settings.replicasPerShard,
+        automaticFailoverEnabled: settings.automaticFailover,
+        multiAzEnabled: settings.multiAz,
+        nodeCount: 1 + settings.replicasPerShard,
+    };
+}
+
+/** Redis/Valkey port. */
+export const CACHE_PORT = 6379;
+
+// ---------------------------------------------------------------------------------------------
+// Application secret
+
+/** AUTH token and JWT secret: 64 alphanumerics. AWS allows 16-128 printable ASCII without / " @. */
+export const GENERATED_SECRET_LENGTH = 64;
+
+/** Characters AWS refuses in an ElastiCache AUTH token. */
+export const AUTH_TOKEN_FORBIDDEN = ["/", "\"", "@"];
+
+/** Whether a token meets the ElastiCache AUTH rules (16-128 printable ASCII, none of / " @). */
+export function isValidAuthToken(token: string): boolean {
+    return token.length >= 16 && token.length <= 128 && /^[\x21-\x7e]+$/.test(token) &&
+        !AUTH_TOKEN_FORBIDDEN.some((c) => token.includes(c));
+}
+
+export const JWT_EXPIRES_IN = "15m";
+export const JWT_REFRESH_EXPIRES_IN = "7d";
+
+/**
+ * The application secret (seed 003 §10.2.6, adapted): connection details plus generated secrets.
+ * The database password is not copied in: it lives in the RDS-managed secret, referenced by ARN,
+ * so its rotation never leaves a stale copy here. Generic over the value type so the components
+ * pass Pulumi outputs and tests pass plain values; lambda/rotation/index.js reads this shape.
+ */
+export interface AppSecretDocument<S, N> {
+    database?: { host: S; port: N; dbname: S; masterSecretArn: S };
+    redis?: { host: S; port: N; authToken?: S; replicationGroupId: S };
+    jwt: { secret: S; expiresIn: string; refreshExpiresIn: string };
+}
+
+export function appSecretDocument<S, N>(parts: {
+    database?: { host: S; port: N; dbname: S; masterSecretArn: S };
+    redis?: { host: S; port: N; authToken?: S; replicationGroupId: S };
+    jwtSecret: S;
+}): AppSecretDocument<S, N> {
+    const doc: AppSecretDocument<S, N> = {
+        jwt: { secret: parts.jwtSecret, expiresIn: JWT_EXPIRES_IN, refreshExpiresIn: JWT_REFRESH_EXPIRES_IN },
+    };
+    if (parts.database) doc.database = { ...parts.database };
+    if (parts.redis) {
+        const { authToken, ...rest } = parts.redis;
+        doc.redis = authToken === undefined ? rest : { ...rest, authToken };
+    }
+    // Key order as the seed writes it: database, redis, jwt.
+    return { ...(doc.database && { database: doc.database }), ...(doc.redis && { redis: doc.redis }), jwt: doc.jwt };
+}
+
+/** Secrets Manager recovery window: 30 days where data is protected, 7 otherwise. */
+export function recoveryWindowDays(protectData: boolean): number {
+    return protectData ? 30 : 7;
+}

@@ -1,0 +1,242 @@
+// One configured service on Fargate: its ECR repository, log group, execution and task roles, task
+// definition, ECS service (private subnets, services SG, rolling deploys with circuit breaker),
+// Cloud Map registration for gRPC services, and target-tracking autoscaling (seed 003 §10.2.1).
+//
+// Cost: Fargate per task-hour (ARM64 $23.64/vCPU-month + $2.60/GB-month; FARGATE_SPOT about 70%
+// less); CloudWatch Logs $0.50/GB ingested; ECR $0.10/GB-month of images kept. Roles, task
+// definitions, scaling targets and policies are free.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceSettings } from "../config/types";
+import {
+    CapacityProviderStrategyItem, containerDefinition, DEPLOYMENT, DISCOVERY_RECORD, ecrLifecyclePolicy,
+    ecrRepositoryName, executionRolePolicy, grpcPortOf, imageReference, scalingPolicies, secretEnvironment,
+    TMP_VOLUME,
+} from "./compute-plan";
+import { DataTier } from "./contracts";
+import { ServiceTarget } from "./load-balancer";
+
+export interface FargateServiceArgs {
+    service: ServiceSettings;
+    namePrefix: string;
+    region: string;
+    /** Keep the repository's images when the stack is destroyed (no `forceDelete`). */
+    protectData: boolean;
+    cluster: {
+        arn: pulumi.Input<string>;
+        name: pulumi.Input<string>;
+        capacityProviderStrategy: CapacityProviderStrategyItem[];
+        /** What the service must wait for (the cluster's capacity providers). */
+        dependsOn: pulumi.Resource[];
+        logRetentionDays: number;
+        ecrKeepImages: number;
+    };
+    network: {
+        privateSubnetIds: pulumi.Input<string>[];
+        securityGroupId: pulumi.Input<string>;
+    };
+    /** Target groups the tasks register in (none for a service without http or public TCP ports). */
+    targets: ServiceTarget[];
+    /** The listeners and rules of those target groups (ECS refuses a target group without a load balancer). */
+    loadBalancerDependsOn: pulumi.Resource[];
+    /** ALB ARN suffix, for request-count scaling. */
+    albArnSuffix?: pulumi.Input<string>;
+    /** Cloud Map namespace; a service with a gRPC port registers in it. */
+    discovery?: { namespaceId: pulumi.Input<string> };
+    /** Extra plain environment (e.g. `<SERVICE>_GRPC_ADDRESS`); the service's own config wins. */
+    environment?: Record<string, string>;
+    /** The data tier; secrets whose source it lacks (or all, while it is undefined) are left out. */
+    data?: DataTier;
+}
+
+export class FargateService extends pulumi.ComponentResource {
+    readonly serviceName: pulumi.Output<string>;
+    readonly repositoryUrl: pulumi.Output<string>;
+    readonly repositoryArn: pulumi.Output<string>;
+    readonly logGroupName: pulumi.Output<string>;
+    readonly taskDefinitionArn: pulumi.Output<string>;
+    readonly executionRoleArn: pulumi.Output<string>;
+    readonly taskRoleArn: pulumi.Output<string>;
+    /** Secret variables left out because their source does not exist (yet). */
+    readonly skippedSecrets: string[];
+
+    constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:compute:FargateService", name, {}, opts);
+        const parent = { parent: this };
+        const { service, namePrefix } = args;
+        const physical = `${namePrefix}-${service.name}`;
+
+        const repository = new aws.ecr.Repository(`${name}-repo`, {
+            name: ecrRepositoryName(namePrefix, service.name),
+            // Release tags cannot be overwritten: a task definition's tag always means the same image.
+            // The deploy pipeline pushes a new tag per release and sets services.<name>.imageTag.
+            imageTagMutability: "IMMUTABLE",
+            imageScanningConfiguration: { scanOnPush: true },
+            encryptionConfigurations: [{ encryptionType: "AES256" }],
+            forceDelete: !args.protectData,
+        }, parent);
+        new aws.ecr.LifecyclePolicy(`${name}-repo`, {
+            repository: repository.name,
+            policy: ecrLifecyclePolicy(args.cluster.ecrKeepImages),
+        }, parent);
+        this.repositoryUrl = repository.repositoryUrl;
+        this.repositoryArn = repository.arn;
+        // With the template's default tag `latest` the first push works and later pushes of `latest`
+        // are refused: the pipeline must push a release tag (e.g. the git SHA) and set imageTag to it.
+
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+            name: `/ecs/${namePrefix}/${service.name}`,
+            retentionInDays: args.cluster.logRetentionDays,
+        }, parent);
+        this.logGroupName = logGroup.name;
+
+        const appSecretArn = args.data?.appSecretArn;
+        const databaseSecretArn = args.data?.databaseSecretArn;
+        this.skippedSecrets = secretEnvironment(service, {
+            app: appSecretArn ? "known" : undefined,
+            database: databaseSecretArn ? "known" : undefined,
+        }).skipped;
+
+        const assumeByEcsTasks = aws.getCallerIdentityOutput({}, parent).accountId.apply((account) => JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{
+                Effect: "Allow",
+                Principal: { Service: "ecs-tasks.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                // Confused-deputy guard: only ECS acting for this account may assume the role.
+                Condition: { StringEquals: { "aws:SourceAccount": account } },
+            }],
+        }));
+        const executionRole = new aws.iam.Role(`${name}-execution`, {
+            description: `ECS agent for ${physical}: pulls the image, writes logs, reads its secrets`,
+            assumeRolePolicy: assumeByEcsTasks,
+        }, parent);
+        new aws.iam.RolePolicy(`${name}-execution`, {
+            role: executionRole.id,
+            policy: pulumi.all([repository.arn, logGroup.arn, appSecretArn, databaseSecretArn, args.data?.secretsKmsKeyArn])
+                .apply(([repositoryArn, logGroupArn, app, database, kmsKeyArn]) => JSON.stringify(executionRolePolicy({
+                    repositoryArn,
+                    logGroupArn,
+                    secretArns: secretEnvironment(service, { app, database }).secretArns,
+                    kmsKeyArn,
+                    region: args.region,
+                }))),
+        }, parent);
+        // The application's own AWS permissions: none by default.
+        const taskRole = new aws.iam.Role(`${name}-task`, {
+            description: `Application role of ${physical} (no permissions by default)`,
+            assumeRolePolicy: assumeByEcsTasks,
+        }, parent);
+        this.executionRoleArn = executionRole.arn;
+        this.taskRoleArn = taskRole.arn;
+
+        const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
+            family: physical,
+            cpu: String(service.cpu),
+            memory: String(service.memory),
+            networkMode: "awsvpc",
+            requiresCompatibilities: ["FARGATE"],
+            runtimePlatform: { cpuArchitecture: service.architecture, operatingSystemFamily: "LINUX" },
+            executionRoleArn: executionRole.arn,
+            taskRoleArn: taskRole.arn,
+            // A read-only root filesystem still needs somewhere to write temporary files.
+            volumes: service.readOnlyRootFilesystem ? [{ name: TMP_VOLUME }] : [],
+            containerDefinitions: pulumi.all([repository.repositoryUrl, logGroup.name, appSecretArn, databaseSecretArn])
+                .apply(([repositoryUrl, logGroupName, app, database]) => JSON.stringify([containerDefinition(service, {
+                    image: imageReference(service, repositoryUrl),
+                    logGroupName,
+                    region: args.region,
+                    secretArns: { app, database },
+                    extraEnvironment: args.environment,
+                })])),
+        }, parent);
+        this.taskDefinitionArn = taskDefinition.arn;
+
+        const grpcPort = grpcPortOf(service);
+        const registry = grpcPort !== undefined && args.discovery
+            ? new aws.servicediscovery.Service(`${name}-discovery`, {
+                name: service.name,
+                description: `${service.name} tasks (gRPC on ${grpcPort})`,
+                dnsConfig: {
+                    namespaceId: args.discovery.namespaceId,
+                    dnsRecords: [{ type: DISCOVERY_RECORD.type, ttl: DISCOVERY_RECORD.ttl }],
+                    routingPolicy: DISCOVERY_RECORD.routingPolicy,
+                },
+                // ECS reports task health to Cloud Map; AWS fixes the threshold at 1 (the field is deprecated).
+                healthCheckCustomConfig: { failureThreshold: DISCOVERY_RECORD.failureThreshold },
+            }, parent)
+            : undefined;
+
+        const attached = args.targets.length > 0;
+        const ecsService = new aws.ecs.Service(`${name}-service`, {
+            name: physical,
+            cluster: args.cluster.arn,
+            taskDefinition: taskDefinition.arn,
+            desiredCount: service.scaling.desired,
+            capacityProviderStrategies: args.cluster.capacityProviderStrategy,
+            platformVersion: "LATEST",
+            networkConfiguration: {
+                subnets: args.network.privateSubnetIds,
+                securityGroups: [args.network.securityGroupId],
+                assignPublicIp: false,
+            },
+            deploymentController: { type: "ECS" },
+            deploymentCircuitBreaker: { enable: true, rollback: true },
+            deploymentMinimumHealthyPercent: DEPLOYMENT.minimumHealthyPercent,
+            deploymentMaximumPercent: DEPLOYMENT.maximumPercent,
+            healthCheckGracePeriodSeconds: attached ? service.healthCheckGracePeriodSeconds : undefined,
+            loadBalancers: args.targets.map((t) => ({ targetGroupArn: t.targetGroupArn, containerName: service.name, containerPort: t.containerPort })),
+            serviceRegistries: registry ? { registryArn: registry.arn } : undefined,
+            enableExecuteCommand: false,
+            enableEcsManagedTags: true,
+            propagateTags: "SERVICE",
+            waitForSteadyState: false,
+        }, {
+            parent: this,
+            dependsOn: [...args.cluster.dependsOn, ...args.loadBalancerDependsOn],
+            // Application Auto Scaling owns the task count after creation: without this every
+            // `pulumi up` would reset a scaled-out service to the configured desired count.
+            ignoreChanges: ["desiredCount"],
+        });
+        this.serviceName = ecsService.name;
+
+        const target = new aws.appautoscaling.Target(`${name}-scaling`, {
+            serviceNamespace: "ecs",
+            scalableDimension: "ecs:service:DesiredCount",
+            resourceId: pulumi.interpolate`service/${args.cluster.name}/${ecsService.name}`,
+            minCapacity: service.scaling.min,
+            maxCapacity: service.scaling.max,
+        }, parent);
+        const albTarget = args.targets.find((t) => t.kind === "alb");
+        for (const spec of scalingPolicies(service, albTarget !== undefined && args.albArnSuffix !== undefined)) {
+            new aws.appautoscaling.Policy(`${name}-${spec.suffix}`, {
+                policyType: "TargetTrackingScaling",
+                serviceNamespace: target.serviceNamespace,
+                scalableDimension: target.scalableDimension,
+                resourceId: target.resourceId,
+                targetTrackingScalingPolicyConfiguration: {
+                    targetValue: spec.targetValue,
+                    scaleOutCooldown: spec.scaleOutCooldown,
+                    scaleInCooldown: spec.scaleInCooldown,
+                    predefinedMetricSpecification: spec.predefined && {
+                        predefinedMetricType: spec.predefined.metricType,
+                        resourceLabel: spec.predefined.metricType === "ALBRequestCountPerTarget"
+                            ? pulumi.interpolate`${args.albArnSuffix!}/${albTarget!.targetGroupArnSuffix}`
+                            : undefined,
+                    },
+                    customizedMetricSpecification: spec.customized && {
+                        namespace: spec.customized.namespace,
+                        metricName: spec.customized.metricName,
+                        statistic: spec.customized.statistic,
+                        dimensions: [
+                            { name: "ClusterName", value: args.cluster.name },
+                            { name: "ServiceName", value: ecsService.name },
+                        ],
+                    },
+                },
+            }, parent);
+        }
+
+        this.registerOutputs({ serviceName: this.serviceName, repositoryUrl: this.repositoryUrl });
+    }
+}

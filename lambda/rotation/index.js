@@ -1,0 +1,510 @@
+// @ts-check
+"use strict";
+/**
+ * Secrets Manager rotation function for the stack's application secret (seed 003 §10.2.6):
+ *
+ *   {"database": {"host","port","dbname","masterSecretArn"},
+ *    "redis":    {"host","port","authToken","replicationGroupId"?},   (optional; authToken optional)
+ *    "jwt":      {"secret","expiresIn","refreshExpiresIn"}}
+ *
+ * It rotates `jwt.secret` and, when present, `redis.authToken`. Everything else is copied
+ * unchanged: the database password lives in its own RDS-managed secret and is never touched here.
+ *
+ * Steps (AWS rotation-function contract, event {SecretId, ClientRequestToken, Step}):
+ *   createSecret  new values from GetRandomPassword, stored as the token's version with AWSPENDING.
+ *   setSecret     ModifyReplicationGroup AuthToken=<pending>, AuthTokenUpdateStrategy=ROTATE: the
+ *                 cluster then accepts the current AND the pending token, so clients still holding
+ *                 AWSCURRENT keep working whatever happens next. Skipped when there is no AUTH token.
+ *   testSecret    waits until the group is `available` with the change applied; checks the JWT shape.
+ *   finishSecret  moves AWSCURRENT to the token (Secrets Manager moves AWSPREVIOUS itself).
+ *
+ * No follow-up SET: ROTATE keeps the two most recent tokens, so after finishSecret the cluster accepts
+ * AWSCURRENT and AWSPREVIOUS. Application instances that read the secret before the rotation keep
+ * working until the NEXT rotation drops the older token, a whole rotation interval later. A SET in
+ * finishSecret would cut those instances off at once, which is the outage rotation must not cause.
+ * The price: a leaked token stays valid for one more interval; rotate early (RotateSecret twice) to
+ * revoke it.
+ *
+ * Every step is idempotent, because Secrets Manager retries steps and whole rotations with the same
+ * token. setSecret in particular must never send a second ROTATE for the same token: ROTATE on a
+ * cluster that already holds two tokens drops the oldest, which would be the AWSCURRENT one.
+ *
+ * The function only calls AWS control-plane APIs: it needs no VPC access and ships no node_modules
+ * (the Node.js 22 runtime provides both SDK clients).
+ *
+ * Environment variables:
+ *   REPLICATION_GROUP_ID      optional. The replication group whose AUTH token is rotated. When unset,
+ *                             `redis.replicationGroupId` from the secret is used; when both are set
+ *                             they must agree. One of them is required if the secret has an AUTH token.
+ *   SECRETS_MANAGER_ENDPOINT  optional. Secrets Manager endpoint URL, e.g. a VPC interface endpoint.
+ *
+ * Logs never contain secret values: only the secret ARN, the version id, the step and decisions.
+ */
+
+const {
+    SecretsManagerClient,
+    DescribeSecretCommand,
+    GetSecretValueCommand,
+    GetRandomPasswordCommand,
+    PutSecretValueCommand,
+    UpdateSecretVersionStageCommand,
+} = require("@aws-sdk/client-secrets-manager");
+const {
+    ElastiCacheClient,
+    DescribeReplicationGroupsCommand,
+    ModifyReplicationGroupCommand,
+} = require("@aws-sdk/client-elasticache");
+
+/** @typedef {"createSecret" | "setSecret" | "testSecret" | "finishSecret"} RotationStep */
+
+/**
+ * @typedef {object} RotationEvent
+ * @property {string} SecretId
+ * @property {string} ClientRequestToken
+ * @property {string} Step
+ */
+
+/**
+ * The part of the Lambda context this function uses.
+ * @typedef {object} RotationContext
+ * @property {() => number} [getRemainingTimeInMillis]
+ */
+
+/**
+ * The application secret; unknown keys are preserved on rotation.
+ * @typedef {object} AppSecret
+ * @property {Record<string, unknown>} [database]
+ * @property {{ host?: unknown, port?: unknown, authToken?: string, replicationGroupId?: string, [key: string]: unknown }} [redis]
+ * @property {{ secret: string, expiresIn?: unknown, refreshExpiresIn?: unknown, [key: string]: unknown }} jwt
+ */
+
+/**
+ * Dependencies, all optional; tests inject clients, a fake clock and a no-op sleep.
+ * @typedef {object} RotationDeps
+ * @property {Pick<SecretsManagerClient, "send">} [secretsManager]
+ * @property {Pick<ElastiCacheClient, "send">} [elastiCache]
+ * @property {Record<string, string | undefined>} [env] defaults to process.env
+ * @property {(ms: number) => Promise<void>} [sleep]
+ * @property {() => number} [now] epoch milliseconds
+ * @property {number} [pollIntervalMs] testSecret's delay between DescribeReplicationGroups calls
+ * @property {number} [maxWaitMs] testSecret's wait when the context gives no remaining time
+ */
+
+/** @typedef {(event: RotationEvent, context?: RotationContext) => Promise<void>} RotationHandler */
+
+const STEPS = /** @type {const} */ (["createSecret", "setSecret", "testSecret", "finishSecret"]);
+
+/** JWT signing secret: 64 alphanumeric characters (about 380 bits). */
+const JWT_SECRET_PASSWORD_OPTIONS = Object.freeze({
+    PasswordLength: 64,
+    ExcludePunctuation: true,
+    IncludeSpace: false,
+    RequireEachIncludedType: true,
+});
+
+/**
+ * ElastiCache AUTH token: 16-128 printable characters without `/`, `"`, `@`; the ElastiCache guide
+ * further limits non-alphanumerics to `!&#$^<>-`. Alphanumeric only satisfies both; the explicit
+ * exclusions stay as a guard should punctuation ever be re-enabled.
+ */
+const AUTH_TOKEN_PASSWORD_OPTIONS = Object.freeze({
+    PasswordLength: 64,
+    ExcludePunctuation: true,
+    ExcludeCharacters: '/"@',
+    IncludeSpace: false,
+    RequireEachIncludedType: true,
+});
+
+const AUTH_TOKEN_PATTERN = /^[A-Za-z0-9!&#$^<>-]{16,128}$/;
+const MIN_JWT_SECRET_LENGTH = 32;
+/** testSecret stops waiting this long before the Lambda timeout, to fail with a clear message. */
+const TIMEOUT_MARGIN_MS = 15_000;
+
+/**
+ * @param {string} step
+ * @returns {step is RotationStep}
+ */
+function isStep(step) {
+    return /** @type {readonly string[]} */ (STEPS).includes(step);
+}
+
+/**
+ * One JSON log line. Callers pass identifiers and decisions only, never secret values.
+ * @param {"info" | "warn"} level
+ * @param {string} message
+ * @param {Record<string, string | number | boolean | undefined>} fields
+ */
+function log(level, message, fields) {
+    const line = JSON.stringify({ level, message, ...fields });
+    if (level === "warn") console.warn(line);
+    else console.log(line);
+}
+
+/**
+ * @param {unknown} err
+ * @returns {string | undefined}
+ */
+function errorName(err) {
+    return err && typeof err === "object" && "name" in err ? String(err.name) : undefined;
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is Record<string, unknown>}
+ */
+function isObject(value) {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Parses and checks the application secret. Error messages name keys, never values (a JSON.parse
+ * message can quote the input, so it is not passed on).
+ * @param {string | undefined} secretString
+ * @param {string} label which version, for messages
+ * @returns {AppSecret}
+ */
+function parseAppSecret(secretString, label) {
+    if (typeof secretString !== "string") {
+        throw new Error(`${label}: the secret has no SecretString (binary secrets are not supported)`);
+    }
+    /** @type {unknown} */
+    let parsed;
+    try {
+        parsed = JSON.parse(secretString);
+    } catch {
+        throw new Error(`${label}: SecretString is not valid JSON`);
+    }
+    if (!isObject(parsed)) throw new Error(`${label}: SecretString must be a JSON object`);
+    const { jwt, redis, database } = parsed;
+    if (!isObject(jwt)) throw new Error(`${label}: key "jwt" must be an object`);
+    if (typeof jwt.secret !== "string" || jwt.secret.length === 0) {
+        throw new Error(`${label}: key "jwt.secret" must be a non-empty string`);
+    }
+    if (database !== undefined && !isObject(database)) {
+        throw new Error(`${label}: key "database" must be an object when present`);
+    }
+    if (redis !== undefined) {
+        if (!isObject(redis)) throw new Error(`${label}: key "redis" must be an object when present`);
+        if (redis.authToken !== undefined && typeof redis.authToken !== "string") {
+            throw new Error(`${label}: key "redis.authToken" must be a string when present`);
+        }
+        if (redis.replicationGroupId !== undefined && typeof redis.replicationGroupId !== "string") {
+            throw new Error(`${label}: key "redis.replicationGroupId" must be a string when present`);
+        }
+    }
+    return /** @type {AppSecret} */ (parsed);
+}
+
+/**
+ * @param {AppSecret} secret
+ * @returns {boolean}
+ */
+function hasAuthToken(secret) {
+    return typeof secret.redis?.authToken === "string" && secret.redis.authToken.length > 0;
+}
+
+/**
+ * @param {string} token
+ * @param {string} label
+ */
+function assertValidAuthToken(token, label) {
+    if (!AUTH_TOKEN_PATTERN.test(token)) {
+        throw new Error(
+            `${label}: redis.authToken must be 16-128 characters from A-Z a-z 0-9 ! & # $ ^ < > - ` +
+                `(length is ${token.length})`,
+        );
+    }
+}
+
+/**
+ * True when the group's AUTH token changed at or after the pending version was created, or a change
+ * is under way. Compared at whole seconds: the two services may not report the same precision.
+ * @param {import("@aws-sdk/client-elasticache").ReplicationGroup} group
+ * @param {Date} pendingCreated
+ */
+function authTokenChangedSince(group, pendingCreated) {
+    const modified = group.AuthTokenLastModifiedDate;
+    if (!modified) return false;
+    return Math.floor(modified.getTime() / 1000) >= Math.floor(pendingCreated.getTime() / 1000);
+}
+
+/**
+ * @param {RotationDeps} [deps]
+ * @returns {RotationHandler}
+ */
+function makeHandler(deps = {}) {
+    const env = deps.env ?? process.env;
+    const sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const now = deps.now ?? Date.now;
+    const pollIntervalMs = deps.pollIntervalMs ?? 10_000;
+    const maxWaitMs = deps.maxWaitMs ?? 60_000;
+
+    /** @type {Pick<SecretsManagerClient, "send"> | undefined} */
+    let secretsManager = deps.secretsManager;
+    /** @type {Pick<ElastiCacheClient, "send"> | undefined} */
+    let elastiCache = deps.elastiCache;
+    const sm = () => {
+        const endpoint = env.SECRETS_MANAGER_ENDPOINT || undefined;
+        return (secretsManager ??= new SecretsManagerClient(endpoint ? { endpoint } : {}));
+    };
+    const ec = () => (elastiCache ??= new ElastiCacheClient({}));
+
+    /**
+     * The replication group to rotate: REPLICATION_GROUP_ID, else the secret's own field.
+     * @param {AppSecret} secret
+     * @param {string} label
+     * @returns {string}
+     */
+    function replicationGroupIdFor(secret, label) {
+        const fromEnv = env.REPLICATION_GROUP_ID || undefined;
+        const fromSecret = secret.redis?.replicationGroupId || undefined;
+        if (fromEnv && fromSecret && fromEnv !== fromSecret) {
+            throw new Error(
+                `${label}: REPLICATION_GROUP_ID is "${fromEnv}" but redis.replicationGroupId is "${fromSecret}"; they must agree`,
+            );
+        }
+        const id = fromEnv ?? fromSecret;
+        if (!id) {
+            throw new Error(
+                `${label}: the secret has redis.authToken but no replication group is known; ` +
+                    `set REPLICATION_GROUP_ID or redis.replicationGroupId`,
+            );
+        }
+        return id;
+    }
+
+    /**
+     * @param {string} arn
+     * @param {{ VersionStage: string, VersionId?: string }} which
+     */
+    async function getSecretVersion(arn, which) {
+        const out = await sm().send(new GetSecretValueCommand({ SecretId: arn, ...which }));
+        return { secret: parseAppSecret(out.SecretString, which.VersionStage), created: out.CreatedDate };
+    }
+
+    /** @param {Record<string, unknown>} options */
+    async function randomPassword(options) {
+        const out = await sm().send(new GetRandomPasswordCommand(options));
+        if (typeof out.RandomPassword !== "string" || out.RandomPassword.length === 0) {
+            throw new Error("GetRandomPassword returned no password");
+        }
+        return out.RandomPassword;
+    }
+
+    /** @param {string} replicationGroupId */
+    async function describeGroup(replicationGroupId) {
+        const out = await ec().send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: replicationGroupId }));
+        const group = out.ReplicationGroups?.[0];
+        if (!group) throw new Error(`Replication group ${replicationGroupId} not found`);
+        return group;
+    }
+
+    /**
+     * @param {string} arn
+     * @param {string} token
+     * @param {Record<string, string | number | boolean | undefined>} ids
+     */
+    async function createSecret(arn, token, ids) {
+        try {
+            await sm().send(new GetSecretValueCommand({ SecretId: arn, VersionId: token, VersionStage: "AWSPENDING" }));
+            log("info", "createSecret: AWSPENDING version already has a value; nothing to do", ids);
+            return;
+        } catch (err) {
+            if (errorName(err) !== "ResourceNotFoundException") throw err;
+        }
+        const { secret: current } = await getSecretVersion(arn, { VersionStage: "AWSCURRENT" });
+
+        /** @type {AppSecret} */
+        const next = { ...current, jwt: { ...current.jwt, secret: await randomPassword(JWT_SECRET_PASSWORD_OPTIONS) } };
+        if (next.jwt.secret.length < MIN_JWT_SECRET_LENGTH) {
+            throw new Error(`createSecret: generated jwt.secret is shorter than ${MIN_JWT_SECRET_LENGTH} characters`);
+        }
+        if (current.redis && hasAuthToken(current)) {
+            const replicationGroupId = replicationGroupIdFor(current, "createSecret");
+            const authToken = await randomPassword(AUTH_TOKEN_PASSWORD_OPTIONS);
+            assertValidAuthToken(authToken, "createSecret (generated token)");
+            if (authToken === current.redis.authToken) throw new Error("createSecret: generated AUTH token equals the current one");
+            next.redis = { ...current.redis, authToken };
+            log("info", "createSecret: generated a new jwt.secret and redis.authToken", { ...ids, replicationGroupId });
+        } else {
+            log("info", "createSecret: generated a new jwt.secret; no redis.authToken to rotate", ids);
+        }
+
+        await sm().send(
+            new PutSecretValueCommand({
+                SecretId: arn,
+                ClientRequestToken: token,
+                SecretString: JSON.stringify(next),
+                VersionStages: ["AWSPENDING"],
+            }),
+        );
+        log("info", "createSecret: stored the AWSPENDING version", ids);
+    }
+
+    /**
+     * @param {string} arn
+     * @param {string} token
+     * @param {Record<string, string | number | boolean | undefined>} ids
+     */
+    async function setSecret(arn, token, ids) {
+        const { secret: pending, created } = await getSecretVersion(arn, { VersionId: token, VersionStage: "AWSPENDING" });
+        if (!pending.redis || !hasAuthToken(pending)) {
+            log("info", "setSecret: no redis.authToken; nothing to set (the JWT secret needs no service change)", ids);
+            return;
+        }
+        const authToken = /** @type {string} */ (pending.redis.authToken);
+        assertValidAuthToken(authToken, "setSecret (AWSPENDING)");
+        const replicationGroupId = replicationGroupIdFor(pending, "setSecret");
+        const group = await describeGroup(replicationGroupId);
+        const fields = { ...ids, replicationGroupId, status: group.Status };
+
+        if (group.AuthTokenEnabled === false) {
+            // ROTATE on a group without AUTH would enable AUTH while still accepting no password:
+            // the secret and the cluster disagree, which needs a person, not a rotation.
+            throw new Error(`setSecret: replication group ${replicationGroupId} has AUTH disabled but the secret has a token`);
+        }
+        if (group.PendingModifiedValues?.AuthTokenStatus || (created && authTokenChangedSince(group, created))) {
+            // A retry of this step: the ROTATE was already sent. Sending it again would drop the
+            // AWSCURRENT token from the cluster (ROTATE keeps only the two most recent tokens).
+            log("info", "setSecret: AUTH token change already requested for this version; not sending it again", {
+                ...fields,
+                authTokenStatus: group.PendingModifiedValues?.AuthTokenStatus,
+            });
+            return;
+        }
+        if (group.Status !== "available") {
+            throw new Error(`setSecret: replication group ${replicationGroupId} is "${group.Status}", not "available"; retry later`);
+        }
+        await ec().send(
+            new ModifyReplicationGroupCommand({
+                ReplicationGroupId: replicationGroupId,
+                AuthToken: authToken,
+                AuthTokenUpdateStrategy: "ROTATE",
+                ApplyImmediately: true,
+            }),
+        );
+        log("info", "setSecret: requested AUTH token ROTATE (current and pending tokens both valid)", fields);
+    }
+
+    /**
+     * @param {string} arn
+     * @param {string} token
+     * @param {Record<string, string | number | boolean | undefined>} ids
+     * @param {RotationContext | undefined} context
+     */
+    async function testSecret(arn, token, ids, context) {
+        const { secret: pending, created } = await getSecretVersion(arn, { VersionId: token, VersionStage: "AWSPENDING" });
+        const { jwt } = pending;
+        if (jwt.secret.length < MIN_JWT_SECRET_LENGTH) {
+            throw new Error(`testSecret: jwt.secret is shorter than ${MIN_JWT_SECRET_LENGTH} characters`);
+        }
+        for (const key of /** @type {const} */ (["expiresIn", "refreshExpiresIn"])) {
+            if (typeof jwt[key] !== "string" || jwt[key] === "") throw new Error(`testSecret: key "jwt.${key}" must be a non-empty string`);
+        }
+        if (!pending.redis || !hasAuthToken(pending)) {
+            log("info", "testSecret: JWT shape valid; no redis.authToken to test", ids);
+            return;
+        }
+        assertValidAuthToken(/** @type {string} */ (pending.redis.authToken), "testSecret (AWSPENDING)");
+        if (!created) throw new Error("testSecret: GetSecretValue returned no CreatedDate for the AWSPENDING version");
+        const replicationGroupId = replicationGroupIdFor(pending, "testSecret");
+
+        // The change takes minutes; wait for it inside this invocation while the Lambda timeout allows,
+        // then fail so Secrets Manager retries (every step is idempotent).
+        const remaining = context?.getRemainingTimeInMillis?.();
+        const deadline = now() + (remaining !== undefined ? Math.max(0, remaining - TIMEOUT_MARGIN_MS) : maxWaitMs);
+        for (let attempt = 1; ; attempt++) {
+            const group = await describeGroup(replicationGroupId);
+            const authTokenStatus = group.PendingModifiedValues?.AuthTokenStatus;
+            const applied = authTokenChangedSince(group, created);
+            const fields = { ...ids, replicationGroupId, status: group.Status, authTokenStatus, applied, attempt };
+            if (group.AuthTokenEnabled === false) {
+                throw new Error(`testSecret: replication group ${replicationGroupId} has AUTH disabled`);
+            }
+            if (group.Status === "available" && !authTokenStatus && applied) {
+                log("info", "testSecret: AUTH token change applied and group available", fields);
+                return;
+            }
+            if (group.Status === "available" && !authTokenStatus && !applied) {
+                // Nothing in progress and nothing applied: setSecret did not run or its request was lost.
+                throw new Error(`testSecret: replication group ${replicationGroupId} shows no AUTH token change for this version`);
+            }
+            if (now() + pollIntervalMs > deadline) {
+                throw new Error(
+                    `testSecret: replication group ${replicationGroupId} is still "${group.Status}" ` +
+                        `(auth token status ${authTokenStatus ?? "none"}); the rotation will be retried`,
+                );
+            }
+            log("info", "testSecret: waiting for the AUTH token change", fields);
+            await sleep(pollIntervalMs);
+        }
+    }
+
+    /**
+     * @param {string} arn
+     * @param {string} token
+     * @param {Record<string, string[]>} versions
+     * @param {Record<string, string | number | boolean | undefined>} ids
+     */
+    async function finishSecret(arn, token, versions, ids) {
+        const currentVersion = Object.keys(versions).find((id) => versions[id]?.includes("AWSCURRENT"));
+        if (currentVersion === token) {
+            log("info", "finishSecret: version is already AWSCURRENT", ids);
+            return;
+        }
+        await sm().send(
+            new UpdateSecretVersionStageCommand({
+                SecretId: arn,
+                VersionStage: "AWSCURRENT",
+                MoveToVersionId: token,
+                RemoveFromVersionId: currentVersion,
+            }),
+        );
+        log("info", "finishSecret: moved AWSCURRENT to the new version", { ...ids, previousVersion: currentVersion });
+    }
+
+    return async function handler(event, context) {
+        if (!isObject(event)) throw new Error("Rotation event must be an object");
+        const { SecretId: arn, ClientRequestToken: token, Step: step } = event;
+        if (typeof arn !== "string" || !arn || typeof token !== "string" || !token || typeof step !== "string") {
+            throw new Error("Rotation event needs string SecretId, ClientRequestToken and Step");
+        }
+        if (!isStep(step)) throw new Error(`Invalid step parameter "${step}"`);
+        const ids = { step, secretId: arn, versionId: token };
+
+        const meta = await sm().send(new DescribeSecretCommand({ SecretId: arn }));
+        if (!meta.RotationEnabled) throw new Error(`Secret ${arn} is not enabled for rotation`);
+        const versions = meta.VersionIdsToStages ?? {};
+        const stages = versions[token];
+        if (!stages) throw new Error(`Secret version ${token} has no stage for rotation of secret ${arn}`);
+        if (stages.includes("AWSCURRENT")) {
+            log("info", "version is already AWSCURRENT; nothing to do", ids);
+            return;
+        }
+        if (!stages.includes("AWSPENDING")) {
+            throw new Error(`Secret version ${token} is not set as AWSPENDING for rotation of secret ${arn}`);
+        }
+
+        switch (step) {
+            case "createSecret":
+                return createSecret(arn, token, ids);
+            case "setSecret":
+                return setSecret(arn, token, ids);
+            case "testSecret":
+                return testSecret(arn, token, ids, context);
+            case "finishSecret":
+                return finishSecret(arn, token, versions, ids);
+        }
+    };
+}
+
+/** Handler with default clients, created on first use. */
+const handler = makeHandler();
+
+module.exports = {
+    handler,
+    makeHandler,
+    parseAppSecret,
+    JWT_SECRET_PASSWORD_OPTIONS,
+    AUTH_TOKEN_PASSWORD_OPTIONS,
+};

@@ -1,0 +1,147 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import type * as aws from "@pulumi/aws";
+import type { Output } from "@pulumi/pulumi";
+import {
+    REPLICATION_GROUP_ACTIONS,
+    ROTATION_ENV,
+    rotationLambda,
+    rotationLambdaEnvironment,
+    rotationLambdaPackage,
+    rotationPolicyStatements,
+    SECRET_ACTIONS,
+} from "../../lambda/rotation/package";
+import { checkJs, generateDeclarations, INDEX_DTS, INDEX_JS, ROTATION_DIR } from "./js-check";
+
+const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:platform/staging/app-AbCdEf";
+const GROUP_ARN = "arn:aws:elasticache:us-east-1:123456789012:replicationgroup:platform-staging-cache";
+const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+// Compile-time only (never called): what the Pulumi component will write must type-check against
+// the provider's own input types, with Output<string> ARNs.
+export function _typeCheckAgainstPulumiAws(secretArn: Output<string>, groupArn: Output<string>, roleArn: Output<string>) {
+    const fn = rotationLambdaPackage();
+    const args: aws.lambda.FunctionArgs = {
+        role: roleArn,
+        handler: fn.handler,
+        runtime: fn.runtime,
+        architectures: fn.architectures,
+        timeout: fn.timeout,
+        memorySize: fn.memorySize,
+        environment: { variables: rotationLambdaEnvironment({ replicationGroupId: groupArn }) },
+    };
+    const policy: aws.iam.PolicyDocument = {
+        Version: "2012-10-17",
+        Statement: rotationPolicyStatements(secretArn, groupArn, { kmsKeyArn: secretArn }),
+    };
+    return { args, policy };
+}
+
+describe("rotation lambda: package", () => {
+    it("describes the folder, handler, runtime and architecture", () => {
+        const pkg = rotationLambdaPackage();
+        assert.ok(path.isAbsolute(pkg.path), "path is absolute");
+        assert.equal(pkg.path, ROTATION_DIR);
+        assert.deepEqual({ ...pkg, path: undefined }, {
+            path: undefined,
+            handler: "index.handler",
+            runtime: "nodejs22.x",
+            architecture: "arm64",
+            architectures: ["arm64"],
+            timeout: 900,
+            memorySize: 128,
+        });
+        assert.deepEqual(rotationLambda, pkg);
+        pkg.architectures.push("arm64" as never);
+        assert.deepEqual(rotationLambdaPackage().architectures, ["arm64"], "each call returns fresh arrays");
+    });
+
+    it("the handler named by `handler` is exported by the file at the folder root", () => {
+        const [file, exportName] = rotationLambda.handler.split(".");
+        const modulePath = path.join(rotationLambda.path, `${file}.js`);
+        assert.ok(fs.existsSync(modulePath), `${modulePath} exists`);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const mod = require(modulePath) as Record<string, unknown>;
+        assert.equal(typeof mod[exportName!], "function");
+    });
+
+    it("index.js needs nothing the Node.js 22 runtime does not provide", () => {
+        const source = fs.readFileSync(INDEX_JS, "utf8");
+        const required = [...source.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+        assert.deepEqual(required.sort(), ["@aws-sdk/client-elasticache", "@aws-sdk/client-secrets-manager"]);
+        assert.ok(!/^\s*(import|export)\s/m.test(source), "CommonJS only: no ES module syntax");
+        assert.ok(source.startsWith("// @ts-check\n"), "index.js starts with // @ts-check");
+        assert.ok(!fs.existsSync(path.join(ROTATION_DIR, "node_modules")), "no node_modules in the shipped folder");
+    });
+
+    it("names the environment variables index.js reads", () => {
+        const source = fs.readFileSync(INDEX_JS, "utf8");
+        const read = [...new Set([...source.matchAll(/env\.([A-Z_]+)/g)].map((m) => m[1]))].sort();
+        assert.deepEqual(read, Object.values(ROTATION_ENV).sort());
+        assert.deepEqual(rotationLambdaEnvironment({ replicationGroupId: "g" }), { REPLICATION_GROUP_ID: "g" });
+        assert.deepEqual(rotationLambdaEnvironment({ replicationGroupId: "g", secretsManagerEndpoint: "https://e" }), {
+            REPLICATION_GROUP_ID: "g",
+            SECRETS_MANAGER_ENDPOINT: "https://e",
+        });
+        assert.deepEqual(rotationLambdaEnvironment({}), {});
+    });
+});
+
+describe("rotation lambda: IAM statements", () => {
+    it("grants exactly the actions the function calls, on its own resources", () => {
+        assert.deepEqual(rotationPolicyStatements(SECRET_ARN, GROUP_ARN), [
+            {
+                Sid: "RotateAppSecret",
+                Effect: "Allow",
+                Action: [
+                    "secretsmanager:DescribeSecret",
+                    "secretsmanager:GetSecretValue",
+                    "secretsmanager:PutSecretValue",
+                    "secretsmanager:UpdateSecretVersionStage",
+                ],
+                Resource: SECRET_ARN,
+            },
+            { Sid: "GenerateRandomPassword", Effect: "Allow", Action: ["secretsmanager:GetRandomPassword"], Resource: "*" },
+            {
+                Sid: "RotateCacheAuthToken",
+                Effect: "Allow",
+                Action: ["elasticache:DescribeReplicationGroups", "elasticache:ModifyReplicationGroup"],
+                Resource: GROUP_ARN,
+            },
+        ]);
+    });
+
+    it("grants no ElastiCache action without a replication group, and KMS only when asked", () => {
+        const jwtOnly = rotationPolicyStatements(SECRET_ARN);
+        assert.deepEqual(jwtOnly.map((s) => s.Sid), ["RotateAppSecret", "GenerateRandomPassword"]);
+        const withKey = rotationPolicyStatements(SECRET_ARN, undefined, { kmsKeyArn: KEY_ARN });
+        assert.deepEqual(withKey[2], { Sid: "UseSecretKmsKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: KEY_ARN });
+    });
+
+    it("covers every command index.js sends, and nothing more", () => {
+        const source = fs.readFileSync(INDEX_JS, "utf8");
+        const sentCommands = new Set([...source.matchAll(/new (\w+)Command\(/g)].map((m) => m[1]!));
+        const service = (op: string) => (/ReplicationGroup/.test(op) ? "elasticache" : "secretsmanager");
+        const needed = [...sentCommands].map((op) => `${service(op)}:${op}`).sort();
+        const granted = rotationPolicyStatements(SECRET_ARN, GROUP_ARN).flatMap((s) => s.Action).sort();
+        assert.deepEqual(granted, needed);
+        assert.deepEqual([...SECRET_ACTIONS, "secretsmanager:GetRandomPassword", ...REPLICATION_GROUP_ACTIONS].sort(), needed);
+        for (const s of rotationPolicyStatements(SECRET_ARN, GROUP_ARN)) {
+            assert.ok(s.Action.every((a) => !a.includes("*")), "no wildcard actions");
+            if (s.Resource === "*") assert.deepEqual(s.Action, ["secretsmanager:GetRandomPassword"], "only the resource-less action gets *");
+        }
+    });
+});
+
+describe("rotation lambda: JavaScript type-check", function () {
+    this.timeout(60_000);
+
+    it("index.js type-checks under strict options (// @ts-check with JSDoc)", () => {
+        assert.deepEqual(checkJs(), []);
+    });
+
+    it("index.d.ts matches the declarations tsc derives from index.js", () => {
+        assert.equal(fs.readFileSync(INDEX_DTS, "utf8"), generateDeclarations(), "run: npx tsx tests/rotation/js-check.ts --write");
+    });
+});

@@ -1,0 +1,546 @@
+import { strict as assert } from "assert";
+import { mockClient } from "aws-sdk-client-mock";
+import {
+    DescribeSecretCommand,
+    GetRandomPasswordCommand,
+    GetSecretValueCommand,
+    PutSecretValueCommand,
+    SecretsManagerClient,
+    UpdateSecretVersionStageCommand,
+} from "@aws-sdk/client-secrets-manager";
+import {
+    DescribeReplicationGroupsCommand,
+    ElastiCacheClient,
+    InvalidReplicationGroupStateFault,
+    ModifyReplicationGroupCommand,
+} from "@aws-sdk/client-elasticache";
+import { handler as defaultHandler, makeHandler, RotationContext } from "../../lambda/rotation";
+import { EcStub, FakeClock, FakeReplicationGroup, FakeSecretStore, SmStub } from "./fakes";
+
+const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:platform/staging/app-AbCdEf";
+const GROUP_ID = "platform-staging-cache";
+const STEPS = ["createSecret", "setSecret", "testSecret", "finishSecret"] as const;
+
+const INITIAL = {
+    database: {
+        host: "platform-staging.abc123.us-east-1.rds.amazonaws.com",
+        port: 5432,
+        dbname: "app",
+        masterSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf",
+    },
+    redis: {
+        host: "clustercfg.platform-staging-cache.abc123.use1.cache.amazonaws.com",
+        port: 6379,
+        authToken: "InitialAuthToken0123456789abcdefXYZ",
+        replicationGroupId: GROUP_ID,
+    },
+    jwt: { secret: "initialJwtSecret0123456789abcdefghijklmnopqrstuvwxyzABCDEF", expiresIn: "15m", refreshExpiresIn: "7d" },
+};
+const PREVIOUS = {
+    ...INITIAL,
+    redis: { ...INITIAL.redis, authToken: "PreviousAuthToken0123456789abcdefXYZ" },
+    jwt: { ...INITIAL.jwt, secret: "previousJwtSecret0123456789abcdefghijklmnopqrstuvwxyzABCD" },
+};
+
+// The exact generator options, spelled out here so a change to them in index.js fails a test.
+const JWT_PASSWORD_INPUT = { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false, RequireEachIncludedType: true };
+const AUTH_TOKEN_PASSWORD_INPUT = {
+    PasswordLength: 64,
+    ExcludePunctuation: true,
+    ExcludeCharacters: '/"@',
+    IncludeSpace: false,
+    RequireEachIncludedType: true,
+};
+
+/** Names of the commands a stub received, in order. */
+function sent(mock: SmStub | EcStub): string[] {
+    return mock.calls().map((call) => (call.args[0] as object).constructor.name.replace(/Command$/, ""));
+}
+
+function inputs<T extends abstract new (...args: any) => any>(mock: SmStub | EcStub, command: T): ConstructorParameters<T>[0][] {
+    return mock.calls().filter((call) => call.args[0] instanceof command).map((call) => (call.args[0] as { input: unknown }).input);
+}
+
+interface Options {
+    current?: object;
+    previous?: object;
+    env?: Record<string, string | undefined>;
+}
+
+function setup(opts: Options = {}) {
+    const clock = new FakeClock(Date.parse("2026-11-02T10:00:00Z"));
+    const smClient = new SecretsManagerClient({ region: "us-east-1" });
+    const ecClient = new ElastiCacheClient({ region: "us-east-1" });
+    const sm = mockClient(smClient);
+    const ec = mockClient(ecClient);
+    const current = opts.current ?? INITIAL;
+    const store = new FakeSecretStore(ARN, clock, { current, previous: opts.previous ?? PREVIOUS });
+    store.install(sm);
+    const group = new FakeReplicationGroup(GROUP_ID, clock, INITIAL.redis.authToken);
+    group.tokens = [PREVIOUS.redis.authToken, INITIAL.redis.authToken];
+    group.install(ec);
+    const sleeps: number[] = [];
+    const handler = makeHandler({
+        secretsManager: smClient,
+        elastiCache: ecClient,
+        env: opts.env ?? {},
+        now: () => clock.now(),
+        sleep: async (ms) => {
+            sleeps.push(ms);
+            clock.advance(ms);
+        },
+        pollIntervalMs: 10_000,
+    });
+    /** A Lambda context whose timeout is `timeoutMs` after the invocation starts. */
+    const context = (timeoutMs: number): RotationContext => {
+        const end = clock.now() + timeoutMs;
+        return { getRemainingTimeInMillis: () => end - clock.now() };
+    };
+    const run = (step: string, token: string, timeoutMs = 900_000) =>
+        handler({ SecretId: ARN, ClientRequestToken: token, Step: step }, context(timeoutMs));
+    const rotate = async (token: string) => {
+        for (const step of STEPS) await run(step, token);
+    };
+    const reset = () => {
+        sm.resetHistory();
+        ec.resetHistory();
+    };
+    return { clock, sm, ec, store, group, sleeps, handler, run, rotate, reset };
+}
+
+type Harness = ReturnType<typeof setup>;
+
+// Every assert.ok has a message: without one, a failing assert.ok makes Node re-parse the
+// (tsx-transformed) call site to build a message, which can spin for minutes instead of failing.
+
+// Console capture for every test: no log line may contain a secret value (checked in afterEach).
+let lines: string[] = [];
+let harnesses: Harness[] = [];
+const originals = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
+
+function track(h: Harness): Harness {
+    harnesses.push(h);
+    return h;
+}
+
+describe("rotation lambda: application secret", () => {
+    beforeEach(() => {
+        lines = [];
+        harnesses = [];
+        for (const name of Object.keys(originals) as (keyof typeof originals)[]) {
+            console[name] = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
+        }
+    });
+
+    afterEach(() => {
+        Object.assign(console, originals);
+        const values = new Set([INITIAL.jwt.secret, INITIAL.redis.authToken, PREVIOUS.jwt.secret, PREVIOUS.redis.authToken]);
+        for (const h of harnesses) for (const v of [...h.store.generated, ...h.store.secretValues()]) values.add(v);
+        for (const line of lines) {
+            for (const value of values) assert.ok(!line.includes(value), `a log line contains a secret value: ${line.slice(0, 80)}...`);
+        }
+    });
+
+    describe("createSecret", () => {
+        it("stores an AWSPENDING version with a new jwt.secret and redis.authToken and everything else unchanged", async () => {
+            const h = track(setup());
+            const oldCurrent = h.store.versionWith("AWSCURRENT");
+            const token = h.store.startRotation();
+            await h.run("createSecret", token);
+
+            assert.deepEqual(sent(h.sm), ["DescribeSecret", "GetSecretValue", "GetSecretValue", "GetRandomPassword", "GetRandomPassword", "PutSecretValue"]);
+            assert.deepEqual(inputs(h.sm, DescribeSecretCommand), [{ SecretId: ARN }]);
+            assert.deepEqual(inputs(h.sm, GetSecretValueCommand), [
+                { SecretId: ARN, VersionId: token, VersionStage: "AWSPENDING" },
+                { SecretId: ARN, VersionStage: "AWSCURRENT" },
+            ]);
+            assert.deepEqual(inputs(h.sm, GetRandomPasswordCommand), [JWT_PASSWORD_INPUT, AUTH_TOKEN_PASSWORD_INPUT]);
+            const [jwtSecret, authToken] = h.store.generated;
+            const [put] = inputs(h.sm, PutSecretValueCommand);
+            assert.deepEqual({ ...put, SecretString: undefined }, {
+                SecretId: ARN,
+                ClientRequestToken: token,
+                SecretString: undefined,
+                VersionStages: ["AWSPENDING"],
+            });
+            assert.deepEqual(JSON.parse(put!.SecretString!), {
+                database: INITIAL.database,
+                redis: { ...INITIAL.redis, authToken },
+                jwt: { ...INITIAL.jwt, secret: jwtSecret },
+            });
+            assert.match(authToken!, /^[A-Za-z0-9]{64}$/);
+            assert.match(jwtSecret!, /^[A-Za-z0-9]{64}$/);
+            assert.deepEqual(sent(h.ec), [], "createSecret must not touch the cache");
+            assert.equal(h.store.versionWith("AWSCURRENT"), oldCurrent);
+            assert.deepEqual(h.store.stages()[token], ["AWSPENDING"]);
+        });
+
+        it("does nothing when the AWSPENDING version already has a value (retried step)", async () => {
+            const h = track(setup());
+            const token = h.store.startRotation();
+            await h.run("createSecret", token);
+            const pending = h.store.valueAt("AWSPENDING");
+            h.reset();
+
+            await h.run("createSecret", token);
+
+            assert.deepEqual(sent(h.sm), ["DescribeSecret", "GetSecretValue"]);
+            assert.deepEqual(inputs(h.sm, GetSecretValueCommand), [{ SecretId: ARN, VersionId: token, VersionStage: "AWSPENDING" }]);
+            assert.deepEqual(h.store.valueAt("AWSPENDING"), pending);
+            assert.equal(h.store.generated.length, 2);
+        });
+
+        it("refuses a generated AUTH token ElastiCache would reject, storing nothing", async () => {
+            const h = track(setup());
+            h.store.nextPasswords.push("jwtSecretFromTheGenerator0123456789abcdefghijklmnopqrstuvwxyz", "bad/token@with\"quotes0123456789");
+            const token = h.store.startRotation();
+
+            await assert.rejects(h.run("createSecret", token), /redis\.authToken must be 16-128 characters/);
+            assert.equal(inputs(h.sm, PutSecretValueCommand).length, 0);
+        });
+
+        it("uses REPLICATION_GROUP_ID when the secret has no replicationGroupId", async () => {
+            const { replicationGroupId: _omit, ...redis } = INITIAL.redis;
+            const h = track(setup({ current: { ...INITIAL, redis }, env: { REPLICATION_GROUP_ID: GROUP_ID } }));
+            const token = h.store.startRotation();
+            await h.rotate(token);
+
+            assert.deepEqual(inputs(h.ec, ModifyReplicationGroupCommand).map((i) => i.ReplicationGroupId), [GROUP_ID]);
+            assert.equal(h.store.valueAt("AWSCURRENT").redis.replicationGroupId, undefined, "the secret's shape is kept");
+        });
+
+        it("refuses when REPLICATION_GROUP_ID and the secret disagree, storing nothing", async () => {
+            const h = track(setup({ env: { REPLICATION_GROUP_ID: "some-other-group" } }));
+            const token = h.store.startRotation();
+
+            await assert.rejects(h.run("createSecret", token), /REPLICATION_GROUP_ID is "some-other-group" but redis.replicationGroupId is "platform-staging-cache"/);
+            assert.equal(inputs(h.sm, PutSecretValueCommand).length, 0);
+        });
+
+        it("refuses an AUTH token with no known replication group", async () => {
+            const { replicationGroupId: _omit, ...redis } = INITIAL.redis;
+            const h = track(setup({ current: { ...INITIAL, redis } }));
+            const token = h.store.startRotation();
+
+            await assert.rejects(h.run("createSecret", token), /set REPLICATION_GROUP_ID or redis.replicationGroupId/);
+            assert.equal(inputs(h.sm, PutSecretValueCommand).length, 0);
+        });
+
+        it("reports malformed JSON in AWSCURRENT without quoting it", async () => {
+            const h = track(setup({ current: { placeholder: true } }));
+            const current = h.store.versions.get(h.store.versionWith("AWSCURRENT")!)!;
+            current.value = '{"jwt": {"secret": "leakyValue0123456789abcdefghijklmnop", }';
+            const token = h.store.startRotation();
+
+            const err: Error = await h.run("createSecret", token).then(() => assert.fail("expected an error"), (e: Error) => e);
+            assert.equal(err.message, "AWSCURRENT: SecretString is not valid JSON");
+            assert.equal(inputs(h.sm, PutSecretValueCommand).length, 0);
+        });
+    });
+
+    describe("setSecret", () => {
+        it("sends one ROTATE with the pending token, applied immediately", async () => {
+            const h = track(setup());
+            const token = h.store.startRotation();
+            await h.run("createSecret", token);
+            const pendingToken = h.store.valueAt("AWSPENDING").redis.authToken;
+            h.reset();
+
+            await h.run("setSecret", token);
+
+            assert.deepEqual(sent(h.sm), ["DescribeSecret", "GetSecretValue"]);
+            assert.deepEqual(inputs(h.sm, GetSecretValueCommand), [{ SecretId: ARN, VersionId: token, VersionStage: "AWSPENDING" }]);
+            assert.deepEqual(sent(h.ec), ["DescribeReplicationGroups", "ModifyReplicationGroup"]);
+            assert.deepEqual(inputs(h.ec, DescribeReplicationGroupsCommand), [{ ReplicationGroupId: GROUP_ID }]);
+            assert.deepEqual(inputs(h.ec, ModifyReplicationGroupCommand), [
+                { ReplicationGroupId: GROUP_ID, AuthToken: pendingToken, AuthTokenUpdateStrategy: "ROTATE", ApplyImmediately: true },
+            ]);
+            h.group.completePendingChange();
+            assert.ok(h.group.accepts(INITIAL.redis.authToken), "the AWSCURRENT token stays valid");
+            assert.ok(h.group.accepts(pendingToken), "the pending token is valid");
+        });
+
+        for (const lastModifiedOn of ["completion", "request"] as const) {
+            it(`does not send a second ROTATE when retried (AuthTokenLastModifiedDate set on ${lastModifiedOn})`, async () => {
+                const h = track(setup());
+                h.group.lastModifiedOn = lastModifiedOn;
+                const token = h.store.startRotation();
+                await h.run("createSecret", token);
+                await h.run("setSecret", token);
+                await h.run("setSecret", token); // while the change is in flight
+                h.group.completePendingChange();
+                await h.run("setSecret", token); // after it was applied
+
+                assert.equal(inputs(h.ec, ModifyReplicationGroupCommand).length, 1);
+                assert.ok(h.group.accepts(INITIAL.redis.authToken), "a second ROTATE would have dropped the AWSCURRENT token");
+            });
+        }
+
+        it("refuses to ROTATE when the group has AUTH disabled", async () => {
+            const h = track(setup());
+            h.group.authTokenEnabled = false;
+            const token = h.store.startRotation();
+            await h.run("createSecret", token);
+
+            await assert.rejects(h.run("setSecret", token), /has AUTH disabled but the secret has a token/);
+            assert.equal(inputs(h.ec, ModifyReplicationGroupCommand).length, 0);
+        });
+    });
+
+    describe("testSecret", () => {
+        it("waits until the group is available with the AUTH token change applied", async () => {
+            const h = track(setup());
+            h.group.pollsUntilApplied = 3;
+            const token = h.store.startRotation();
+            await h.run("createSecret", token);
+            await h.run("setSecret", token);
+            h.reset();
+
+            await h.run("testSecret", token);
+
+            assert.deepEqual(sent(h.sm), ["DescribeSecret", "GetSecretValue"]);
+            assert.deepEqual(inputs(h.sm, GetSecretValueCommand), [{ SecretId: ARN, VersionId: token, VersionStage: "AWSPENDING" }]);
+            assert.deepEqual(sent(h.ec), ["DescribeReplicationGroups", "DescribeReplicationGroups", "DescribeReplicationGroups"]);
+            assert.deepEqual(h.sleeps, [10_000, 10_000]);
+            assert.equal(inputs(h.sm, UpdateSecretVersionStageCommand).length, 0);
+        });
+
+        it("fails when the group shows no change for this version (setSecret never ran)", async () => {
+            const h = track(setup());
+            const token = h.store.startRotation();
+            await h.run("createSecret", token);
+
+            await assert.rejects(h.run("testSecret", token), /shows no AUTH token change for this version/);
+        });
+
+        it("fails on a pending JWT section of the wrong shape", async () => {
+            const h = track(setup({ previous: PREVIOUS, current: { ...INITIAL, redis: undefined } }));
+            const token = h.store.startRotation();
+            await h.run("createSecret", token);
+            const pending = h.store.versions.get(token)!;
+            pending.value = JSON.stringify({ ...JSON.parse(pending.value!), jwt: { secret: "x".repeat(64), expiresIn: 900 } });
+
+            await assert.rejects(h.run("testSecret", token), /key "jwt.expiresIn" must be a non-empty string/);
+        });
+    });
+
+    describe("finishSecret", () => {
+        it("moves AWSCURRENT to the new version; the cluster accepts AWSCURRENT and AWSPREVIOUS", async () => {
+            const h = track(setup());
+            const oldCurrent = h.store.versionWith("AWSCURRENT");
+            const token = h.store.startRotation();
+            for (const step of STEPS.slice(0, 3)) await h.run(step, token);
+            h.reset();
+
+            await h.run("finishSecret", token);
+
+            assert.deepEqual(sent(h.sm), ["DescribeSecret", "UpdateSecretVersionStage"]);
+            assert.deepEqual(inputs(h.sm, UpdateSecretVersionStageCommand), [
+                { SecretId: ARN, VersionStage: "AWSCURRENT", MoveToVersionId: token, RemoveFromVersionId: oldCurrent },
+            ]);
+            assert.deepEqual(sent(h.ec), []);
+            assert.equal(h.store.versionWith("AWSCURRENT"), token);
+            assert.equal(h.store.versionWith("AWSPREVIOUS"), oldCurrent);
+            assert.ok(h.group.accepts(h.store.valueAt("AWSCURRENT").redis.authToken), "the cluster accepts the AWSCURRENT token");
+            assert.ok(h.group.accepts(h.store.valueAt("AWSPREVIOUS").redis.authToken), "the cluster accepts the AWSPREVIOUS token");
+            assert.deepEqual(h.store.valueAt("AWSCURRENT").database, INITIAL.database, "the database section is never touched");
+        });
+
+        it("does nothing for a version that is already AWSCURRENT", async () => {
+            const h = track(setup());
+            const token = h.store.startRotation();
+            await h.rotate(token);
+            h.reset();
+
+            await h.run("finishSecret", token);
+
+            assert.deepEqual(sent(h.sm), ["DescribeSecret"]);
+            assert.deepEqual(sent(h.ec), []);
+        });
+
+        it("a second rotation drops only the token from two rotations ago", async () => {
+            const h = track(setup());
+            const first = h.store.startRotation();
+            await h.rotate(first);
+            const second = h.store.startRotation();
+            await h.rotate(second);
+
+            assert.equal(h.store.versionWith("AWSCURRENT"), second);
+            assert.equal(h.store.versionWith("AWSPREVIOUS"), first);
+            assert.deepEqual(h.group.tokens, [h.store.valueAt("AWSPREVIOUS").redis.authToken, h.store.valueAt("AWSCURRENT").redis.authToken]);
+            assert.ok(!h.group.accepts(INITIAL.redis.authToken), "the token from two rotations ago is dropped");
+        });
+    });
+
+    describe("event checks", () => {
+        it("refuses a secret whose rotation is not enabled, before doing anything", async () => {
+            const h = track(setup());
+            const token = h.store.startRotation();
+            h.store.rotationEnabled = false;
+
+            await assert.rejects(h.run("createSecret", token), new RegExp(`Secret ${ARN} is not enabled for rotation`));
+            assert.deepEqual(sent(h.sm), ["DescribeSecret"]);
+            assert.deepEqual(sent(h.ec), []);
+        });
+
+        it("refuses an unknown step without calling AWS", async () => {
+            const h = track(setup());
+            const token = h.store.startRotation();
+
+            await assert.rejects(h.run("rotateSecret", token), /Invalid step parameter "rotateSecret"/);
+            assert.deepEqual(sent(h.sm), []);
+            assert.deepEqual(sent(h.ec), []);
+        });
+
+        it("refuses a token with no version, and a version that is not AWSPENDING", async () => {
+            const h = track(setup());
+            await assert.rejects(h.run("createSecret", "no-such-version"), /Secret version no-such-version has no stage for rotation/);
+            const previous = h.store.versionWith("AWSPREVIOUS")!;
+            await assert.rejects(h.run("setSecret", previous), new RegExp(`Secret version ${previous} is not set as AWSPENDING`));
+            assert.deepEqual(sent(h.ec), []);
+        });
+
+        it("refuses an event without SecretId", async () => {
+            const h = track(setup());
+            await assert.rejects(h.handler({ ClientRequestToken: "t", Step: "createSecret" } as never), /needs string SecretId/);
+            assert.deepEqual(sent(h.sm), []);
+        });
+    });
+
+    describe("stacks without cache AUTH", () => {
+        it("rotates only jwt.secret when the secret has no redis section", async () => {
+            const { redis: _r, ...jwtOnly } = INITIAL;
+            const h = track(setup({ current: jwtOnly, previous: jwtOnly }));
+            const token = h.store.startRotation();
+            await h.rotate(token);
+
+            assert.deepEqual(inputs(h.sm, GetRandomPasswordCommand), [JWT_PASSWORD_INPUT]);
+            assert.deepEqual(sent(h.ec), [], "no ElastiCache call at all");
+            assert.deepEqual(h.store.valueAt("AWSCURRENT"), { ...jwtOnly, jwt: { ...INITIAL.jwt, secret: h.store.generated[0] } });
+            assert.equal(h.store.versionWith("AWSCURRENT"), token);
+        });
+
+        it("leaves a redis section without authToken alone", async () => {
+            const redis = { host: INITIAL.redis.host, port: INITIAL.redis.port };
+            const h = track(setup({ current: { ...INITIAL, redis } }));
+            const token = h.store.startRotation();
+            await h.rotate(token);
+
+            assert.deepEqual(sent(h.ec), []);
+            assert.deepEqual(h.store.valueAt("AWSCURRENT").redis, redis);
+            assert.equal(h.store.generated.length, 1);
+        });
+    });
+
+    describe("failures leave AWSCURRENT usable, and a retry completes", () => {
+        function assertUntouched(h: Harness, before: { current?: string; previous?: string; value: unknown }) {
+            assert.equal(inputs(h.sm, UpdateSecretVersionStageCommand).length, 0, "no UpdateSecretVersionStage");
+            assert.equal(h.store.versionWith("AWSCURRENT"), before.current);
+            assert.equal(h.store.versionWith("AWSPREVIOUS"), before.previous);
+            assert.deepEqual(h.store.valueAt("AWSCURRENT"), before.value);
+            h.group.completePendingChange();
+            assert.ok(h.group.accepts(h.store.valueAt("AWSCURRENT").redis.authToken), "clients holding AWSCURRENT can still AUTH");
+        }
+
+        it("ModifyReplicationGroup failing in setSecret", async () => {
+            const h = track(setup());
+            const before = { current: h.store.versionWith("AWSCURRENT"), previous: h.store.versionWith("AWSPREVIOUS"), value: h.store.valueAt("AWSCURRENT") };
+            h.group.failNextModify = new InvalidReplicationGroupStateFault({ $metadata: {}, message: "Replication group must be in available state to modify." });
+            const token = h.store.startRotation();
+            await h.run("createSecret", token);
+            await assert.rejects(h.run("setSecret", token), /must be in available state/);
+            // Secrets Manager stops this attempt here: testSecret and finishSecret are not invoked.
+
+            assertUntouched(h, before);
+            assert.deepEqual(h.group.tokens, [PREVIOUS.redis.authToken, INITIAL.redis.authToken]);
+            assert.throws(() => h.store.startRotation(), /previous rotation isn't complete/, "a new RotateSecret is refused while AWSPENDING is pending");
+
+            await h.rotate(token); // Secrets Manager's retry reuses the token
+
+            assert.equal(h.store.generated.length, 2, "the retry reuses the pending values");
+            assert.equal(inputs(h.ec, ModifyReplicationGroupCommand).length, 2);
+            assert.equal(h.group.modifyCount, 1);
+            assert.equal(h.store.versionWith("AWSCURRENT"), token);
+            assert.equal(h.store.versionWith("AWSPREVIOUS"), before.current);
+            assert.ok(h.group.accepts(h.store.valueAt("AWSCURRENT").redis.authToken), "the cluster accepts the AWSCURRENT token");
+            assert.ok(h.group.accepts(h.store.valueAt("AWSPREVIOUS").redis.authToken), "the cluster accepts the AWSPREVIOUS token");
+        });
+
+        for (const lastModifiedOn of ["completion", "request"] as const) {
+            it(`testSecret timing out while the change is in flight (AuthTokenLastModifiedDate set on ${lastModifiedOn})`, async () => {
+                const h = track(setup());
+                h.group.lastModifiedOn = lastModifiedOn;
+                h.group.pollsUntilApplied = 100;
+                const before = { current: h.store.versionWith("AWSCURRENT"), previous: h.store.versionWith("AWSPREVIOUS"), value: h.store.valueAt("AWSCURRENT") };
+                const token = h.store.startRotation();
+                await h.run("createSecret", token);
+                await h.run("setSecret", token);
+                h.reset();
+
+                // 45 s of Lambda time: 30 s of waiting after the 15 s margin, polls at 0, 10, 20 s.
+                await assert.rejects(h.run("testSecret", token, 45_000), /is still "modifying" \(auth token status ROTATING\); the rotation will be retried/);
+                assert.deepEqual(sent(h.ec), ["DescribeReplicationGroups", "DescribeReplicationGroups", "DescribeReplicationGroups"]);
+                assert.deepEqual(sent(h.sm), ["DescribeSecret", "GetSecretValue"]);
+
+                assertUntouched(h, before);
+                h.reset();
+                await h.rotate(token);
+
+                assert.equal(inputs(h.ec, ModifyReplicationGroupCommand).length, 0, "no second ROTATE on retry");
+                assert.equal(h.group.modifyCount, 1);
+                assert.equal(h.store.versionWith("AWSCURRENT"), token);
+                assert.ok(h.group.accepts(h.store.valueAt("AWSCURRENT").redis.authToken), "the cluster accepts the AWSCURRENT token");
+                assert.ok(h.group.accepts(h.store.valueAt("AWSPREVIOUS").redis.authToken), "the cluster accepts the AWSPREVIOUS token");
+            });
+        }
+    });
+
+    describe("logging", () => {
+        it("logs one JSON line per decision naming the step and version, never a value", async () => {
+            const h = track(setup());
+            const token = h.store.startRotation();
+            await h.rotate(token);
+
+            const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+            assert.ok(records.length >= 4, `expected at least 4 log lines, got ${records.length}`);
+            assert.deepEqual([...new Set(records.map((r) => r.step))], [...STEPS]);
+            for (const r of records) {
+                assert.equal(r.versionId, token);
+                assert.equal(r.secretId, ARN);
+            }
+            // The afterEach hook checks every captured line against every value ever generated.
+            assert.equal(h.store.generated.length, 2);
+        });
+
+        it("keeps values out of error messages too", async () => {
+            const h = track(setup());
+            const token = h.store.startRotation();
+            await h.run("createSecret", token);
+            h.group.authTokenEnabled = false;
+            const err: Error = await h.run("setSecret", token).then(() => assert.fail("expected an error"), (e: Error) => e);
+            for (const value of [...h.store.generated, ...h.store.secretValues()]) assert.ok(!err.message.includes(value), "the error message contains a secret value");
+        });
+    });
+
+    describe("default handler", () => {
+        it("creates its clients on first use (SECRETS_MANAGER_ENDPOINT honoured)", async () => {
+            const sm = mockClient(SecretsManagerClient);
+            try {
+                sm.on(DescribeSecretCommand).resolves({ RotationEnabled: false, VersionIdsToStages: {} });
+                await assert.rejects(
+                    defaultHandler({ SecretId: ARN, ClientRequestToken: "t", Step: "createSecret" }),
+                    /is not enabled for rotation/,
+                );
+                assert.deepEqual(sm.commandCalls(DescribeSecretCommand).map((c) => c.args[0].input), [{ SecretId: ARN }]);
+
+                const withEndpoint = makeHandler({ env: { SECRETS_MANAGER_ENDPOINT: "https://vpce-0abc.secretsmanager.us-east-1.vpce.amazonaws.com" } });
+                await assert.rejects(withEndpoint({ SecretId: ARN, ClientRequestToken: "t", Step: "setSecret" }), /is not enabled for rotation/);
+                const client = sm.call(1).thisValue as SecretsManagerClient;
+                const endpoint = await client.config.endpoint?.();
+                assert.equal(endpoint?.hostname, "vpce-0abc.secretsmanager.us-east-1.vpce.amazonaws.com");
+            } finally {
+                sm.restore();
+            }
+        });
+    });
+});
