@@ -32,6 +32,8 @@ export interface CacheArgs {
 export class Cache extends pulumi.ComponentResource {
     readonly replicationGroupId: pulumi.Output<string>;
     readonly replicationGroupArn: pulumi.Output<string>;
+    /** Node (cache cluster) ids: CloudWatch publishes ElastiCache metrics per node. */
+    readonly memberClusters: pulumi.Output<string[]>;
     /** Configuration endpoint in cluster mode (cluster-aware client), primary endpoint otherwise. */
     readonly endpoint: pulumi.Output<string>;
     readonly port: pulumi.Output<number>;
@@ -126,6 +128,7 @@ export class Cache extends pulumi.ComponentResource {
         this.mode = topology.mode;
         this.replicationGroupId = group.replicationGroupId;
         this.replicationGroupArn = group.arn;
+        this.memberClusters = group.memberClusters;
         this.endpoint = topology.mode === "cluster" ? group.configurationEndpointAddress : group.primaryEndpointAddress;
         this.port = group.port.apply((port) => port ?? CACHE_PORT);
 
