@@ -11,6 +11,7 @@ import { AppSecret, DataKey } from "./components/secrets";
 import { Network } from "./components/network";
 import { createCompute } from "./components/compute";
 import { applyCostTags } from "./components/tagging";
+import { Host } from "./components/host";
 
 function httpPorts(settings: Settings): number[] {
     return [...new Set(settings.services.flatMap((s) => s.ports.filter((p) => p.protocol === "http").map((p) => p.port)))].sort((a, b) => a - b);
@@ -108,6 +109,18 @@ export async function main(): Promise<Record<string, unknown>> {
     // --- end compute ---
 
     // --- zero-cost host ---
+    // Tier zero-cost only: one free-tier EC2 host runs NGINX, the services, Redis and TimescaleDB.
+    const host = settings.host && new Host("host", {
+        settings: settings.host,
+        services: settings.services,
+        project: settings.project,
+        stack: settings.stack,
+        region: settings.region,
+        namePrefix: settings.namePrefix,
+        tags: settings.tags,
+        publicSubnetIds: network.publicSubnetIds,
+        securityGroupId: network.securityGroups.host!,
+    });
     // --- end zero-cost host ---
 
     // --- observability ---
@@ -120,5 +133,6 @@ export async function main(): Promise<Record<string, unknown>> {
         privateSubnetIds: pulumi.all(network.privateSubnetIds),
         ...dataOutputs,
         ...(compute?.outputs ?? {}),
+        ...(host?.outputs ?? {}),
     };
 }

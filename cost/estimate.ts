@@ -39,7 +39,7 @@ export interface CostAssumptions {
     lambdaInvocationsPerFunctionPerMonth: number;
     /** Average Lambda duration in milliseconds. */
     lambdaAvgDurationMs: number;
-    /** Image storage per ECR repository, GB. */
+    /** Image storage per ECR repository, GB (compressed layers, shared between tags; a lifecycle policy keeps a few images). */
     ecrStorageGbPerRepository: number;
     /** Data stored per S3 bucket, GB (Standard class). */
     s3StorageGbPerBucket: number;
@@ -184,6 +184,9 @@ export function assumptionsForTier(tier: Tier, overrides: Partial<CostAssumption
         ...DEFAULT_ASSUMPTIONS,
         logIngestGbPerMonth: LOG_INGEST_GB_BY_TIER[tier],
         natDataGbPerMonth: NAT_DATA_GB_BY_TIER[tier],
+        // The zero-cost host's repositories keep 2 images each (ECR lifecycle): ~125 MB per
+        // compressed image, so two services stay inside ECR's free 500 MB.
+        ...(tier === "zero-cost" ? { ecrStorageGbPerRepository: 0.25 } : {}),
         ...overrides,
     };
 }

@@ -64,11 +64,12 @@ function stackShape(stack: string): { tier: Tier; services: string[] } {
 }
 
 /** Runs the program for the target under mocks, prices it and evaluates the policy pack. */
-export async function makePlan(target: PlanTarget, progress: (line: string) => void = () => undefined): Promise<Plan> {
+export async function makePlan(target: PlanTarget, progress: (line: string) => void = () => undefined, extraConfig: Record<string, unknown> = {}): Promise<Plan> {
     const label = targetLabel(target);
     const shape = stackShape(target.stack);
     progress(`${label}: running the program under mocks`);
-    const capture = await runStack(target.stack, target.variant ? { config: VARIANTS[target.variant](shape.tier, shape.services) } : {});
+    const variant = target.variant ? VARIANTS[target.variant](shape.tier, shape.services) : {};
+    const capture = await runStack(target.stack, { config: { ...variant, ...extraConfig } });
     const tier = (capture.outputs.tier ?? shape.tier) as Tier;
     progress(`${label}: pricing ${capture.resources.length} resources`);
     const costs = estimate(capture.resources, { freeTier: tier === "zero-cost", assumptions: assumptionsForTier(tier) });

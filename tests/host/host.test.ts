@@ -1,0 +1,384 @@
+// The zero-cost host as the real program declares it for the dev stack, read from mocked runs.
+import * as assert from "assert";
+import { FREE_TIER_EC2_TYPES } from "../../config/allowed-sizes";
+import { ServiceSettings } from "../../config/types";
+import { assumptionsForTier, estimate } from "../../cost/estimate";
+import { find, ofType } from "../../harness/run";
+import { mockId } from "../../harness/mocks";
+import { CapturedResource, StackCapture } from "../../harness/types";
+import { hasMandatoryFailure } from "../../policies/evaluate";
+import { evaluatePolicies } from "../../policies/offline";
+import { NEVER_FREE } from "../../policies/rules/cost";
+import { PUBLIC_WEB_INGRESS_TAG } from "../../components/network";
+import { HOST_ECR_KEEP_IMAGES, hostParameterNames, planHost, SNAPSHOT_TAG_KEY } from "../../components/host";
+import { USER_DATA_MAX_BYTES } from "../../components/host/user-data";
+import { outputNamesForTier, STACK_OUTPUTS } from "../../tools/outputs-lib";
+import { runWith, stackRun } from "../helpers/stacks";
+
+const INSTANCE = "aws:ec2/instance:Instance";
+const ROLE = "aws:iam/role:Role";
+const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const PROFILE = "aws:iam/instanceProfile:InstanceProfile";
+const PARAMETER = "aws:ssm/parameter:Parameter";
+const DLM = "aws:dlm/lifecyclePolicy:LifecyclePolicy";
+const EIP = "aws:ec2/eip:Eip";
+const EIP_ASSOCIATION = "aws:ec2/eipAssociation:EipAssociation";
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const ECR = "aws:ecr/repository:Repository";
+
+/** Never free whatever the free tier: the policy pack's list plus what the zero-cost design rules out. */
+const FORBIDDEN_IN_ZERO_COST = [
+    ...Object.keys(NEVER_FREE),
+    "aws:ec2/natGateway:NatGateway",
+    "aws:lb/loadBalancer:LoadBalancer",
+    "aws:rds/instance:Instance",
+    "aws:rds/cluster:Cluster",
+    "aws:elasticache/replicationGroup:ReplicationGroup",
+    "aws:elasticache/cluster:Cluster",
+    "aws:ec2/eip:Eip",
+    "aws:kms/key:Key",
+    "aws:secretsmanager/secret:Secret",
+    "aws:ecs/service:Service",
+    "aws:ecs/cluster:Cluster",
+    "aws:lambda/function:Function",
+    "aws:dlm/lifecyclePolicy:LifecyclePolicy",
+];
+
+const instanceOf = (capture: StackCapture) => {
+    const instances = ofType(capture, INSTANCE);
+    assert.strictEqual(instances.length, 1, `instances: ${instances.map((i) => i.name).join(", ")}`);
+    return instances[0];
+};
+const statementsOf = (policy: CapturedResource): any[] => JSON.parse(policy.inputs.policy).Statement;
+const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+
+/** Every string in a value, with its path (to scan inputs for leaked secrets). */
+function strings(value: unknown, path = ""): [string, string][] {
+    if (typeof value === "string") return [[path, value]];
+    if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${path}[${i}]`));
+    if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => strings(v, path ? `${path}.${k}` : k));
+    return [];
+}
+
+/** `password=hunter2`, `secret: abc...`, `requirepass abc...`: a literal value after a secret-looking key. */
+const SECRET_LITERAL = /(pass(word|wd)?|secret|token|auth)["']?\s*[=:]\s*["']?(?![$"'\s]|\/run\/secrets\/|\/etc\/platform\/)[^\s"']{8,}|requirepass\s+(?!\$)\S+/i;
+
+describe("host (dev, zero-cost): the instance", () => {
+    let capture: StackCapture;
+    before(async () => { capture = await stackRun("dev"); });
+
+    it("is exactly one instance of a free-tier type (the tier default, t3.micro)", () => {
+        const instance = instanceOf(capture);
+        assert.ok((FREE_TIER_EC2_TYPES as readonly string[]).includes(instance.inputs.instanceType));
+        assert.strictEqual(instance.inputs.instanceType, "t3.micro");
+    });
+
+    it("requires IMDSv2 with a hop limit of 1 (containers cannot reach the role's credentials)", () => {
+        assert.deepStrictEqual(instanceOf(capture).inputs.metadataOptions, { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 });
+    });
+
+    it("has an encrypted gp3 root volume of at most 30 GB that outlives the instance and carries the snapshot tag", () => {
+        const root = instanceOf(capture).inputs.rootBlockDevice;
+        assert.strictEqual(root.volumeType, "gp3");
+        assert.strictEqual(root.encrypted, true);
+        assert.ok(root.volumeSize <= 30, `root ${root.volumeSize} GB`);
+        assert.strictEqual(root.volumeSize, 20);
+        assert.strictEqual(root.deleteOnTermination, false);
+        assert.strictEqual(root.tags[SNAPSHOT_TAG_KEY], "platform-dev-host");
+        assert.deepStrictEqual([root.tags.Project, root.tags.Environment, root.tags.Tier, root.tags.CostCenter], ["platform", "dev", "zero-cost", "platform"]);
+    });
+
+    it("has monitoring off, termination protection, standard CPU credits and no key pair", () => {
+        const i = instanceOf(capture).inputs;
+        assert.strictEqual(i.monitoring, false);
+        assert.strictEqual(i.disableApiTermination, true);
+        assert.deepStrictEqual(i.creditSpecification, { cpuCredits: "standard" });
+        assert.ok(!("keyName" in i) || i.keyName === undefined, "no key pair");
+    });
+
+    it("runs the AL2023 image for its architecture, in the first public subnet, behind the host security group, with a public IPv4", () => {
+        const i = instanceOf(capture).inputs;
+        assert.strictEqual(i.ami, "ami-0f1e2d3c4b5a69788"); // the mocked x86_64 AL2023 lookup
+        assert.strictEqual(i.subnetId, mockId("aws:ec2/subnet:Subnet", "network-public-1"));
+        assert.deepStrictEqual(i.vpcSecurityGroupIds, [mockId(SG, "network-host")]);
+        assert.strictEqual(i.associatePublicIpAddress, true);
+        assert.strictEqual(i.userDataReplaceOnChange, false, "a boot configuration change must not replace the stateful host");
+    });
+
+    it("has user data within EC2's 16 KB that runs both services, Redis and TimescaleDB", () => {
+        const userData: string = instanceOf(capture).inputs.userData;
+        assert.ok(userData.startsWith("#cloud-config\n"));
+        assert.ok(Buffer.byteLength(userData) <= USER_DATA_MAX_BYTES);
+        for (const image of [
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/platform-dev/api:latest",
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/platform-dev/devices:latest",
+            "timescale/timescaledb:2.17.2-pg16",
+        ]) assert.ok(userData.includes(image), image);
+        assert.ok(userData.includes("/platform/dev/redis-password") && userData.includes("/platform/dev/database-password"));
+    });
+
+    it("runs a Graviton type from the arm64 image", async () => {
+        const arm = await runWith("dev", { config: { host: { instanceType: "t4g.micro" } } });
+        assert.strictEqual(instanceOf(arm).inputs.ami, "ami-0a1b2c3d4e5f6a7b8");
+        assert.deepStrictEqual(instanceOf(arm).inputs.creditSpecification, { cpuCredits: "standard" });
+    });
+});
+
+describe("host (dev, zero-cost): identity and secrets", () => {
+    let capture: StackCapture;
+    before(async () => { capture = await stackRun("dev"); });
+
+    it("has an instance profile whose EC2 role has AmazonSSMManagedInstanceCore", () => {
+        const role = find(capture, ROLE, "host-role");
+        const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement;
+        assert.deepStrictEqual(trust.map((s: any) => s.Principal.Service), ["ec2.amazonaws.com"]);
+        const profile = find(capture, PROFILE, "host-profile");
+        const attachment = find(capture, ATTACHMENT, "host-ssm-core");
+        assert.strictEqual(attachment.inputs.policyArn, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+        assert.strictEqual(profile.inputs.role, attachment.inputs.role, "profile and attachment use the same role");
+        assert.match(profile.inputs.role, /^host-role-/, "the host role's name");
+        assert.match(instanceOf(capture).inputs.iamInstanceProfile, /^host-profile-/, "the instance uses the profile");
+    });
+
+    it("lets the role read exactly the two parameters, and pull only from the stack's repositories", () => {
+        const statements = statementsOf(find(capture, ROLE_POLICY, "host-access"));
+        const ssm = statements.filter((s) => asList(s.Action).some((a) => String(a).startsWith("ssm:")));
+        assert.strictEqual(ssm.length, 1);
+        assert.deepStrictEqual(asList(ssm[0].Action).sort(), ["ssm:GetParameter", "ssm:GetParameters"]);
+        assert.deepStrictEqual(asList(ssm[0].Resource), [
+            "arn:aws:ssm:us-east-1:123456789012:parameter/platform/dev/redis-password",
+            "arn:aws:ssm:us-east-1:123456789012:parameter/platform/dev/database-password",
+        ]);
+        assert.ok(!statements.some((s) => asList(s.Action).some((a) => String(a).startsWith("kms:"))), "aws/ssm needs no kms grant");
+        for (const s of statements) {
+            if (asList(s.Resource).includes("*")) assert.deepStrictEqual(asList(s.Action), ["ecr:GetAuthorizationToken"], "only the ECR login is account-wide");
+        }
+        const pull = statements.find((s) => s.Sid === "EcrPull");
+        assert.deepStrictEqual(asList(pull.Resource), [
+            "arn:aws:ecr:us-east-1:123456789012:repository/platform-dev/api",
+            "arn:aws:ecr:us-east-1:123456789012:repository/platform-dev/devices",
+        ]);
+    });
+
+    it("stores generated passwords as standard-tier SecureString parameters, marked secret", () => {
+        const parameters = ofType(capture, PARAMETER);
+        assert.deepStrictEqual(parameters.map((p) => p.inputs.name).sort(), ["/platform/dev/database-password", "/platform/dev/redis-password"]);
+        for (const p of parameters) {
+            assert.strictEqual(p.inputs.type, "SecureString");
+            assert.strictEqual(p.inputs.tier, "Standard");
+            assert.ok(p.secretInputs.includes("value"), `${p.name}: value is a secret input`);
+            assert.match(p.inputs.value, /^MOCK-SECRET-/);
+            assert.strictEqual(p.inputs.keyId, undefined, "AWS-managed aws/ssm key");
+        }
+        const passwords = ofType(capture, "random:index/randomPassword:RandomPassword");
+        assert.strictEqual(passwords.length, 2);
+        for (const p of passwords) assert.deepStrictEqual([p.inputs.length, p.inputs.special], [32, false]);
+    });
+
+    it("puts no secret in the user data, any other plain input or the outputs", () => {
+        const userData: string = instanceOf(capture).inputs.userData;
+        assert.ok(!userData.includes("MOCK-SECRET-"), "user data holds a generated password");
+        const literal = userData.split("\n").find((line) => SECRET_LITERAL.test(line));
+        assert.strictEqual(literal, undefined, `user data line with a literal secret: ${literal}`);
+        for (const r of capture.resources) {
+            for (const [path, text] of strings(r.inputs)) {
+                if (text.includes("MOCK-SECRET-")) assert.ok(r.secretInputs.some((s) => path === s || path.startsWith(`${s}.`)), `${r.type} ${r.name}: ${path} holds a password in plain text`);
+            }
+        }
+        assert.ok(!JSON.stringify(capture.outputs).includes("MOCK-SECRET-"));
+        // The scan does catch a literal.
+        assert.ok(SECRET_LITERAL.test("REDIS_PASSWORD=abcdefgh12345678") && SECRET_LITERAL.test("requirepass abcdefgh12345678"));
+    });
+});
+
+describe("host (dev, zero-cost): nothing that costs money", () => {
+    let capture: StackCapture;
+    before(async () => { capture = await stackRun("dev"); });
+
+    it("has no NAT gateway, load balancer, RDS, ElastiCache, EIP, KMS key, secret, Fargate, DLM or other never-free type", () => {
+        const types = new Set(capture.resources.map((r) => r.type));
+        const present = FORBIDDEN_IN_ZERO_COST.filter((t) => types.has(t));
+        assert.deepStrictEqual(present, []);
+        assert.ok(!capture.resources.some((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && (r.inputs.vpcEndpointType ?? "Gateway") !== "Gateway"));
+        assert.ok(!capture.resources.some((r) => r.type === "aws:ssm/parameter:Parameter" && r.inputs.tier !== "Standard"));
+    });
+
+    it("opens only 80 and 443 on the host security group, and no other ingress at all", () => {
+        const sg = find(capture, SG, "network-host");
+        assert.strictEqual(sg.inputs.tags.PublicIngress, PUBLIC_WEB_INGRESS_TAG.PublicIngress);
+        const rules = ofType(capture, INGRESS);
+        assert.deepStrictEqual(rules.map((r) => [r.inputs.securityGroupId, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]).sort(), [
+            [mockId(SG, "network-host"), 443, 443, "0.0.0.0/0"],
+            [mockId(SG, "network-host"), 80, 80, "0.0.0.0/0"],
+        ]);
+    });
+
+    it("costs $0 inside the free tier except ECR image storage (estimate with the zero-cost assumptions)", () => {
+        const e = estimate(capture.resources, { freeTier: true, assumptions: assumptionsForTier("zero-cost") });
+        assert.deepStrictEqual(e.unpriced, []);
+        const charged = e.lines.filter((l) => l.monthlyInsideFreeTier > 0.0001).map((l) => l.type);
+        assert.ok(charged.every((t) => t === ECR), `charged inside the free tier: ${charged.join(", ")}`);
+        const instance = e.lines.find((l) => l.type === INSTANCE)!;
+        assert.strictEqual(instance.monthlyInsideFreeTier, 0);
+        // Two images kept per repository at <= 125 MB each fit the 500 MB ECR allowance: $0.
+        const kept = estimate(capture.resources, { freeTier: true, assumptions: assumptionsForTier("zero-cost", { ecrStorageGbPerRepository: 0.25 }) });
+        assert.strictEqual(kept.totalInsideFreeTier, 0);
+    });
+
+    it("costs exactly $0 and passes every mandatory policy when the services' images are configured (no ECR)", async () => {
+        const images = await runWith("dev", { config: { services: { api: { image: "ghcr.io/acme/api:1.0.0" }, devices: { image: "ghcr.io/acme/devices:1.0.0" } } } });
+        assert.strictEqual(ofType(images, ECR).length, 0);
+        assert.deepStrictEqual(images.outputs.ecrRepositoryUrls, {});
+        const userData: string = instanceOf(images).inputs.userData;
+        assert.ok(userData.includes("ghcr.io/acme/api:1.0.0") && userData.includes("ghcr.io/acme/devices:1.0.0"));
+        assert.ok(!statementsOf(find(images, ROLE_POLICY, "host-access")).some((s) => asList(s.Action).some((a) => String(a).startsWith("ecr:"))), "no ECR grant without ECR images");
+        const e = estimate(images.resources, { freeTier: true, assumptions: assumptionsForTier("zero-cost") });
+        assert.strictEqual(e.totalInsideFreeTier, 0);
+        const violations = evaluatePolicies(images);
+        assert.strictEqual(hasMandatoryFailure(violations), false, violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy}: ${v.message}`).join("\n"));
+    });
+
+    it("keeps two images per ECR repository", () => {
+        for (const policy of ofType(capture, "aws:ecr/lifecyclePolicy:LifecyclePolicy")) {
+            assert.strictEqual(JSON.parse(policy.inputs.policy).rules[0].selection.countNumber, HOST_ECR_KEEP_IMAGES);
+        }
+        assert.strictEqual(HOST_ECR_KEEP_IMAGES, 2);
+    });
+});
+
+describe("host (dev, zero-cost): snapshots and the Elastic IP", () => {
+    it("has no DLM policy by default (snapshots are not free)", async () => {
+        const capture = await stackRun("dev");
+        assert.strictEqual(ofType(capture, DLM).length, 0);
+        assert.ok(!capture.resources.some((r) => r.type === ROLE && r.name === "host-dlm"));
+    });
+
+    it("snapshots the root volume daily with the configured retain count when enabled", async () => {
+        const capture = await runWith("dev", { config: { host: { snapshots: { enabled: true, retainCount: 5 } } } });
+        const policies = ofType(capture, DLM);
+        assert.strictEqual(policies.length, 1);
+        const details = policies[0].inputs.policyDetails;
+        assert.deepStrictEqual(details.resourceTypes, ["VOLUME"]);
+        assert.deepStrictEqual(details.targetTags, { [SNAPSHOT_TAG_KEY]: "platform-dev-host" });
+        assert.strictEqual(instanceOf(capture).inputs.rootBlockDevice.tags[SNAPSHOT_TAG_KEY], details.targetTags[SNAPSHOT_TAG_KEY], "the policy targets the root volume's tag");
+        assert.strictEqual(details.schedules.length, 1);
+        assert.deepStrictEqual(details.schedules[0].retainRule, { count: 5 });
+        assert.deepStrictEqual([details.schedules[0].createRule.interval, details.schedules[0].createRule.intervalUnit], [24, "HOURS"]);
+        assert.strictEqual(policies[0].inputs.state, "ENABLED");
+        const role = find(capture, ROLE, "host-dlm");
+        assert.deepStrictEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement.map((s: any) => s.Principal.Service), ["dlm.amazonaws.com"]);
+        assert.strictEqual(find(capture, ATTACHMENT, "host-dlm").inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole");
+        assert.match(policies[0].inputs.executionRoleArn, /^arn:aws:iam::123456789012:role\/host-dlm/);
+    });
+
+    it("has no Elastic IP by default: the URL is the instance's own public IPv4", async () => {
+        const capture = await stackRun("dev");
+        assert.strictEqual(ofType(capture, EIP).length + ofType(capture, EIP_ASSOCIATION).length, 0);
+        assert.strictEqual(capture.outputs.publicIp, "203.0.113.10");
+        assert.strictEqual(capture.outputs.url, "http://203.0.113.10");
+        assert.strictEqual(capture.outputs.httpsEnabled, false);
+    });
+
+    it("allocates and associates an Elastic IP only with elasticIp and acceptCost", async () => {
+        const capture = await runWith("dev", { config: { host: { elasticIp: true, acceptCost: true } } });
+        const eips = ofType(capture, EIP);
+        assert.strictEqual(eips.length, 1);
+        assert.strictEqual(eips[0].inputs.domain, "vpc");
+        const association = find(capture, EIP_ASSOCIATION, "host-eip");
+        assert.strictEqual(association.inputs.instanceId, mockId(INSTANCE, "host-instance"));
+        assert.strictEqual(association.inputs.allocationId, mockId(EIP, "host-eip"));
+        assert.strictEqual(capture.outputs.publicIp, "198.51.100.7");
+        assert.strictEqual(capture.outputs.url, "http://198.51.100.7");
+        assert.strictEqual(instanceOf(capture).inputs.associatePublicIpAddress, true, "unchanged: toggling it would replace the host");
+    });
+
+    it("serves https when both TLS paths are set", async () => {
+        const capture = await runWith("dev", { config: { host: { tlsCertificatePath: "/etc/platform/tls/cert.pem", tlsKeyPath: "/etc/platform/tls/key.pem" } } });
+        assert.strictEqual(capture.outputs.url, "https://203.0.113.10");
+        assert.strictEqual(capture.outputs.httpsEnabled, true);
+        assert.ok(String(instanceOf(capture).inputs.userData).includes("listen 443 ssl"));
+    });
+});
+
+describe("host (dev, zero-cost): bad input fails through the real program", () => {
+    const rejects = (config: Record<string, unknown>, message: RegExp) =>
+        assert.rejects(runWith("dev", { config }), (e: Error) => {
+            assert.strictEqual(e.name, "ConfigError");
+            assert.match(e.message, message);
+            return true;
+        });
+
+    it("refuses a type outside the free tier", () =>
+        rejects({ host: { instanceType: "m5.large" } }, /platform:host\.instanceType: "m5\.large" is not free-tier eligible/));
+    it("refuses a root volume over 30 GB", () =>
+        rejects({ host: { rootVolumeGb: 31 } }, /platform:host\.rootVolumeGb: 31 must be a whole number from 8 to 30/));
+    it("refuses an Elastic IP without acceptCost", () =>
+        rejects({ host: { elasticIp: true } }, /platform:host\.elasticIp: an Elastic IP costs \$0\.005\/h .*acceptCost/));
+});
+
+describe("host (dev, zero-cost): outputs", () => {
+    let capture: StackCapture;
+    before(async () => { capture = await stackRun("dev"); });
+
+    it("exports every output the contract lists for zero-cost, and none of the cloud tiers' own", () => {
+        const names = Object.keys(capture.outputs);
+        for (const name of outputNamesForTier("zero-cost")) assert.ok(names.includes(name), `missing ${name}`);
+        const cloudOnly = STACK_OUTPUTS.filter((o) => !o.tiers.includes("zero-cost")).map((o) => o.name);
+        assert.deepStrictEqual(names.filter((n) => cloudOnly.includes(n)), []);
+        assert.deepStrictEqual(capture.secretOutputs, []);
+    });
+
+    it("describes the host's view: compose service names for the data stores, parameter names, repositories", () => {
+        const o = capture.outputs;
+        assert.strictEqual(o.tier, "zero-cost");
+        assert.strictEqual(o.instanceId, mockId(INSTANCE, "host-instance"));
+        assert.deepStrictEqual(o.ssmParameterNames, hostParameterNames("platform", "dev"));
+        assert.deepStrictEqual([o.databaseEndpoint, o.databasePort, o.databaseName], ["timescaledb", 5432, "platform"]);
+        assert.deepStrictEqual([o.cacheEndpoint, o.cachePort, o.cacheMode], ["redis", 6379, "host-container"]);
+        assert.deepStrictEqual(o.ecrRepositoryUrls, {
+            api: "123456789012.dkr.ecr.us-east-1.amazonaws.com/platform-dev/api",
+            devices: "123456789012.dkr.ecr.us-east-1.amazonaws.com/platform-dev/devices",
+        });
+    });
+});
+
+describe("host plan (pure)", () => {
+    const service = (name: string, extra: Partial<ServiceSettings> = {}): ServiceSettings => ({
+        name, cpu: 256, memory: 512, architecture: "ARM64", imageTag: "latest",
+        ports: [{ port: 8080, protocol: "http" }], healthCheckPath: "/health/readiness",
+        routing: { default: false, paths: [], hosts: [] }, environment: {}, secrets: {},
+        readOnlyRootFilesystem: true, publicTcp: false, healthCheckGracePeriodSeconds: 60,
+        scaling: { min: 1, max: 1, desired: 1, cpuTarget: 70, memoryTarget: 80, scaleOutCooldownSeconds: 60, scaleInCooldownSeconds: 300 },
+        ...extra,
+    });
+    const host = { instanceType: "t3.micro", rootVolumeGb: 20, elasticIp: false, snapshots: { enabled: false, retainCount: 7 }, timescaleImage: "timescale/timescaledb:2.17.2-pg16" };
+
+    it("fits the two seed services on 1 GiB and serves the default-routed one at /", () => {
+        const plan = planHost(host, [service("devices", { ports: [{ port: 8080, protocol: "http" }, { port: 50051, protocol: "grpc" }] }), service("api", { routing: { default: true, paths: [], hosts: [] } })]);
+        assert.strictEqual(plan.defaultApp, "api");
+        assert.ok(plan.budget.appMiB >= 96, `${plan.budget.appMiB} MiB per app`);
+        assert.ok(plan.budget.totalLimitsMiB <= plan.budget.instanceMiB - plan.budget.osReserveMiB);
+        assert.deepStrictEqual(plan.apps.map((a) => a.port), [8080, 8080]);
+    });
+
+    it("maps the database user name, skips what app.env supplies and reports what the host cannot supply", () => {
+        const [app] = planHost(host, [service("api", { secrets: {
+            DATABASE_USERNAME: { source: "database", jsonKey: "username" },
+            DATABASE_PASSWORD: { source: "database", jsonKey: "password" },
+            APP_SECRET: { source: "app" },
+        } })]).apps;
+        assert.strictEqual(app.environment.DATABASE_USERNAME, "platform");
+        assert.ok(!("DATABASE_PASSWORD" in app.environment));
+        assert.deepStrictEqual(app.unsupplied, ["APP_SECRET"]);
+    });
+
+    it("refuses a service without an http port, naming the key", () => {
+        assert.throws(() => planHost(host, [service("tcp-only", { ports: [{ port: 5000, protocol: "tcp" }] })]), /platform:services\.tcp-only\.ports: .*no http port/);
+    });
+
+    it("refuses more services than 1 GiB can hold", () => {
+        assert.throws(() => planHost(host, ["a", "b", "c", "d"].map((n) => service(n))), /at least 96 MiB per app/);
+    });
+});
