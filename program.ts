@@ -10,6 +10,7 @@ import { Database } from "./components/database";
 import { AppSecret, DataKey } from "./components/secrets";
 import { Network } from "./components/network";
 import { createCompute } from "./components/compute";
+import { Observability } from "./components/observability";
 import { applyCostTags } from "./components/tagging";
 import { Host } from "./components/host";
 
@@ -124,13 +125,27 @@ export async function main(): Promise<Record<string, unknown>> {
     // --- end zero-cost host ---
 
     // --- observability ---
+    const observability = new Observability("observability", {
+        settings: settings.observability,
+        namePrefix: settings.namePrefix,
+        region: settings.region,
+        loadBalancer: compute && { arnSuffix: compute.loadBalancer.arnSuffix },
+        services: compute && {
+            clusterName: compute.cluster.name,
+            names: Object.fromEntries(Object.entries(compute.services).map(([name, service]) => [name, service.serviceName])),
+        },
+        database: database && { instanceId: database.instanceId, maxConnections: settings.database!.maxConnections },
+        cache: cache && { memberClusters: cache.memberClusters },
+        host: host && { instanceId: host.instanceId },
+    });
     // --- end observability ---
 
     return {
         tier: settings.tier,
         vpcId: network.vpcId,
         publicSubnetIds: pulumi.all(network.publicSubnetIds),
-        privateSubnetIds: pulumi.all(network.privateSubnetIds),
+        ...(network.privateSubnetIds.length > 0 ? { privateSubnetIds: pulumi.all(network.privateSubnetIds) } : {}),
+        alarmTopicArn: observability.topicArn,
         ...dataOutputs,
         ...(compute?.outputs ?? {}),
         ...(host?.outputs ?? {}),

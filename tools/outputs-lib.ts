@@ -12,7 +12,7 @@ const CLOUD: readonly Tier[] = ["staging", "production"];
 /** The single-host tier. */
 const HOST: readonly Tier[] = ["zero-cost"];
 
-export type OutputType = "string" | "number" | "boolean" | "map";
+export type OutputType = "string" | "number" | "boolean" | "map" | "list";
 
 export interface StackOutputSpec {
     /** Top-level stack output name, as `pulumi stack output` prints it. */
@@ -39,6 +39,14 @@ export const STACK_OUTPUTS: readonly StackOutputSpec[] = [
         description: "Public base URL of the platform (`https://` when HTTPS is enabled)." },
     { name: "httpsEnabled", type: "boolean", secret: false, tiers: ALL,
         description: "Whether `url` is served over HTTPS (a certificate is configured)." },
+    { name: "vpcId", type: "string", secret: false, tiers: ALL,
+        description: "VPC of the stack, for other stacks that attach to it (VPC peering, Lambdas in the VPC)." },
+    { name: "publicSubnetIds", type: "list", secret: false, tiers: ALL,
+        description: "Public subnet ids, one per AZ." },
+    { name: "privateSubnetIds", type: "list", secret: false, tiers: CLOUD,
+        description: "Private (app) subnet ids, one per AZ; empty in zero-cost, which has public subnets only." },
+    { name: "alarmTopicArn", type: "string", secret: false, tiers: ALL,
+        description: "SNS topic every alarm notifies; subscribe more endpoints to it." },
     { name: "albDnsName", type: "string", secret: false, tiers: CLOUD,
         description: "DNS name of the Application Load Balancer (target for a CNAME/alias record)." },
     { name: "clusterName", type: "string", secret: false, tiers: CLOUD,

@@ -1,0 +1,88 @@
+// Alarms and dashboards per tier (seeds 000 and 003), read from mocked runs of the real program.
+import * as assert from "assert";
+import { find, ofType } from "../harness/run";
+import { StackCapture } from "../harness/types";
+import { runWith, stackRun } from "./helpers/stacks";
+
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const alarm = (c: StackCapture, key: string) => find(c, ALARM, `observability-${key}`);
+const alarmKeys = (c: StackCapture) => ofType(c, ALARM).map((a) => a.name.replace(/^observability-/, "")).sort();
+
+describe("observability", () => {
+    it("production: every seed alarm, each notifying the stack's topic, and a dashboard", async () => {
+        const capture = await stackRun("production");
+        assert.deepStrictEqual(alarmKeys(capture), [
+            "alb-5xx-rate", "alb-latency-p95", "api-cpu", "api-memory",
+            "cache-cpu", "cache-evictions", "cache-hit-rate", "cache-memory",
+            "devices-cpu", "devices-memory", "rds-connections", "rds-cpu", "rds-free-storage",
+        ]);
+        const topicArn = "arn:aws:sns:us-east-1:123456789012:platform-production-alarms";
+        for (const a of ofType(capture, ALARM)) {
+            assert.deepStrictEqual(a.inputs.alarmActions, [topicArn], a.name);
+            assert.strictEqual(a.inputs.treatMissingData, "notBreaching");
+        }
+        assert.strictEqual(ofType(capture, "aws:cloudwatch/dashboard:Dashboard").length, 1);
+        assert.strictEqual(capture.outputs.alarmTopicArn, topicArn);
+    });
+
+    it("ALB 5xx rate above 1% is a rate of load-balancer and target 5xx over requests", async () => {
+        const a = alarm(await stackRun("production"), "alb-5xx-rate");
+        assert.strictEqual(a.inputs.threshold, 1);
+        assert.strictEqual(a.inputs.comparisonOperator, "GreaterThanThreshold");
+        const queries = a.inputs.metricQueries as any[];
+        assert.match(queries[0].expression, /100 \* \(elb5xx \+ target5xx\) \/ requests/);
+        assert.deepStrictEqual(queries.slice(1).map((q) => q.metric.metricName), ["HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "RequestCount"]);
+        assert.ok(queries.slice(1).every((q) => q.metric.dimensions.LoadBalancer.startsWith("app/")));
+    });
+
+    it("p95 latency threshold comes from config, in seconds (seed: 300 ms)", async () => {
+        assert.strictEqual(alarm(await stackRun("production"), "alb-latency-p95").inputs.threshold, 0.3);
+        assert.strictEqual(alarm(await stackRun("production"), "alb-latency-p95").inputs.extendedStatistic, "p95");
+        const tuned = await runWith("production", { config: { observability: { thresholds: { p95LatencyMs: 500 } } } });
+        assert.strictEqual(alarm(tuned, "alb-latency-p95").inputs.threshold, 0.5);
+    });
+
+    it("RDS alarms: CPU, free storage in bytes, connections below max_connections", async () => {
+        const c = await stackRun("production");
+        assert.strictEqual(alarm(c, "rds-cpu").inputs.threshold, 80);
+        assert.strictEqual(alarm(c, "rds-free-storage").inputs.threshold, 20 * 1024 ** 3);
+        assert.strictEqual(alarm(c, "rds-free-storage").inputs.comparisonOperator, "LessThanThreshold");
+        assert.strictEqual(alarm(c, "rds-connections").inputs.threshold, 180);
+        assert.strictEqual(alarm(c, "rds-cpu").inputs.dimensions.DBInstanceIdentifier, "platform-production-postgres");
+    });
+
+    it("cache alarms watch every node of the 2 x (1+2) cluster; hit rate below 80%", async () => {
+        const c = await stackRun("production");
+        for (const key of ["cache-cpu", "cache-memory", "cache-evictions", "cache-hit-rate"]) {
+            const nodes = (alarm(c, key).inputs.metricQueries as any[]).slice(1).map((q) => q.metric.dimensions.CacheClusterId);
+            assert.strictEqual(nodes.length, 6, key);
+        }
+        const hitRate = alarm(c, "cache-hit-rate");
+        assert.strictEqual(hitRate.inputs.threshold, 80);
+        assert.strictEqual(hitRate.inputs.comparisonOperator, "LessThanThreshold");
+        assert.match(hitRate.inputs.metricQueries[0].expression, /^MIN\(/);
+    });
+
+    it("service alarms use the ECS cluster and service names", async () => {
+        const c = await stackRun("staging");
+        const cpu = alarm(c, "api-cpu");
+        assert.strictEqual(cpu.inputs.metricName, "CPUUtilization");
+        assert.strictEqual(cpu.inputs.namespace, "AWS/ECS");
+        assert.strictEqual(cpu.inputs.dimensions.ServiceName, c.outputs.serviceNames.api);
+        assert.strictEqual(cpu.inputs.dimensions.ClusterName, c.outputs.clusterName);
+    });
+
+    it("zero-cost: only the EC2 status-check alarm, no dashboard (inside the free 10 alarms and 3 dashboards)", async () => {
+        const c = await stackRun("dev");
+        assert.deepStrictEqual(alarmKeys(c), ["host-status-check"]);
+        assert.strictEqual(alarm(c, "host-status-check").inputs.dimensions.InstanceId, c.outputs.instanceId);
+        assert.strictEqual(ofType(c, "aws:cloudwatch/dashboard:Dashboard").length, 0);
+    });
+
+    it("subscribes the alarm email only when config gives one", async () => {
+        assert.strictEqual(ofType(await stackRun("staging"), "aws:sns/topicSubscription:TopicSubscription").length, 0);
+        const c = await runWith("staging", { config: { observability: { alarmEmail: "oncall@example.com" } } });
+        const subscription = find(c, "aws:sns/topicSubscription:TopicSubscription", "observability-alarms-email");
+        assert.deepStrictEqual([subscription.inputs.protocol, subscription.inputs.endpoint], ["email", "oncall@example.com"]);
+    });
+});
