@@ -44,7 +44,7 @@ export const STACK_OUTPUTS: readonly StackOutputSpec[] = [
     { name: "publicSubnetIds", type: "list", secret: false, tiers: ALL,
         description: "Public subnet ids, one per AZ." },
     { name: "privateSubnetIds", type: "list", secret: false, tiers: CLOUD,
-        description: "Private (app) subnet ids, one per AZ; empty in zero-cost, which has public subnets only." },
+        description: "Private (app) subnet ids, one per AZ (zero-cost has public subnets only)." },
     { name: "alarmTopicArn", type: "string", secret: false, tiers: ALL,
         description: "SNS topic every alarm notifies; subscribe more endpoints to it." },
     { name: "albDnsName", type: "string", secret: false, tiers: CLOUD,
