@@ -4,6 +4,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { SECRET_KEYS, SERVICE_TEMPLATE, TIER_DEFAULTS } from "../config/defaults";
+import { applyBlocks, renderBlocks } from "../tools/readme-blocks";
 
 const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 const configSection = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("## Dependencies"));
@@ -28,5 +29,12 @@ describe("README", () => {
         keys.add("subnets");
         const missing = [...keys].filter((k) => !configSection.includes(`\`${k}\``));
         assert.deepStrictEqual(missing, [], `undocumented keys: ${missing.join(", ")}`);
+    });
+});
+
+describe("README generated blocks", () => {
+    it("the outputs contract, control table and cost figures are current (npx tsx tools/readme-blocks.ts)", async () => {
+        
+        assert.strictEqual(readme, applyBlocks(readme, await renderBlocks()), "README.md blocks are stale: run npx tsx tools/readme-blocks.ts");
     });
 });
