@@ -41,9 +41,8 @@ describe("plan", () => {
     });
 
     it("fails with the budget policy's message when a config goes over budget", async () => {
-        const plan = await makePlan(parseTarget("production"), undefined, {
-            services: { devices: { scaling: { min: 8, max: 8, desired: 8 } }, api: { scaling: { min: 10, max: 10, desired: 10 } } },
-        });
+        // Twice the seed's shards: 12 cache nodes instead of 6.
+        const plan = await makePlan(parseTarget("production"), undefined, { cache: { shards: 4 } });
         assert.strictEqual(plan.passed, false);
         const budget = plan.violations.find((v) => v.policy === "monthly-budget");
         assert.ok(budget, renderText(plan));
