@@ -123,7 +123,7 @@ export class FargateService extends pulumi.ComponentResource {
                 }))),
         }, parent);
         // The application's own AWS permissions: none by default.
-        const taskRole = new aws.iam.Role(`${name}-task`, {
+        const taskRole = new aws.iam.Role(`${name}-task-role`, {
             description: `Application role of ${physical} (no permissions by default)`,
             assumeRolePolicy: assumeByEcsTasks,
         }, parent);
@@ -174,6 +174,8 @@ export class FargateService extends pulumi.ComponentResource {
             taskDefinition: taskDefinition.arn,
             desiredCount: service.scaling.desired,
             capacityProviderStrategies: args.cluster.capacityProviderStrategy,
+            // Lets a change of the strategy (cluster.spot) apply in place; every service update rolls tasks anyway.
+            forceNewDeployment: true,
             platformVersion: "LATEST",
             networkConfiguration: {
                 subnets: args.network.privateSubnetIds,
