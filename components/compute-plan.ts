@@ -2,6 +2,7 @@
 // definitions, secret references, IAM documents, scaling policies, names. The load balancer, cluster
 // and Fargate service components only wire these results to resources; tests call them directly.
 import { ServiceSettings } from "../config/types";
+import { routingPatternProblem } from "../config/routing";
 
 /** Target-group health check (seed 003 §10.2.4). */
 export const TARGET_GROUP_HEALTH_CHECK = { interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" } as const;
@@ -71,8 +72,6 @@ export interface ListenerRuleSpec {
     condition: { kind: "host" | "path"; values: string[] };
 }
 
-const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&*?;]*$/;
-const HOST_PATTERN = /^[A-Za-z0-9\-.*?]+$/;
 
 /**
  * Listener rules for path and host routing. Priorities are deterministic and stable across adding a
@@ -90,11 +89,8 @@ export function listenerRules(services: ServiceSettings[]): ListenerRuleSpec[] {
         for (const kind of ["host", "path"] as const) {
             const values = kind === "host" ? service.routing.hosts : service.routing.paths;
             values.forEach((value, i) => {
-                const ok = value.length <= 128 && (kind === "path" ? PATH_PATTERN : HOST_PATTERN).test(value);
-                if (!ok) {
-                    throw new Error(`platform:services.${service.name}.routing.${kind === "path" ? "paths" : "hosts"}[${i}]: ${JSON.stringify(value)} is not a valid ALB ` +
-                        (kind === "path" ? "path pattern (starts with /, at most 128 of A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ? ;)" : "host header (at most 128 of A-Z a-z 0-9 - . * ?)"));
-                }
+                const problem = routingPatternProblem(kind, value);
+                if (problem) throw new Error(`platform:services.${service.name}.routing.${kind === "path" ? "paths" : "hosts"}[${i}]: ${JSON.stringify(value)} ${problem}`);
             });
             chunks(values).forEach((chunk, i) => {
                 n += 1;
@@ -113,17 +109,9 @@ export function defaultService(services: ServiceSettings[]): ServiceSettings {
     return defaults[0];
 }
 
-/** Public TCP listeners of the NLB; a port can be published by one service only. */
+/** Public TCP listeners of the NLB (config validation guarantees a port is published once). */
 export function publicTcpListeners(services: ServiceSettings[]): { service: string; port: number }[] {
-    const owner = new Map<number, string>();
-    for (const s of services) {
-        for (const port of publicTcpPortsOf(s)) {
-            const other = owner.get(port);
-            if (other) throw new Error(`platform:services.${s.name}.publicTcp: tcp port ${port} is already published on the network load balancer by service ${other}; a port can be published once`);
-            owner.set(port, s.name);
-        }
-    }
-    return [...owner.entries()].map(([port, service]) => ({ service, port }));
+    return services.flatMap((s) => publicTcpPortsOf(s).map((port) => ({ service: s.name, port })));
 }
 
 // ---------------------------------------------------------------------------------------------

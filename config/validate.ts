@@ -4,6 +4,7 @@ import { ALLOWED_SIZES, FREE_TIER_EC2_TYPES, NAT_INSTANCE_TYPES, Tier, TIERS } f
 import { cidrContains, cidrsOverlap, parseCidr, seedSubnetLayout } from "./cidr";
 import { RawConfig, SECRET_KEYS, SERVICE_TEMPLATE, ServiceConfig, TIER_DEFAULTS } from "./defaults";
 import { describe, mergeChecked, Problems } from "./merge";
+import { routingPatternProblem } from "./routing";
 import {
     CacheSettings, DatabaseSettings, HostSettings, NatStrategy, NetworkSettings, SecretReference,
     ServiceSettings, Settings,
@@ -323,6 +324,23 @@ function checkRouting(services: ServiceSettings[], hasLoadBalancer: boolean, pro
     for (const s of http) {
         if (!s.routing.default && s.routing.paths.length === 0 && s.routing.hosts.length === 0) {
             problems.push(`platform:services.${s.name}.routing: http service ${s.name} is neither the default nor reachable by a path or host rule`);
+        }
+    }
+    for (const s of services) {
+        for (const [kind, key] of [["path", "paths"], ["host", "hosts"]] as const) {
+            s.routing[key].forEach((value, i) => {
+                const problem = routingPatternProblem(kind, value);
+                if (problem) problems.push(`platform:services.${s.name}.routing.${key}[${i}]: ${describe(value)} ${problem}`);
+            });
+        }
+    }
+    // The network load balancer has one listener per port.
+    const publisher = new Map<number, string>();
+    for (const s of services.filter((s) => s.publicTcp)) {
+        for (const port of s.ports.filter((p) => p.protocol === "tcp").map((p) => p.port)) {
+            const other = publisher.get(port);
+            if (other) problems.push(`platform:services.${s.name}.publicTcp: tcp port ${port} is already published on the network load balancer by service ${other}; a port can be published once`);
+            else publisher.set(port, s.name);
         }
     }
 }

@@ -148,3 +148,17 @@ describe("config: bad input is refused with the key, the value and what is allow
         }
     });
 });
+
+describe("config: load balancer routing", () => {
+    it("a path pattern the ALB does not accept", () => rejects({ tier: "staging", services: { devices: { routing: { paths: ["devices/*"] } } } },
+        "platform:services.devices.routing.paths[0]", '"devices/*"', "not a valid ALB path pattern", "starts with /"));
+    it("a host header the ALB does not accept", () => rejects({ tier: "staging", services: { devices: { routing: { hosts: ["dev ices.example.com"] } } } },
+        "platform:services.devices.routing.hosts[0]", "not a valid ALB host header"));
+    it("two services publishing the same TCP port", () => rejects({
+        tier: "staging",
+        services: {
+            devices: { publicTcp: true },
+            relay: { ports: [{ port: 8081, protocol: "http" }, { port: 5000, protocol: "tcp" }], routing: { paths: ["/relay/*"] }, publicTcp: true },
+        },
+    }, "platform:services.relay.publicTcp", "tcp port 5000 is already published", "by service devices"));
+});

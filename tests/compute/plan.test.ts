@@ -48,13 +48,6 @@ describe("compute plan: listener rules", () => {
         assert.strictEqual(defaultService(settings().services).name, "api");
     });
 
-    it("refuses two services publishing the same public TCP port", () => {
-        const s = settings({ services: {
-            devices: { publicTcp: true },
-            relay: { ports: [{ port: 5000, protocol: "tcp" }], publicTcp: true },
-        } });
-        assert.throws(() => publicTcpListeners(s.services), /platform:services\.relay\.publicTcp: tcp port 5000 is already published .* by service devices/);
-    });
 });
 
 describe("compute plan: containers", () => {
