@@ -3,11 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "./config/load";
 import { Settings } from "./config/types";
-import { DataTier } from "./components/contracts";
-import { Cache } from "./components/cache";
-import { recoveryWindowDays } from "./components/data-plan";
-import { Database } from "./components/database";
-import { AppSecret, DataKey } from "./components/secrets";
+import { createDataTier } from "./components/data-tier";
 import { Network } from "./components/network";
 import { createCompute } from "./components/compute";
 import { Observability } from "./components/observability";
@@ -40,77 +36,13 @@ export async function main(): Promise<Record<string, unknown>> {
         },
     });
 
-    // --- data (database, cache, application secret) ---
-    // Services get secrets by ARN only; the stack's own KMS key exists where a tier asks for one.
-    const dataLogRetentionDays = settings.cluster?.logRetentionDays ?? 14;
-    const dataKey = settings.database?.customerManagedKey || settings.secrets?.customerManagedKey
-        ? new DataKey("data-key", { namePrefix: settings.namePrefix, protect: settings.protectData })
-        : undefined;
-    const database = settings.database && new Database("database", {
-        settings: settings.database,
-        namePrefix: settings.namePrefix,
-        subnetGroupName: network.dbSubnetGroupName!,
-        securityGroupIds: [network.securityGroups.database!],
-        kmsKeyArn: dataKey?.keyArn,
-        logRetentionDays: dataLogRetentionDays,
-        protect: settings.protectData,
-        applyImmediately: !settings.protectData,
-    });
-    const cache = settings.cache && new Cache("cache", {
-        settings: settings.cache,
-        namePrefix: settings.namePrefix,
-        subnetGroupName: network.cacheSubnetGroupName!,
-        securityGroupIds: [network.securityGroups.cache!],
-        kmsKeyArn: dataKey?.keyArn,
-        protect: settings.protectData,
-        applyImmediately: !settings.protectData,
-    });
-    const appSecret = settings.secrets && new AppSecret("app-secret", {
-        settings: settings.secrets,
-        namePrefix: settings.namePrefix,
-        kmsKeyArn: dataKey?.keyArn,
-        recoveryWindowInDays: recoveryWindowDays(settings.protectData),
-        protect: settings.protectData,
-        database: database && { host: database.endpoint, port: database.port, dbname: database.databaseName, masterSecretArn: database.masterSecretArn },
-        cache: cache && { host: cache.endpoint, port: cache.port, authToken: cache.authToken, replicationGroupId: cache.replicationGroupId, replicationGroupArn: cache.replicationGroupArn },
-        network: { vpcId: network.vpcId, subnetIds: network.privateSubnetIds },
-        logRetentionDays: dataLogRetentionDays,
-    });
-    const data: DataTier | undefined = appSecret && {
-        appSecretArn: appSecret.secretArn,
-        databaseSecretArn: database?.masterSecretArn,
-        secretsKmsKeyArn: dataKey?.keyArn,
-        databaseEndpoint: database?.endpoint,
-        databasePort: database?.port,
-        databaseName: database?.databaseName,
-        cacheEndpoint: cache?.endpoint,
-        cachePort: cache?.port,
-        cacheMode: cache?.mode,
-        cacheAuthToken: cache?.authToken,
-        databaseInstanceId: database?.instanceId,
-        cacheReplicationGroupId: cache?.replicationGroupId,
-    };
-    // Stack outputs of the data tier; the AUTH token is its own secret output (cacheAuthToken).
-    const dataOutputs = data ? Object.fromEntries(Object.entries({
-        databaseEndpoint: data.databaseEndpoint,
-        databasePort: data.databasePort,
-        databaseName: data.databaseName,
-        databaseSecretArn: data.databaseSecretArn,
-        cacheEndpoint: data.cacheEndpoint,
-        cachePort: data.cachePort,
-        cacheMode: data.cacheMode,
-        appSecretArn: data.appSecretArn,
-        cacheAuthToken: data.cacheAuthToken && pulumi.secret(data.cacheAuthToken),
-    }).filter(([, value]) => value !== undefined)) : {};
-    // --- end data ---
+    // Data tier: database, cache, application secret (staging, production).
+    const { database, cache, data, outputs: dataOutputs } = createDataTier(settings, network);
 
-    // --- compute (load balancer, Fargate services, ECR, Cloud Map) ---
-    // Tiers with a load balancer and a cluster only; the zero-cost host block handles url there.
+    // Load balancer, ECS cluster and Fargate services (staging, production).
     const compute = createCompute(settings, network, data);
-    // --- end compute ---
 
-    // --- zero-cost host ---
-    // Tier zero-cost only: one free-tier EC2 host runs NGINX, the services, Redis and TimescaleDB.
+    // Zero-cost only: one free-tier EC2 host runs NGINX, the services, Redis and TimescaleDB.
     const host = settings.host && new Host("host", {
         settings: settings.host,
         services: settings.services,
@@ -122,9 +54,8 @@ export async function main(): Promise<Record<string, unknown>> {
         publicSubnetIds: network.publicSubnetIds,
         securityGroupId: network.securityGroups.host!,
     });
-    // --- end zero-cost host ---
 
-    // --- observability ---
+    // Alarms on whatever the tier runs.
     const observability = new Observability("observability", {
         settings: settings.observability,
         namePrefix: settings.namePrefix,
@@ -138,7 +69,6 @@ export async function main(): Promise<Record<string, unknown>> {
         cache: cache && { memberClusters: cache.memberClusters },
         host: host && { instanceId: host.instanceId },
     });
-    // --- end observability ---
 
     return {
         tier: settings.tier,
