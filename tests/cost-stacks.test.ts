@@ -1,0 +1,92 @@
+// Two stacks' monthly totals recomputed by hand from the price catalogue and the mocked run's
+// resource inputs (sizes, counts, retention), then compared with the estimator. The figures are
+// derived, never typed in: a change to a rate, a size or a count moves both sides.
+import * as assert from "assert";
+import { price } from "../cost/catalogue";
+import { assumptionsForTier, estimate } from "../cost/estimate";
+import { ofType } from "../harness/run";
+import { StackCapture } from "../harness/types";
+import { stackRun } from "./helpers/stacks";
+
+const HOURS = 730;
+const hourly = (key: string) => price(key) * HOURS;
+
+/** CloudWatch logs: the tier's ingestion split over the log groups, stored for their retention. */
+function logs(capture: StackCapture, ingestGb: number): number {
+    const groups = ofType(capture, "aws:cloudwatch/logGroup:LogGroup");
+    const perGroup = ingestGb / groups.length;
+    return groups.reduce((sum, g) => sum + perGroup * price("logs.ingest.standard.gb") +
+        perGroup * (g.inputs.retentionInDays / 30) * price("logs.storage.gbMonth"), 0);
+}
+
+/** Standard alarms are billed per metric they read; a dashboard per month. */
+function observability(capture: StackCapture): number {
+    const metrics = ofType(capture, "aws:cloudwatch/metricAlarm:MetricAlarm")
+        .reduce((n, a) => n + (a.inputs.metricQueries ? a.inputs.metricQueries.filter((q: any) => q.metric).length : 1), 0);
+    return metrics * price("cloudwatch.alarm.standard.month") +
+        ofType(capture, "aws:cloudwatch/dashboard:Dashboard").length * price("cloudwatch.dashboard.month");
+}
+
+describe("cost: two stacks recomputed by hand from the catalogue", () => {
+    it("staging", async () => {
+        const capture = await stackRun("staging");
+        const a = assumptionsForTier("staging");
+        let total = 0;
+
+        const [rds] = ofType(capture, "aws:rds/instance:Instance");
+        assert.strictEqual(rds.inputs.multiAz, false);
+        total += hourly(`rds.postgres.singleAz.${rds.inputs.instanceClass}`) + rds.inputs.allocatedStorage * price("rds.storage.gp3.singleAz.gbMonth");
+
+        const [cache] = ofType(capture, "aws:elasticache/replicationGroup:ReplicationGroup");
+        total += cache.inputs.numCacheClusters * hourly(`elasticache.${cache.inputs.engine}.${cache.inputs.nodeType}`);
+
+        // Fargate: each service at its scaling minimum, on Graviton.
+        for (const task of ofType(capture, "aws:ecs/taskDefinition:TaskDefinition")) {
+            assert.strictEqual(task.inputs.runtimePlatform.cpuArchitecture, "ARM64");
+            const service = task.name.replace(/-task$/, "");
+            const tasks = ofType(capture, "aws:appautoscaling/target:Target").find((t) => t.name === `${service}-scaling`)!.inputs.minCapacity;
+            total += tasks * HOURS * (Number(task.inputs.cpu) / 1024 * price("fargate.arm64.vcpuHour") + Number(task.inputs.memory) / 1024 * price("fargate.arm64.gbHour"));
+        }
+
+        // ALB with one LCU and a public IPv4 address per AZ; its log bucket.
+        const albs = ofType(capture, "aws:lb/loadBalancer:LoadBalancer");
+        total += albs.length * (hourly("elb.application.hour") + a.albLcuPerLoadBalancer * hourly("elb.application.lcuHour") + albs[0].inputs.subnets.length * hourly("vpc.publicIpv4.hour"));
+        total += ofType(capture, "aws:s3/bucket:Bucket").length * a.s3StorageGbPerBucket * price("s3.standard.gbMonth");
+
+        // NAT instance: instance hours, its gp3 root volume, its public IPv4.
+        for (const nat of ofType(capture, "aws:ec2/instance:Instance")) {
+            total += hourly(`ec2.instance.${nat.inputs.instanceType}`) + nat.inputs.rootBlockDevice.volumeSize * price("ebs.gp3.gbMonth") + hourly("vpc.publicIpv4.hour");
+        }
+
+        // Secrets: the app secret and the RDS-managed one, API calls, the rotation Lambda.
+        const secrets = ofType(capture, "aws:secretsmanager/secret:Secret").length + 1;
+        total += secrets * price("secretsmanager.secret.month") + ofType(capture, "aws:secretsmanager/secret:Secret").length * a.secretsApiCallsPerSecretPerMonth / 10_000 * price("secretsmanager.apiCalls.per10k");
+        for (const fn of ofType(capture, "aws:lambda/function:Function")) {
+            const gbSeconds = a.lambdaInvocationsPerFunctionPerMonth * a.lambdaAvgDurationMs / 1000 * fn.inputs.memorySize / 1024;
+            total += gbSeconds * price("lambda.arm64.gbSecond") + a.lambdaInvocationsPerFunctionPerMonth / 1e6 * price("lambda.arm64.requestsPerMillion");
+        }
+
+        // ECR storage, Cloud Map (hosted zone of the namespace, registered instances), logs, alarms.
+        total += ofType(capture, "aws:ecr/repository:Repository").length * a.ecrStorageGbPerRepository * price("ecr.storage.gbMonth");
+        total += ofType(capture, "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace").length * price("route53.hostedZone.month") +
+            ofType(capture, "aws:servicediscovery/service:Service").length * a.cloudMapInstancesPerService * price("cloudmap.instance.month");
+        total += logs(capture, a.logIngestGbPerMonth) + observability(capture);
+
+        const estimated = estimate(capture.resources, { assumptions: a });
+        assert.deepStrictEqual(estimated.unpriced, []);
+        assert.ok(Math.abs(estimated.total - total) < 0.01, `estimator ${estimated.total} vs by hand ${total}`);
+    });
+
+    it("dev (zero-cost): $0 inside the free tier; after it, the host, its volume, its IPv4, ECR and one alarm", async () => {
+        const capture = await stackRun("dev");
+        const a = assumptionsForTier("zero-cost");
+        const [host] = ofType(capture, "aws:ec2/instance:Instance");
+        const afterFreeTier = hourly(`ec2.instance.${host.inputs.instanceType}`) + host.inputs.rootBlockDevice.volumeSize * price("ebs.gp3.gbMonth") +
+            hourly("vpc.publicIpv4.hour") +
+            ofType(capture, "aws:ecr/repository:Repository").length * a.ecrStorageGbPerRepository * price("ecr.storage.gbMonth") +
+            observability(capture);
+        const estimated = estimate(capture.resources, { assumptions: a, freeTier: true });
+        assert.ok(Math.abs(estimated.totalAfterFreeTier - afterFreeTier) < 0.01, `estimator ${estimated.totalAfterFreeTier} vs by hand ${afterFreeTier}`);
+        assert.strictEqual(estimated.totalInsideFreeTier, 0);
+    });
+});
