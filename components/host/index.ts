@@ -3,9 +3,13 @@
  * services, Redis and TimescaleDB as containers (boot configuration: ./user-data.ts).
  *
  * - Reached through Session Manager (AmazonSSMManagedInstanceCore): no key pair, no port 22.
- * - Generated passwords live in SSM Parameter Store (SecureString, standard tier, AWS-managed
- *   `aws/ssm` key); the user data holds parameter NAMES only and the boot script reads the values
- *   with the instance role, which may read exactly those two parameters.
+ * - Generated passwords and the application secret (the Fargate tiers' JSON shape, with the host's
+ *   view: `timescaledb`, `redis`, a generated JWT secret) live in SSM Parameter Store (SecureString,
+ *   standard tier, AWS-managed `aws/ssm` key); the user data holds parameter NAMES only and the boot
+ *   script reads the values with the instance role, which may read exactly those three parameters.
+ *   Each service gets its declared `secrets` as environment variables, as on Fargate.
+ * - Routing follows the ALB of the other tiers: `routing.paths` and `routing.hosts` become NGINX
+ *   locations and server blocks (URI unchanged), the default-routed service takes the rest.
  * - TimescaleDB's data lives on the root volume: the instance ignores AMI updates (a newer AMI must
  *   not replace it), keeps its root volume on termination and has termination protection.
  * - Images: `services.<name>.image` when set, else this stack's ECR repository for the service (the
@@ -23,7 +27,9 @@ import * as random from "@pulumi/random";
 import { HostSettings, ServiceSettings } from "../../config/types";
 import { amazonLinux2023Ami } from "../ami";
 import { ecrLifecyclePolicy, ecrRepositoryName } from "../compute-plan";
-import { HostApp, HostBootConfig, memoryBudget, MemoryBudget, instanceMemoryMiB, renderUserData } from "./user-data";
+import { appSecretDocument, AppSecretDocument } from "../data-plan";
+import { routingPatternProblem } from "../../config/routing";
+import { HostApp, HostBootConfig, HostSecretRef, memoryBudget, MemoryBudget, instanceMemoryMiB, renderUserData } from "./user-data";
 
 // ---------------------------------------------------------------------------------------------
 // Pure plan: what the host runs and how things are named (no resources; tested directly)
@@ -49,13 +55,36 @@ export function isBurstable(instanceType: string): boolean {
     return /^t\d[a-z]*\./.test(instanceType);
 }
 
-/** SSM parameter names of the generated passwords: `/<project>/<stack>/<purpose>`. */
-export function hostParameterNames(project: string, stack: string): { redisPassword: string; databasePassword: string } {
+export interface HostParameterNames {
+    redisPassword: string;
+    databasePassword: string;
+    /** The application secret JSON (`hostAppSecretDocument`). */
+    appSecret: string;
+}
+
+/** SSM parameter names of the host's secrets: `/<project>/<stack>/<purpose>`. */
+export function hostParameterNames(project: string, stack: string): HostParameterNames {
     return {
         redisPassword: `/${project}/${stack}/redis-password`,
         databasePassword: `/${project}/${stack}/database-password`,
+        appSecret: `/${project}/${stack}/app-secret`,
     };
 }
+
+/**
+ * The host's application secret: the Fargate tiers' shape (components/data-plan.ts) with the host's
+ * view. No RDS master secret and no replication group here: those keys are null.
+ */
+export function hostAppSecretDocument<S>(parts: { redisPassword: S; jwtSecret: S }): AppSecretDocument<S | string | null, number> {
+    return appSecretDocument<S | string | null, number>({
+        database: { host: HOST_ENDPOINTS.database.host, port: HOST_ENDPOINTS.database.port, dbname: HOST_DATABASE.name, masterSecretArn: null },
+        redis: { host: HOST_ENDPOINTS.cache.host, port: HOST_ENDPOINTS.cache.port, authToken: parts.redisPassword, replicationGroupId: null },
+        jwtSecret: parts.jwtSecret,
+    });
+}
+
+/** Top-level keys of the host's application secret (what `app:<key>` may select). */
+export const HOST_APP_SECRET_KEYS = Object.keys(hostAppSecretDocument({ redisPassword: "", jwtSecret: "" }));
 
 export interface PlannedApp {
     service: ServiceSettings;
@@ -63,9 +92,11 @@ export interface PlannedApp {
     port: number;
     /** True when the service has no `image` and runs from this stack's ECR repository. */
     fromStackEcr: boolean;
-    /** Non-secret environment: the service's own plus non-secret stand-ins for its secret references. */
+    /** The service's non-secret environment. */
     environment: Record<string, string>;
-    /** Secret variables the host cannot supply (only the database and Redis passwords exist here). */
+    /** Secret variables the boot script supplies (written to the service's root-only env file). */
+    secrets: Record<string, HostSecretRef>;
+    /** Secret variables the host cannot supply: an `app:<key>` or `database:<key>` the host's secrets lack. */
     unsupplied: string[];
 }
 
@@ -77,7 +108,8 @@ export interface HostPlan {
 
 /**
  * Which services run on the host and how. Every service must have an http port (NGINX is the only
- * way in); the default-routed one is served at `/`, every other at `/<name>/`.
+ * way in); routing is the load balancer's: `routing.paths`/`routing.hosts` in config order, the
+ * default-routed service for the rest.
  */
 export function planHost(host: HostSettings, services: ServiceSettings[]): HostPlan {
     const apps = services.map((service): PlannedApp => {
@@ -88,15 +120,25 @@ export function planHost(host: HostSettings, services: ServiceSettings[]): HostP
                     `and ${service.name} declares no http port; add one or disable the service on this stack (enabled: false)`,
             );
         }
-        const environment = { ...service.environment };
+        for (const kind of ["path", "host"] as const) {
+            const key = kind === "path" ? "paths" : "hosts";
+            service.routing[key].forEach((pattern, i) => {
+                const problem = routingPatternProblem(kind, pattern);
+                if (problem) throw new Error(`platform:services.${service.name}.routing.${key}[${i}]: ${JSON.stringify(pattern)} ${problem}; NGINX on the zero-cost host follows the same rules`);
+            });
+        }
+        const secrets: Record<string, HostSecretRef> = {};
         const unsupplied: string[] = [];
         for (const [env, ref] of Object.entries(service.secrets)) {
-            // The boot script's app.env supplies DATABASE_PASSWORD / REDIS_PASSWORD; the user name is not secret here.
-            if (ref.source === "database" && ref.jsonKey === "username") environment[env] = HOST_DATABASE.user;
-            else if (ref.source === "database" && ref.jsonKey === "password" && env === "DATABASE_PASSWORD") continue;
-            else unsupplied.push(env);
+            if (ref.source === "app" && (ref.jsonKey === undefined || HOST_APP_SECRET_KEYS.includes(ref.jsonKey))) {
+                secrets[env] = { source: "app", jsonKey: ref.jsonKey };
+            } else if (ref.source === "database" && (ref.jsonKey === undefined || ref.jsonKey === "username" || ref.jsonKey === "password")) {
+                secrets[env] = { source: "database", jsonKey: ref.jsonKey };
+            } else {
+                unsupplied.push(`${env} (${ref.source}${ref.jsonKey === undefined ? "" : `:${ref.jsonKey}`})`);
+            }
         }
-        return { service, port: http.port, fromStackEcr: service.image === undefined, environment, unsupplied };
+        return { service, port: http.port, fromStackEcr: service.image === undefined, environment: { ...service.environment }, secrets, unsupplied };
     });
     const defaultApp = (services.find((s) => s.routing.default) ?? services[0]).name;
     return { apps, defaultApp, budget: memoryBudget(instanceMemoryMiB(host.instanceType), apps.length) };
@@ -129,7 +171,7 @@ export interface HostOutputs {
     httpsEnabled: boolean;
     instanceId: pulumi.Output<string>;
     publicIp: pulumi.Output<string>;
-    ssmParameterNames: { redisPassword: string; databasePassword: string };
+    ssmParameterNames: HostParameterNames;
     ecrRepositoryUrls: pulumi.Output<Record<string, string>>;
     databaseEndpoint: string;
     databasePort: number;
@@ -162,15 +204,17 @@ export class Host extends pulumi.ComponentResource {
         const unsupplied = plan.apps.filter((a) => a.unsupplied.length > 0);
         if (unsupplied.length > 0) {
             pulumi.log.warn(`zero-cost host: no value for secret variables ${unsupplied.map((a) => `${a.service.name}: ${a.unsupplied.join(", ")}`).join("; ")} ` +
-                "(the host supplies DATABASE_PASSWORD, REDIS_PASSWORD, DATABASE_URL and REDIS_URL only)", this);
+                `(the host's application secret has the keys [${HOST_APP_SECRET_KEYS.join(", ")}], its database secret username and password)`, this);
         }
 
         // Secrets: generated, stored as SecureString (AWS-managed key, standard tier: free).
         const parameterNames = hostParameterNames(args.project, args.stack);
+        const passwords = {} as Record<"redisPassword" | "databasePassword", random.RandomPassword>;
         const parameters = (["redisPassword", "databasePassword"] as const).map((purpose) => {
             const slug = purpose === "redisPassword" ? "redis-password" : "database-password";
             // 32 of [A-Za-z0-9]: what the boot script accepts (16+ of [A-Za-z0-9._~-]), safe in URLs.
             const password = new random.RandomPassword(`${name}-${slug}`, { length: 32, special: false }, parent);
+            passwords[purpose] = password;
             return new aws.ssm.Parameter(`${name}-${slug}`, {
                 name: parameterNames[purpose],
                 description: `${namePrefix} host: ${purpose === "redisPassword" ? "Redis" : "TimescaleDB"} password (read by the host's boot script)`,
@@ -179,6 +223,19 @@ export class Host extends pulumi.ComponentResource {
                 value: password.result,
             }, parent);
         });
+        // The application secret, as on the Fargate tiers (one JSON document, well under the
+        // standard tier's 4 KB), with a generated JWT secret. No rotation on the host.
+        const jwt = new random.RandomPassword(`${name}-jwt-secret`, { length: 64, special: false }, parent);
+        parameters.push(new aws.ssm.Parameter(`${name}-app-secret`, {
+            name: parameterNames.appSecret,
+            description: `${namePrefix} host: application secret JSON (database, redis, jwt; read by the host's boot script)`,
+            type: "SecureString",
+            tier: "Standard",
+            value: pulumi.secret(pulumi.jsonStringify(hostAppSecretDocument<pulumi.Input<string>>({
+                redisPassword: passwords.redisPassword.result,
+                jwtSecret: jwt.result,
+            }))),
+        }, parent));
         this.parameterArns = parameters.map((p) => p.arn);
 
         // Images: configured, or this stack's ECR repository (same names as the Fargate tiers).
@@ -210,9 +267,9 @@ export class Host extends pulumi.ComponentResource {
             .map((m) => `arn:aws:ecr:${m[2]}:${m[1]}:repository/${m[3]}`);
         const ecrArns = [...Object.values(repositories).map((r) => r.arn), ...configuredEcr];
 
-        // Instance role: Session Manager, the two parameters, pulls from the stack's repositories.
+        // Instance role: Session Manager, the three parameters, pulls from the stack's repositories.
         const role = new aws.iam.Role(`${name}-role`, {
-            description: `${namePrefix} host: Session Manager, its two SSM parameters, ECR pulls`,
+            description: `${namePrefix} host: Session Manager, its three SSM parameters, ECR pulls`,
             assumeRolePolicy: aws.iam.getPolicyDocumentOutput({
                 statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }],
             }, parent).json,
@@ -258,6 +315,9 @@ export class Host extends pulumi.ComponentResource {
                     // The app's own health endpoint: the same image answers the ALB's check on the other tiers.
                     healthPath: app.service.healthCheckPath,
                     environment: app.environment,
+                    secrets: app.secrets,
+                    paths: app.service.routing.paths,
+                    hosts: app.service.routing.hosts,
                 })),
                 defaultApp: plan.defaultApp,
                 tlsCertificatePath: settings.tlsCertificatePath,

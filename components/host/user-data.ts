@@ -4,16 +4,28 @@
  * Pure: no Pulumi resources, no I/O. `renderUserData(config)` returns a `#cloud-config` document that
  * installs Docker and the pinned Compose plugin, writes the compose file, the NGINX and Redis
  * configuration, a boot script and a systemd unit, then runs the boot script. The boot script reads
- * the generated passwords from SSM Parameter Store with the instance role into root-only files: the
- * user data only ever holds parameter NAMES, never a secret value.
+ * the generated passwords and the application secret from SSM Parameter Store with the instance role
+ * into root-only files: the user data only ever holds parameter NAMES, never a secret value.
  *
- * What the instance role needs (the host component's job): `ssm:GetParameter` on the two parameters
+ * Routing follows the load balancer of the other tiers: each app's `paths` (ALB path patterns) and
+ * `hosts` (ALB host-header patterns) are translated to NGINX locations and server blocks in the
+ * ALB's rule order, the request URI is proxied unchanged, and the default app takes the rest.
+ *
+ * What the instance role needs (the host component's job): `ssm:GetParameter` on the parameters
  * (plus `kms:Decrypt` if they use a customer-managed key; the AWS-managed `aws/ssm` key needs
  * nothing more) and, when an app image is in ECR, `ecr:GetAuthorizationToken` and the pull actions.
  *
  * Cost: nothing beyond the instance itself; the swap file lives on the (free-tier) root volume.
  */
 import { stringify } from "yaml";
+import { routingPatternProblem } from "../../config/routing";
+
+/**
+ * Where a secret variable's value comes from on the host, as `services.<name>.secrets` declares it:
+ * `app` = the application secret JSON (whole, or one top-level key: strings as-is, other values as
+ * compact JSON), `database` = the TimescaleDB credentials (`{"username","password"}` JSON, or one of them).
+ */
+export type HostSecretRef = { source: "app"; jsonKey?: string } | { source: "database"; jsonKey?: "username" | "password" };
 
 /** One application container behind NGINX. */
 export interface HostApp {
@@ -27,6 +39,12 @@ export interface HostApp {
     healthPath: string;
     /** Non-secret environment. Keys that look like secrets (PASSWORD, SECRET, TOKEN...) are refused. */
     environment: Record<string, string>;
+    /** Secret variables, written by the boot script to the app's root-only env file. @default {} */
+    secrets?: Record<string, HostSecretRef>;
+    /** ALB path patterns routed to this app (`*` any characters, `?` one; case-sensitive). @default [] */
+    paths?: string[];
+    /** ALB host-header patterns routed to this app (`*`, `?`; case-insensitive). @default [] */
+    hosts?: string[];
 }
 
 /** Pinned Docker Compose CLI plugin release (downloaded by the host, which has internet access). */
@@ -46,15 +64,19 @@ export interface HostBootConfig {
     instanceType: string;
     /** Instance memory in MiB. @default looked up from `instanceType` in INSTANCE_MEMORY_MIB */
     memoryMiB?: number;
+    /** In the ALB's rule order (config order): an earlier app's matching pattern wins, as on the ALB. */
     apps: HostApp[];
-    /** App served at `/`; every other app is served at `/<name>/` with the prefix stripped. */
+    /** App that gets every request no path or host pattern claims (the ALB listener's default action). */
     defaultApp: string;
     /** Host path of the TLS certificate (PEM chain). With `tlsKeyPath`: HTTPS on 443, 80 redirects. */
     tlsCertificatePath?: string;
     /** Host path of the TLS private key. */
     tlsKeyPath?: string;
-    /** NAMES of SecureString parameters holding generated passwords (16+ chars of `[A-Za-z0-9._~-]`). */
-    ssmParameters: { redisPassword: string; databasePassword: string };
+    /**
+     * NAMES of SecureString parameters: generated passwords (16+ chars of `[A-Za-z0-9._~-]`) and the
+     * application secret (a JSON object; required when an app declares an `app` secret).
+     */
+    ssmParameters: { redisPassword: string; databasePassword: string; appSecret?: string };
     /** @default DEFAULT_IMAGES.timescaledb */
     timescaleImage?: string;
     /** @default DEFAULT_IMAGES.redis */
@@ -233,6 +255,7 @@ const HEALTH_PATH = /^\/[A-Za-z0-9._~\/-]*$/;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const SHA256 = /^[0-9a-f]{64}$/;
+const APP_SECRET_KEY = /^[A-Za-z0-9_-]+$/;
 
 /** Throws on the first invalid field, naming the key, the bad value and what is allowed. */
 export function validateHostBootConfig(config: HostBootConfig): void {
@@ -242,6 +265,11 @@ export function validateHostBootConfig(config: HostBootConfig): void {
     if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(config.project)) fail("project", config.project, "[A-Za-z0-9_-]+");
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(config.stack)) fail("stack", config.stack, "[A-Za-z0-9_.-]+");
     if (!REGION.test(config.region)) fail("region", config.region, "an AWS region such as us-east-1");
+    for (const key of ["redisPassword", "databasePassword", "appSecret"] as const) {
+        const value = config.ssmParameters[key];
+        if (value === undefined && key === "appSecret") continue;
+        if (value === undefined || !SSM_NAME.test(value)) fail(`ssmParameters.${key}`, value, "an SSM parameter name ([A-Za-z0-9_.-/])");
+    }
     if (config.apps.length === 0) fail("apps", config.apps, "at least one app");
     const seen = new Set<string>();
     config.apps.forEach((app, i) => {
@@ -259,6 +287,26 @@ export function validateHostBootConfig(config: HostBootConfig): void {
                 fail(`${key}.environment.${envKey}`, "<redacted>", "no secrets in environment: store them in SSM Parameter Store");
             }
         }
+        for (const [envKey, ref] of Object.entries(app.secrets ?? {})) {
+            if (!ENV_KEY.test(envKey)) fail(`${key}.secrets`, envKey, "[A-Za-z_][A-Za-z0-9_]*");
+            if (envKey in app.environment) fail(`${key}.secrets.${envKey}`, envKey, "a name not also in environment");
+            if (ref.source === "app") {
+                if (ref.jsonKey !== undefined && !APP_SECRET_KEY.test(ref.jsonKey)) fail(`${key}.secrets.${envKey}.jsonKey`, ref.jsonKey, "[A-Za-z0-9_-]+");
+                if (config.ssmParameters.appSecret === undefined) fail(`${key}.secrets.${envKey}`, ref, "an app secret only with ssmParameters.appSecret");
+            } else if (ref.source === "database") {
+                if (ref.jsonKey !== undefined && ref.jsonKey !== "username" && ref.jsonKey !== "password") {
+                    fail(`${key}.secrets.${envKey}.jsonKey`, ref.jsonKey, "username, password or none");
+                }
+            } else {
+                fail(`${key}.secrets.${envKey}.source`, (ref as { source: unknown }).source, "app or database");
+            }
+        }
+        for (const kind of ["path", "host"] as const) {
+            (app[`${kind}s`] ?? []).forEach((pattern, i) => {
+                const problem = routingPatternProblem(kind, pattern);
+                if (problem) throw new Error(`${key}.${kind}s[${i}]: ${JSON.stringify(pattern)} ${problem}`);
+            });
+        }
     });
     if (!seen.has(config.defaultApp)) fail("defaultApp", config.defaultApp, `one of [${[...seen].join(", ")}]`);
     if ((config.tlsCertificatePath === undefined) !== (config.tlsKeyPath === undefined)) {
@@ -267,10 +315,6 @@ export function validateHostBootConfig(config: HostBootConfig): void {
     for (const key of ["tlsCertificatePath", "tlsKeyPath"] as const) {
         const value = config[key];
         if (value !== undefined && !HOST_PATH.test(value)) fail(key, value, "an absolute host path of [A-Za-z0-9._/-]");
-    }
-    for (const key of ["redisPassword", "databasePassword"] as const) {
-        const value = config.ssmParameters[key];
-        if (!SSM_NAME.test(value)) fail(`ssmParameters.${key}`, value, "an SSM parameter name ([A-Za-z0-9_.-/])");
     }
     for (const key of ["timescaleImage", "redisImage", "nginxImage"] as const) {
         const value = config[key];
@@ -335,10 +379,18 @@ function shq(value: string): string {
 }
 
 /** Docker's json-file logs, rotated: an unrotated log would fill the free-tier volume. */
-const logging = () => ({ driver: "json-file", options: { "max-size": "10m", "max-file": "3" } });
+const logging = () => LOGGING;
+/** One object for every service: the compose file writes it once and refers to it (YAML anchor/alias). */
+const LOGGING = { driver: "json-file", options: { "max-size": "10m", "max-file": "3" } };
+const DATA_STORES_HEALTHY = { redis: { condition: "service_healthy" }, timescaledb: { condition: "service_healthy" } };
 
 /** YAML 1.1 output: compose (go-yaml) and cloud-init (PyYAML) read `off`/`yes`/`0644` the 1.1 way. */
-const YAML_OPTIONS = { lineWidth: 0, version: "1.1", aliasDuplicateObjects: false } as const;
+const YAML_OPTIONS = { lineWidth: 0, version: "1.1", aliasDuplicateObjects: false, indentSeq: false } as const;
+
+/** The root-only env file with an app's declared secret variables (written by the boot script). */
+export function appSecretsEnvFile(app: string): string {
+    return `${HOST_PATHS.secretsDir}/${app}.secrets.env`;
+}
 
 /** The compose model as a plain object (what `renderComposeFile` serialises). */
 export function composeModel(config: HostBootConfig): Record<string, unknown> {
@@ -381,20 +433,18 @@ export function composeModel(config: HostBootConfig): Record<string, unknown> {
         services[app.name] = {
             image: app.image,
             restart: "unless-stopped",
-            env_file: [`${HOST_PATHS.secretsDir}/app.env`],
+            env_file: [`${HOST_PATHS.secretsDir}/app.env`, appSecretsEnvFile(app.name)],
             environment,
             expose: [String(app.port)],
-            depends_on: {
-                redis: { condition: "service_healthy" },
-                timescaledb: { condition: "service_healthy" },
-            },
+            depends_on: DATA_STORES_HEALTHY,
             mem_limit: `${budget.appMiB}m`,
             healthcheck: {
                 // Whichever HTTP client the image has: curl, busybox/GNU wget or python3.
                 test: [
                     "CMD-SHELL",
-                    `curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url} || ` +
-                        `python3 -c "import urllib.request; urllib.request.urlopen('${url}', timeout=4)"`,
+                    // `$$`: a literal `$` for the container's shell (compose interpolates `$`).
+                    `u=${url}; curl -fsS -o /dev/null $$u || wget -q -O /dev/null $$u || ` +
+                        `python3 -c "import sys, urllib.request as r; r.urlopen(sys.argv[1], timeout=4)" $$u`,
                 ],
                 interval: "30s",
                 timeout: "5s",
@@ -475,7 +525,8 @@ export function composeModel(config: HostBootConfig): Record<string, unknown> {
 
 /** The docker compose file written to HOST_PATHS.compose. */
 export function renderComposeFile(config: HostBootConfig): string {
-    return "# Rendered by components/host/user-data.ts\n" + stringify(composeModel(config), YAML_OPTIONS);
+    // Aliases for the shared objects: the same model, fewer bytes of user data (go-yaml reads them).
+    return "# Rendered by components/host/user-data.ts\n" + stringify(composeModel(config), { ...YAML_OPTIONS, aliasDuplicateObjects: true });
 }
 
 /** Redis configuration (no secret: the password comes from the `include`d file the boot script writes). */
@@ -496,45 +547,115 @@ export function renderRedisConf(config: HostBootConfig): string {
     ].join("\n");
 }
 
+// ---------------------------------------------------------------------------------------------
+// Routing: ALB listener rules -> NGINX
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * An ALB path pattern as a PCRE for `location ~` (case-sensitive, whole path): `*` = any run of
+ * characters, `?` = one character, everything else literal. `/devices/*` -> `^/devices/`.
+ */
+export function albPathRegex(pattern: string): string {
+    const body = [...pattern].map((c) => (c === "*" ? ".*" : c === "?" ? "." : /[.$+]/.test(c) ? `\\${c}` : c)).join("");
+    return `^${body}$`.replace(/\.\*\$$/, "");
+}
+
+/** An ALB host-header pattern as a regex for `server_name ~` (NGINX matches it case-insensitively). */
+export function albHostRegex(pattern: string): string {
+    return `^${[...pattern].map((c) => (c === "*" ? ".*" : c === "?" ? "." : c === "." ? "\\." : c)).join("")}$`;
+}
+
+/** A token for nginx.conf: bare when plain, else double-quoted (`"` and `\\` escaped). */
+function ngxToken(value: string): string {
+    return /^[A-Za-z0-9_\/.~@:+&^$*\\=-]+$/.test(value) ? value : `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+interface PathRoute {
+    app: HostApp;
+    pattern: string;
+}
+
+/**
+ * Path locations in ALB rule order. Wildcard patterns become regex locations, which NGINX tries in
+ * order (first match wins, like the ALB's priorities); an exact pattern becomes `location =`, unless
+ * an earlier pattern already matches that path (on the ALB the later rule would never see it).
+ */
+function pathLocations(routes: PathRoute[]): { match: string; app: HostApp }[] {
+    const out: { match: string; app: HostApp; re: RegExp }[] = [];
+    for (const { app, pattern } of routes) {
+        const re = new RegExp(`${albPathRegex(pattern)}`);
+        if (/[*?]/.test(pattern)) {
+            const match = `~ ${ngxToken(albPathRegex(pattern))}`;
+            if (!out.some((o) => o.match === match)) out.push({ match, app, re });
+        } else if (!out.some((o) => o.re.test(pattern))) {
+            out.push({ match: `= ${ngxToken(pattern)}`, app, re });
+        }
+    }
+    return out;
+}
+
+/**
+ * Server blocks for host rules, in ALB order. Host names become regexes (`~^...$`): NGINX tries
+ * them in order, as the ALB does; a host an earlier app's pattern already matches is left out.
+ */
+function hostServers(apps: HostApp[]): { names: string[]; app: HostApp; index: number }[] {
+    const claimed: RegExp[] = [];
+    const servers: { names: string[]; app: HostApp; index: number }[] = [];
+    apps.forEach((app, index) => {
+        const names: string[] = [];
+        for (const pattern of app.hosts ?? []) {
+            if (!/[*?]/.test(pattern) && claimed.some((re) => re.test(pattern))) continue;
+            const name = `~${albHostRegex(pattern)}`;
+            if (!names.includes(name)) names.push(name);
+            claimed.push(new RegExp(albHostRegex(pattern), "i"));
+        }
+        if (names.length > 0) servers.push({ names, app, index });
+    });
+    return servers;
+}
+
 /**
  * NGINX server configuration, mounted as the image's conf.d/default.conf (http context).
+ * Routing mirrors the ALB of the other tiers (see `albPathRegex`/`albHostRegex`): the default server
+ * has every app's path locations, then `location /` for the default app; each app with host patterns
+ * gets a server block with the earlier apps' path locations, then `location /` for itself. The
+ * request URI is passed on unchanged (`proxy_pass` with no URI part).
  * Upstreams are resolved per request through Docker's embedded DNS (127.0.0.11) via variables in
  * `proxy_pass`: NGINX starts even when an app container is down, follows a recreated container's
  * new address, and `nginx -t` does not need the compose service names to resolve.
  */
 export function renderNginxConf(config: HostBootConfig): string {
     const r = resolve(config);
-    const apps = [...r.config.apps].sort((a, b) => (a.name === r.config.defaultApp ? 1 : b.name === r.config.defaultApp ? -1 : 0));
-    const locations: string[] = [];
-    for (const app of apps) {
+    const apps = r.config.apps;
+    const proxy = (match: string, app: HostApp): string[] => {
         const variable = `$upstream_${app.name.replace(/-/g, "_")}`;
-        const isDefault = app.name === r.config.defaultApp;
-        locations.push(
-            `    location ${isDefault ? "/" : `/${app.name}/`} {`,
+        return [
+            `    location ${match} {`,
             `        set ${variable} http://${app.name}:${app.port};`,
-            ...(isDefault ? [] : [`        rewrite ^/${app.name}/(.*)$ /$1 break;`]),
             `        proxy_pass ${variable};`,
-            "        proxy_http_version 1.1;",
-            "        proxy_set_header Host $host;",
-            "        proxy_set_header X-Real-IP $remote_addr;",
-            "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-            "        proxy_set_header X-Forwarded-Proto $scheme;",
-            "        proxy_set_header Upgrade $http_upgrade;",
-            "        proxy_set_header Connection $connection_upgrade;",
-            "        proxy_read_timeout 60s;",
             "    }",
-        );
-    }
-    const common = [
+        ];
+    };
+    const routes = (upTo: number): PathRoute[] =>
+        apps.slice(0, upTo).flatMap((app) => (app.paths ?? []).map((pattern) => ({ app, pattern })));
+    const locations = (upTo: number, fallback: HostApp): string[] => [
+        ...pathLocations(routes(upTo)).flatMap(({ match, app }) => proxy(match, app)),
+        ...proxy("/", fallback),
+    ];
+    const health = [
         "    location = /nginx-health {",
         "        access_log off;",
         "        default_type text/plain;",
         '        return 200 "ok\\n";',
         "    }",
-        "    location /.well-known/acme-challenge/ {",
-        "        root /var/www/acme;",
-        "    }",
     ];
+    // ^~: ACME HTTP-01 challenges are NGINX's own, whatever the apps' patterns (port 80 only).
+    const acme = ["    location ^~ /.well-known/acme-challenge/ {", "        root /var/www/acme;", "    }"];
+    const common = [...health, ...acme];
+    const defaultApp = apps.find((a) => a.name === r.config.defaultApp)!;
+    const servers = hostServers(apps);
+    const listen = r.tls ? "443 ssl" : "80";
+
     const lines = [
         "# Rendered by components/host/user-data.ts",
         "resolver 127.0.0.11 valid=10s ipv6=off;",
@@ -545,36 +666,59 @@ export function renderNginxConf(config: HostBootConfig): string {
         "    default upgrade;",
         "    '' close;",
         "}",
-        "",
-        "server {",
-        "    listen 80 default_server;",
-        "    server_name _;",
-        ...common,
+        "proxy_http_version 1.1;",
+        "proxy_set_header Host $host;",
+        "proxy_set_header X-Real-IP $remote_addr;",
+        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        "proxy_set_header X-Forwarded-Proto $scheme;",
+        "proxy_set_header Upgrade $http_upgrade;",
+        "proxy_set_header Connection $connection_upgrade;",
+        "proxy_read_timeout 60s;",
     ];
     if (r.tls) {
         lines.push(
+            `ssl_certificate ${r.tls.cert};`,
+            `ssl_certificate_key ${r.tls.key};`,
+            "ssl_protocols TLSv1.2 TLSv1.3;",
+            "ssl_session_cache shared:SSL:1m;",
+            "ssl_session_timeout 1h;",
+            "",
+            "server {",
+            "    listen 80 default_server;",
+            "    server_name _;",
+            ...common,
             "    location / {",
             "        return 301 https://$host$request_uri;",
             "    }",
             "}",
-            "",
-            "server {",
-            "    listen 443 ssl default_server;",
-            "    server_name _;",
-            `    ssl_certificate ${r.tls.cert};`,
-            `    ssl_certificate_key ${r.tls.key};`,
-            "    ssl_protocols TLSv1.2 TLSv1.3;",
-            "    ssl_session_cache shared:SSL:1m;",
-            "    ssl_session_timeout 1h;",
-            '    add_header Strict-Transport-Security "max-age=31536000" always;',
-            "    location = /nginx-health {",
-            "        access_log off;",
-            "        default_type text/plain;",
-            '        return 200 "ok\\n";',
-            "    }",
         );
     }
-    lines.push(...locations, "}", "");
+    const hsts = r.tls ? ['    add_header Strict-Transport-Security "max-age=31536000" always;'] : [];
+    lines.push(
+        "",
+        "server {",
+        `    listen ${listen} default_server;`,
+        "    server_name _;",
+        ...hsts,
+        ...common,
+        ...locations(apps.length, defaultApp),
+        "}",
+    );
+    for (const server of servers) {
+        lines.push(
+            "",
+            `# Host rules of ${server.app.name}`,
+            "server {",
+            `    listen ${listen};`,
+            `    server_name ${server.names.map(ngxToken).join(" ")};`,
+            ...hsts,
+            // The compose healthcheck asks the default server for /nginx-health; ACME comes in on 80.
+            ...(r.tls ? [] : acme),
+            ...locations(server.index, server.app),
+            "}",
+        );
+    }
+    lines.push("");
     return lines.join("\n");
 }
 
@@ -593,10 +737,12 @@ export function renderBootScript(config: HostBootConfig): string {
         const m = ECR_REGISTRY.exec(app.image);
         if (m) registries.set(m[1], m[2]);
     }
+    const needsAppSecret = r.config.apps.some((app) => Object.values(app.secrets ?? {}).some((ref) => ref.source === "app"));
     const lines = [
         "#!/bin/bash",
         "# Rendered by components/host/user-data.ts. Never prints secret values: no xtrace, no echo of them.",
         "set -euo pipefail",
+        "shopt -s inherit_errexit",
         "set +x",
         "umask 077",
         "",
@@ -606,18 +752,20 @@ export function renderBootScript(config: HostBootConfig): string {
         `readonly SECRETS_DIR=${shq(secrets)}`,
         `readonly REDIS_PASSWORD_PARAMETER=${shq(r.config.ssmParameters.redisPassword)}`,
         `readonly DATABASE_PASSWORD_PARAMETER=${shq(r.config.ssmParameters.databasePassword)}`,
+        ...(needsAppSecret ? [`readonly APP_SECRET_PARAMETER=${shq(r.config.ssmParameters.appSecret!)}`] : []),
         `readonly DATABASE_NAME=${shq(r.db.name)}`,
         `readonly DATABASE_USER=${shq(r.db.user)}`,
         "",
         "log() { printf 'platform-boot: %s\\n' \"$*\" >&2; }",
         "",
         "# Prints the parameter's value on stdout (captured by the caller, never logged).",
+        "# $2: a regex the value must match.",
         "fetch_parameter() {",
-        "  local name=\"$1\" value attempt",
+        "  local name=\"$1\" pattern=\"$2\" value attempt",
         "  for attempt in 1 2 3 4 5 6 7 8 9 10; do",
         "    if value=\"$(aws ssm get-parameter --region \"$REGION\" --with-decryption --name \"$name\" --query Parameter.Value --output text)\"; then",
-        "      if [[ ! \"$value\" =~ ^[A-Za-z0-9._~-]{16,}$ ]]; then",
-        "        log \"parameter $name must hold 16 or more characters of [A-Za-z0-9._~-]\"",
+        "      if [[ ! \"$value\" =~ $pattern ]]; then",
+        "        log \"parameter $name does not hold the expected format\"",
         "        return 1",
         "      fi",
         "      printf '%s' \"$value\"",
@@ -641,8 +789,9 @@ export function renderBootScript(config: HostBootConfig): string {
         "}",
         "",
         "install -d -m 0700 -o root -g root \"$SECRETS_DIR\"",
-        "redis_password=\"$(fetch_parameter \"$REDIS_PASSWORD_PARAMETER\")\"",
-        "database_password=\"$(fetch_parameter \"$DATABASE_PASSWORD_PARAMETER\")\"",
+        "readonly GENERATED_FORMAT='^[A-Za-z0-9._~-]{16,}$'",
+        "redis_password=\"$(fetch_parameter \"$REDIS_PASSWORD_PARAMETER\" \"$GENERATED_FORMAT\")\"",
+        "database_password=\"$(fetch_parameter \"$DATABASE_PASSWORD_PARAMETER\" \"$GENERATED_FORMAT\")\"",
         "write_secret \"$SECRETS_DIR/redis_password\" \"$redis_password\" 0 0600",
         `write_secret "$SECRETS_DIR/redis-auth.conf" "requirepass $redis_password"$'\\n' ${REDIS_UID} 0400`,
         "write_secret \"$SECRETS_DIR/db_password\" \"$database_password\" 0 0600",
@@ -651,7 +800,8 @@ export function renderBootScript(config: HostBootConfig): string {
         "DATABASE_PASSWORD=$database_password",
         "DATABASE_URL=postgresql://$DATABASE_USER:$database_password@timescaledb:5432/$DATABASE_NAME",
         "\" 0 0600",
-        "unset redis_password database_password",
+        ...appSecretLines(r, needsAppSecret),
+        "unset redis_password database_password app_secret app_env",
         "log \"secrets written to $SECRETS_DIR\"",
         "",
     ];
@@ -697,6 +847,75 @@ export function renderBootScript(config: HostBootConfig): string {
         "",
     );
     return lines.join("\n");
+}
+
+/**
+ * Boot script lines writing each app's declared secret variables to its env file. Values are
+ * single-quoted: compose's env_file parser takes a single-quoted value literally (no interpolation,
+ * no escapes but `\\'`), so JSON survives; `env_line` refuses what would not (a `'`, a line break,
+ * a trailing backslash). Failures inside `$(...)` stop the script (inherit_errexit).
+ */
+function appSecretLines(r: Resolved, needsAppSecret: boolean): string[] {
+    const lines = [
+        "",
+        "# NAME='value' for compose's env_file (single-quoted: taken literally).",
+        "env_line() {",
+        "  case \"$2\" in",
+        "    *\\'* | *$'\\n'* | *$'\\r'* | *\\\\)",
+        "      log \"cannot write $1 to an env file: single quote, line break or trailing backslash\"",
+        "      return 1 ;;",
+        "  esac",
+        "  printf \"%s='%s'\\n\" \"$1\" \"$2\"",
+        "}",
+    ];
+    if (needsAppSecret) {
+        lines.push(
+            "# Prints top-level key $1 of the app secret JSON (string values as they are, others as compact JSON).",
+            "app_secret_key() {",
+            "  printf '%s' \"$app_secret\" | python3 -c 'import json, sys",
+            "v = json.load(sys.stdin)[sys.argv[1]]",
+            "sys.stdout.write(v if isinstance(v, str) else json.dumps(v, separators=(\",\", \":\")))' \"$1\" 2>/dev/null || {",
+            "    log \"the application secret has no key $1\"",
+            "    return 1",
+            "  }",
+            "}",
+            "app_secret=\"$(fetch_parameter \"$APP_SECRET_PARAMETER\" '^[{].*[}]$')\"",
+            "printf '%s' \"$app_secret\" | python3 -c 'import json, sys; assert isinstance(json.load(sys.stdin), dict)' 2>/dev/null || {",
+            "  log \"parameter $APP_SECRET_PARAMETER does not hold a JSON object\"",
+            "  exit 1",
+            "}",
+        );
+    }
+    let previous: string | undefined;
+    for (const app of r.config.apps) {
+        const entries = Object.entries(app.secrets ?? {}).sort(([a], [b]) => a.localeCompare(b));
+        const file = `"$SECRETS_DIR/${app.name}.secrets.env"`;
+        if (entries.length === 0) {
+            lines.push(`write_secret ${file} "" 0 0600`);
+            continue;
+        }
+        // The same declarations as the app before: the same content (fewer bytes of user data).
+        const spec = JSON.stringify(entries);
+        if (spec === previous) {
+            lines.push(`write_secret ${file} "$app_env"$'\\n' 0 0600`);
+            continue;
+        }
+        previous = spec;
+        lines.push("app_env=\"$(");
+        for (const [name, ref] of entries) {
+            if (ref.source === "app") {
+                lines.push(ref.jsonKey === undefined ? `  env_line ${name} "$app_secret"` : `  value="$(app_secret_key ${shq(ref.jsonKey)})"`, ...(ref.jsonKey === undefined ? [] : [`  env_line ${name} "$value"`]));
+            } else if (ref.jsonKey === "username") {
+                lines.push(`  env_line ${name} "$DATABASE_USER"`);
+            } else if (ref.jsonKey === "password") {
+                lines.push(`  env_line ${name} "$database_password"`);
+            } else {
+                lines.push(`  env_line ${name} "{\\"username\\":\\"$DATABASE_USER\\",\\"password\\":\\"$database_password\\"}"`);
+            }
+        }
+        lines.push(")\"", `write_secret ${file} "$app_env"$'\\n' 0 0600`);
+    }
+    return lines;
 }
 
 /** Installs the pinned Compose plugin; the download is checked against the pinned sha256. */

@@ -10,7 +10,8 @@ import { hasMandatoryFailure } from "../../policies/evaluate";
 import { evaluatePolicies } from "../../policies/offline";
 import { NEVER_FREE } from "../../policies/rules/cost";
 import { PUBLIC_WEB_INGRESS_TAG } from "../../components/network";
-import { HOST_ECR_KEEP_IMAGES, hostParameterNames, planHost, SNAPSHOT_TAG_KEY } from "../../components/host";
+import * as pulumi from "@pulumi/pulumi";
+import { HOST_APP_SECRET_KEYS, HOST_ECR_KEEP_IMAGES, hostParameterNames, planHost, SNAPSHOT_TAG_KEY } from "../../components/host";
 import { USER_DATA_MAX_BYTES } from "../../components/host/user-data";
 import { outputNamesForTier, STACK_OUTPUTS } from "../../tools/outputs-lib";
 import { runWith, stackRun } from "../helpers/stacks";
@@ -142,7 +143,7 @@ describe("host (dev, zero-cost): identity and secrets", () => {
         assert.match(instanceOf(capture).inputs.iamInstanceProfile, /^host-profile-/, "the instance uses the profile");
     });
 
-    it("lets the role read exactly the two parameters, and pull only from the stack's repositories", () => {
+    it("lets the role read exactly the three parameters, and pull only from the stack's repositories", () => {
         const statements = statementsOf(find(capture, ROLE_POLICY, "host-access"));
         const ssm = statements.filter((s) => asList(s.Action).some((a) => String(a).startsWith("ssm:")));
         assert.strictEqual(ssm.length, 1);
@@ -150,6 +151,7 @@ describe("host (dev, zero-cost): identity and secrets", () => {
         assert.deepStrictEqual(asList(ssm[0].Resource), [
             "arn:aws:ssm:us-east-1:123456789012:parameter/platform/dev/redis-password",
             "arn:aws:ssm:us-east-1:123456789012:parameter/platform/dev/database-password",
+            "arn:aws:ssm:us-east-1:123456789012:parameter/platform/dev/app-secret",
         ]);
         assert.ok(!statements.some((s) => asList(s.Action).some((a) => String(a).startsWith("kms:"))), "aws/ssm needs no kms grant");
         for (const s of statements) {
@@ -164,17 +166,67 @@ describe("host (dev, zero-cost): identity and secrets", () => {
 
     it("stores generated passwords as standard-tier SecureString parameters, marked secret", () => {
         const parameters = ofType(capture, PARAMETER);
-        assert.deepStrictEqual(parameters.map((p) => p.inputs.name).sort(), ["/platform/dev/database-password", "/platform/dev/redis-password"]);
+        assert.deepStrictEqual(parameters.map((p) => p.inputs.name).sort(), ["/platform/dev/app-secret", "/platform/dev/database-password", "/platform/dev/redis-password"]);
         for (const p of parameters) {
             assert.strictEqual(p.inputs.type, "SecureString");
             assert.strictEqual(p.inputs.tier, "Standard");
             assert.ok(p.secretInputs.includes("value"), `${p.name}: value is a secret input`);
-            assert.match(p.inputs.value, /^MOCK-SECRET-/);
+            assert.match(p.inputs.value, /MOCK-SECRET-/);
             assert.strictEqual(p.inputs.keyId, undefined, "AWS-managed aws/ssm key");
         }
         const passwords = ofType(capture, "random:index/randomPassword:RandomPassword");
-        assert.strictEqual(passwords.length, 2);
-        for (const p of passwords) assert.deepStrictEqual([p.inputs.length, p.inputs.special], [32, false]);
+        assert.deepStrictEqual(passwords.map((p) => [p.name, p.inputs.length, p.inputs.special]).sort(), [
+            ["host-database-password", 32, false],
+            ["host-jwt-secret", 64, false],
+            ["host-redis-password", 32, false],
+        ]);
+    });
+
+    it("stores the application secret in the Fargate tiers' shape, with the host's view", () => {
+        const parameter = find(capture, PARAMETER, "host-app-secret");
+        assert.ok(Buffer.byteLength(parameter.inputs.value) < 4096, "standard tier: at most 4 KB");
+        const doc = JSON.parse(parameter.inputs.value);
+        const redis = find(capture, PARAMETER, "host-redis-password").inputs.value;
+        assert.deepStrictEqual(Object.keys(doc), ["database", "redis", "jwt"]);
+        assert.deepStrictEqual(doc.database, { host: "timescaledb", port: 5432, dbname: "platform", masterSecretArn: null });
+        assert.deepStrictEqual(doc.redis, { host: "redis", port: 6379, authToken: redis, replicationGroupId: null });
+        assert.deepStrictEqual([doc.jwt.expiresIn, doc.jwt.refreshExpiresIn], ["15m", "7d"]);
+        assert.match(doc.jwt.secret, /^MOCK-SECRET-/);
+        assert.notStrictEqual(doc.jwt.secret, redis);
+        assert.deepStrictEqual(HOST_APP_SECRET_KEYS, ["database", "redis", "jwt"]);
+        // The instance starts after all three parameters exist.
+        const userData: string = instanceOf(capture).inputs.userData;
+        assert.ok(userData.includes("readonly APP_SECRET_PARAMETER='/platform/dev/app-secret'"));
+    });
+
+    it("gives both seed services their declared secrets and routes /devices/* to devices, URI unchanged", () => {
+        const userData: string = instanceOf(capture).inputs.userData;
+        for (const service of ["api", "devices"]) {
+            assert.ok(userData.includes(`- /etc/platform/secrets/${service}.secrets.env`), `${service}: env_file`);
+            assert.ok(userData.includes(`write_secret "$SECRETS_DIR/${service}.secrets.env"`), `${service}: written at boot`);
+        }
+        for (const line of ['env_line APP_SECRET "$app_secret"', 'env_line DATABASE_USERNAME "$DATABASE_USER"', 'env_line DATABASE_PASSWORD "$database_password"']) {
+            assert.ok(userData.includes(line), line);
+        }
+        assert.match(userData, /location ~ \^\/devices\/ \{\n\s+set \$upstream_devices http:\/\/devices:8080;\n\s+proxy_pass \$upstream_devices;/);
+        assert.doesNotMatch(userData, /\brewrite\b/);
+    });
+
+    it("warns about no secret variable on the seed config, and names a source the host lacks", async () => {
+        const warnings: string[] = [];
+        const original = pulumi.log.warn;
+        (pulumi.log as { warn: typeof pulumi.log.warn }).warn = async (message: string) => { warnings.push(message); };
+        try {
+            await stackRun("dev");
+            assert.deepStrictEqual(warnings.filter((w) => w.includes("zero-cost host")), []);
+            await runWith("dev", { config: { services: { api: { secrets: { STRIPE_KEY: "app:stripe" } } } } });
+            const warned = warnings.filter((w) => w.includes("zero-cost host"));
+            assert.strictEqual(warned.length, 1, warnings.join("\n"));
+            assert.match(warned[0], /api: STRIPE_KEY \(app:stripe\)/);
+            assert.doesNotMatch(warned[0], /APP_SECRET/);
+        } finally {
+            (pulumi.log as { warn: typeof pulumi.log.warn }).warn = original;
+        }
     });
 
     it("puts no secret in the user data, any other plain input or the outputs", () => {
@@ -363,15 +415,28 @@ describe("host plan (pure)", () => {
         assert.deepStrictEqual(plan.apps.map((a) => a.port), [8080, 8080]);
     });
 
-    it("maps the database user name, skips what app.env supplies and reports what the host cannot supply", () => {
+    it("supplies app and database secrets, and reports only the keys the host's secrets lack", () => {
         const [app] = planHost(host, [service("api", { secrets: {
             DATABASE_USERNAME: { source: "database", jsonKey: "username" },
             DATABASE_PASSWORD: { source: "database", jsonKey: "password" },
             APP_SECRET: { source: "app" },
+            JWT: { source: "app", jsonKey: "jwt" },
+            STRIPE: { source: "app", jsonKey: "stripe" },
+            DB_HOST: { source: "database", jsonKey: "host" },
         } })]).apps;
-        assert.strictEqual(app.environment.DATABASE_USERNAME, "platform");
-        assert.ok(!("DATABASE_PASSWORD" in app.environment));
-        assert.deepStrictEqual(app.unsupplied, ["APP_SECRET"]);
+        assert.deepStrictEqual(app.secrets, {
+            DATABASE_USERNAME: { source: "database", jsonKey: "username" },
+            DATABASE_PASSWORD: { source: "database", jsonKey: "password" },
+            APP_SECRET: { source: "app", jsonKey: undefined },
+            JWT: { source: "app", jsonKey: "jwt" },
+        });
+        assert.deepStrictEqual(app.environment, {}, "no secret stand-ins in the plain environment");
+        assert.deepStrictEqual(app.unsupplied, ["STRIPE (app:stripe)", "DB_HOST (database:host)"]);
+    });
+
+    it("refuses a routing pattern NGINX cannot follow, naming the config key", () => {
+        assert.throws(() => planHost(host, [service("api", { routing: { default: true, paths: [], hosts: [] } }), service("devices", { routing: { default: false, paths: ["/ok/*", "devices/*"], hosts: [] } })]),
+            /platform:services\.devices\.routing\.paths\[1\]: "devices\/\*" is not a valid ALB path pattern/);
     });
 
     it("refuses a service without an http port, naming the key", () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync, spawn, spawnSync } from "child_process";
+import * as http from "http";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -10,6 +11,9 @@ import {
     HostBootConfig,
     INSTANCE_MEMORY_MIB,
     USER_DATA_MAX_BYTES,
+    albHostRegex,
+    albPathRegex,
+    appSecretsEnvFile,
     composeModel,
     memoryBudget,
     renderBootScript,
@@ -32,12 +36,19 @@ const BASE: HostBootConfig = {
             port: 8000,
             healthPath: "/health",
             environment: { API_WORKERS: "2", LOG_FORMAT: "json" },
+            // The seed services' declarations.
+            secrets: {
+                APP_SECRET: { source: "app" },
+                DATABASE_USERNAME: { source: "database", jsonKey: "username" },
+                DATABASE_PASSWORD: { source: "database", jsonKey: "password" },
+            },
         },
     ],
     defaultApp: "web",
     ssmParameters: {
         redisPassword: "/prostudio/zero-cost/redis-password",
         databasePassword: "/prostudio/zero-cost/database-password",
+        appSecret: "/prostudio/zero-cost/app-secret",
     },
 };
 
@@ -46,7 +57,12 @@ const TWO_APPS: HostBootConfig = {
     instanceType: "t3.small",
     apps: [
         ...BASE.apps,
-        { name: "worker-api", image: "ghcr.io/acme/worker:2.0.0", port: 9000, healthPath: "/healthz", environment: {} },
+        {
+            name: "worker-api", image: "ghcr.io/acme/worker:2.0.0", port: 9000, healthPath: "/healthz", environment: {},
+            secrets: { ...BASE.apps[0].secrets, JWT: { source: "app", jsonKey: "jwt" }, REDIS_HOST_JSON: { source: "app", jsonKey: "redis" }, DB: { source: "database" } },
+            paths: ["/devices/*", "/exact"],
+            hosts: ["worker.example.com", "*.workers.example.com"],
+        },
     ],
 };
 
@@ -201,7 +217,7 @@ describe("host compose file", () => {
             for (const app of config.apps) {
                 const hc = (compose.services[app.name].healthcheck as { test: string[] }).test.join(" ");
                 assert.ok(hc.includes(`http://127.0.0.1:${app.port}${app.healthPath}`), hc);
-                assert.deepEqual(compose.services[app.name].env_file, [`${HOST_PATHS.secretsDir}/app.env`]);
+                assert.deepEqual(compose.services[app.name].env_file, [`${HOST_PATHS.secretsDir}/app.env`, appSecretsEnvFile(app.name)]);
             }
 
             const ts = compose.services.timescaledb;
@@ -286,7 +302,7 @@ describe("host user data: no secrets", () => {
         assert.match(script, /^set \+x$/m);
         assert.doesNotMatch(script, /^\s*set -[a-z]*x/m);
         for (const line of script.split("\n")) {
-            if (/\$\{?(redis_password|database_password|value)\b/.test(line)) {
+            if (/\$\{?(redis_password|database_password|app_secret|app_env|value)\b/.test(line)) {
                 assert.doesNotMatch(line, /\b(echo|log)\b/, `prints a secret: ${line}`);
             }
         }
@@ -399,5 +415,243 @@ describe("host user data against the real tools", function () {
         const control = run("shellcheck", ["--norc", write("sh-control.sh", '#!/bin/bash\nrm -rf $1/tmp\n')]);
         assert.equal(control.status, 1, control.out);
         assert.match(control.out, /SC2086/);
+    });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Routing: the ALB's listener rules, translated for NGINX
+// ---------------------------------------------------------------------------------------------
+
+describe("host routing follows the load balancer's rules", () => {
+    it("translates ALB path and host patterns to anchored regexes (`*` any run, `?` one character)", () => {
+        assert.equal(albPathRegex("/devices/*"), "^/devices/");
+        assert.equal(albPathRegex("/exact"), "^/exact$");
+        assert.equal(albPathRegex("/a?c/*.json"), "^/a.c/.*\\.json$");
+        assert.equal(albPathRegex("/x$+y"), "^/x\\$\\+y$");
+        assert.equal(albHostRegex("*.example.com"), "^.*\\.example\\.com$");
+        const re = new RegExp(albPathRegex("/devices/*"));
+        assert.ok(re.test("/devices/") && re.test("/devices/abc/def"));
+        assert.ok(!re.test("/devices") && !re.test("/Devices/x") && !re.test("/api/devices/x"), "whole path, case-sensitive, as on the ALB");
+    });
+
+    it("proxies /devices/* to its app with the URI unchanged, exact paths with location =, the rest to the default app", () => {
+        const conf = renderNginxConf(TWO_APPS);
+        const block = (match: string) => {
+            const m = new RegExp(`    location ${match.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")} \\{\\n([^}]*)\\n    \\}`).exec(conf);
+            assert.ok(m, `no location ${match} in\n${conf}`);
+            return m[1];
+        };
+        assert.equal(block("~ ^/devices/"), "        set $upstream_worker_api http://worker-api:9000;\n        proxy_pass $upstream_worker_api;");
+        assert.match(block("= /exact"), /proxy_pass \$upstream_worker_api;/);
+        assert.match(block("/"), /set \$upstream_web http:\/\/web:8000;\n\s+proxy_pass \$upstream_web;/);
+        // proxy_pass to a variable holding only scheme://host:port (no URI part): NGINX passes the
+        // request URI on as it came; nothing rewrites or strips a prefix.
+        for (const line of conf.split("\n").filter((l) => l.includes("proxy_pass"))) assert.match(line, /^\s+proxy_pass \$upstream_[a-z_]+;$/);
+        assert.doesNotMatch(conf, /\brewrite\b/);
+        assert.doesNotMatch(conf, /location \/worker-api\//);
+        // Host rules: a server block of their own, tried in order, falling back to that app.
+        assert.match(conf, /server \{\n    listen 80;\n    server_name ~\^worker\\\.example\\\.com\$ ~\^\.\*\\\.workers\\\.example\\\.com\$;\n/);
+    });
+
+    it("keeps the ALB's priorities: an earlier app's pattern wins, a shadowed exact path is left out", () => {
+        const config: HostBootConfig = {
+            ...TWO_APPS,
+            apps: [{ ...TWO_APPS.apps[0], paths: ["/shared/*"] }, { ...TWO_APPS.apps[1], paths: ["/shared/x", "/shared/*", "/own/*"], hosts: [] }],
+        };
+        const conf = renderNginxConf(config);
+        assert.ok(conf.indexOf("location ~ ^/shared/ {\n        set $upstream_web") > 0);
+        assert.doesNotMatch(conf, /location = \/shared\/x/);
+        assert.equal(conf.match(/location ~ \^\/shared\//g)?.length, 1);
+        assert.match(conf, /location ~ \^\/own\/ \{\n        set \$upstream_worker_api/);
+    });
+
+    it("refuses a pattern the ALB would refuse, naming the app and the index", () => {
+        const bad = (patch: Partial<HostBootConfig["apps"][0]>, message: RegExp) =>
+            assert.throws(() => renderNginxConf({ ...TWO_APPS, apps: [TWO_APPS.apps[0], { ...TWO_APPS.apps[1], ...patch }] }), message);
+        bad({ paths: ["/ok/*", "devices/*"] }, /apps\[1\]\.paths\[1\]: "devices\/\*" is not a valid ALB path pattern/);
+        bad({ paths: ["/a b"] }, /apps\[1\]\.paths\[0\]/);
+        bad({ hosts: ["bad_host.example.com"] }, /apps\[1\]\.hosts\[0\]: "bad_host\.example\.com" is not a valid ALB host header/);
+    });
+});
+
+describe("host routing through a real NGINX", function () {
+    this.timeout(30000);
+    const servers: http.Server[] = [];
+    let nginx: ReturnType<typeof spawn> | undefined;
+    after(() => {
+        nginx?.kill();
+        for (const s of servers) s.close();
+    });
+
+    const listen = (server: http.Server) =>
+        new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)));
+    const freePort = async () => {
+        const s = http.createServer();
+        const port = await listen(s);
+        await new Promise((r) => s.close(r));
+        return port;
+    };
+    const get = (port: number, urlPath: string, host = "203.0.113.10") =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+            const req = http.get({ host: "127.0.0.1", port, path: urlPath, headers: { Host: host } }, (res) => {
+                let body = "";
+                res.on("data", (c) => (body += c));
+                res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+            });
+            req.on("error", reject);
+        });
+
+    it("sends each request where the ALB would, with the request URI unchanged", async function () {
+        requireTools(this, "nginx");
+        // Each app echoes its name and the URI it received.
+        const ports: Record<string, number> = {};
+        for (const app of TWO_APPS.apps) {
+            const server = http.createServer((req, res) => res.end(JSON.stringify({ app: app.name, url: req.url, host: req.headers.host })));
+            servers.push(server);
+            ports[app.name] = await listen(server);
+        }
+        const port = await freePort();
+        let conf = renderNginxConf(TWO_APPS).replace(/listen 80( default_server)?;/g, `listen 127.0.0.1:${port}$1;`);
+        for (const app of TWO_APPS.apps) conf = conf.split(`http://${app.name}:${app.port};`).join(`http://127.0.0.1:${ports[app.name]};`);
+        const dir = path.join(tmp, "nginx-live");
+        fs.mkdirSync(dir, { recursive: true });
+        const site = write("nginx-live/default.conf", conf);
+        const temps = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `    ${t}_temp_path ${dir}/${t};`).join("\n");
+        const user = process.getuid?.() === 0 ? "user root;\n" : "";
+        const main = write("nginx-live/nginx.conf", `${user}daemon off;\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n    access_log off;\n${temps}\n    include ${site};\n}\n`);
+        nginx = spawn("nginx", ["-p", dir, "-e", `${dir}/error.log`, "-c", main], { stdio: "ignore" });
+        for (let i = 0; ; i++) {
+            try {
+                if ((await get(port, "/nginx-health")).body === "ok\n") break;
+            } catch {
+                if (i > 50) throw new Error(`nginx did not start: ${fs.existsSync(`${dir}/error.log`) ? fs.readFileSync(`${dir}/error.log`, "utf8") : ""}`);
+                await new Promise((r) => setTimeout(r, 100));
+            }
+        }
+        const expectations: [string, string | undefined, string, string][] = [
+            // [path, Host header, app, URI the app sees]
+            ["/devices/abc/def?x=1&y=%2F", undefined, "worker-api", "/devices/abc/def?x=1&y=%2F"],
+            ["/devices/", undefined, "worker-api", "/devices/"],
+            ["/devices", undefined, "web", "/devices"], // the ALB's /devices/* does not match /devices either
+            ["/Devices/x", undefined, "web", "/Devices/x"], // case-sensitive, as on the ALB
+            ["/exact", undefined, "worker-api", "/exact"],
+            ["/exact/more", undefined, "web", "/exact/more"],
+            ["/", undefined, "web", "/"],
+            ["/worker-api/x", undefined, "web", "/worker-api/x"], // no more /<name>/ prefix routes
+            ["/anything?q=1", "worker.example.com", "worker-api", "/anything?q=1"],
+            ["/x", "WORKER.Example.com", "worker-api", "/x"], // host headers are case-insensitive
+            ["/x", "a.b.workers.example.com", "worker-api", "/x"],
+            ["/x", "workers.example.com", "web", "/x"],
+        ];
+        for (const [urlPath, host, app, uri] of expectations) {
+            const res = await get(port, urlPath, host);
+            assert.equal(res.status, 200, `${host ?? ""}${urlPath}: ${res.status} ${res.body}`);
+            const seen = JSON.parse(res.body);
+            assert.deepEqual([seen.app, seen.url], [app, uri], `${host ?? ""}${urlPath}`);
+            if (host) assert.equal(seen.host, host.toLowerCase(), "the Host header is passed on ($host: lowercase)");
+        }
+    });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Secrets: the boot script run for real (stubbed aws/docker/chown), env files parsed as compose does
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Compose's env_file parser for the lines the boot script writes (compose-go dotenv, documented at
+ * docs.docker.com/compose/env-file: "Single-quoted values are used literally", `\'` escapes a quote).
+ * Anything else (unquoted or double-quoted values, which compose interpolates) is refused here.
+ */
+function parseComposeEnvFile(text: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const line of text.split("\n")) {
+        if (line === "") continue;
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)='((?:[^'\\]|\\.)*)'$/.exec(line);
+        assert.ok(m, `not a single-quoted env_file line: ${line.replace(/=.*/, "=<value>")}`);
+        out[m[1]] = m[2].replace(/\\'/g, "'");
+    }
+    return out;
+}
+
+describe("host boot script: secrets into the apps' env files", function () {
+    this.timeout(30000);
+    const REDIS = "Redis0123456789abcdefABCDEF01234";
+    const DB = "Db0123456789abcdefABCDEF01234567";
+    // A JWT secret with what unquoted or double-quoted env_file values would mangle: $, #, quotes, backslashes.
+    const DOC = {
+        database: { host: "timescaledb", port: 5432, dbname: "app", masterSecretArn: null },
+        redis: { host: "redis", port: 6379, authToken: REDIS, replicationGroupId: null },
+        jwt: { secret: 'j$HOME ${X} #c "q" \\n\\', expiresIn: "15m", refreshExpiresIn: "7d" },
+    };
+
+    function runBoot(ctx: Mocha.Context, name: string, appSecret: string): { status: number | null; out: string; dir: string } {
+        requireTools(ctx, "bash", "python3");
+        const dir = path.join(tmp, `boot-${name}`);
+        const stubs = path.join(dir, "bin");
+        const secrets = path.join(dir, "secrets");
+        fs.mkdirSync(stubs, { recursive: true });
+        const values = path.join(dir, "values");
+        fs.mkdirSync(values, { recursive: true });
+        fs.writeFileSync(path.join(values, "redis-password"), REDIS);
+        fs.writeFileSync(path.join(values, "database-password"), DB);
+        fs.writeFileSync(path.join(values, "app-secret"), appSecret);
+        const stub = (cmd: string, body: string) => fs.writeFileSync(path.join(stubs, cmd), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
+        // aws ssm get-parameter ... --name /prostudio/zero-cost/<x> -> the value file <x>; aws ecr ... -> a token.
+        stub("aws", `if [ "$1" = ssm ]; then while [ $# -gt 0 ]; do if [ "$1" = --name ]; then cat "${values}/\${2##*/}"; exit; fi; shift; done; fi\necho token`);
+        stub("install", `for a; do :; done; case "$a" in "${dir}"*) mkdir -p "$a" ;; esac`);
+        for (const cmd of ["chown", "sysctl", "docker"]) stub(cmd, "cat >/dev/null 2>&1 || true");
+        const script = renderBootScript({ ...TWO_APPS, swapMiB: 0 }).split(`'${HOST_PATHS.secretsDir}'`).join(`'${secrets}'`);
+        const file = write(`boot-${name}/boot.sh`, script);
+        const res = spawnSync("bash", [file], { encoding: "utf8", timeout: 20000, env: { ...process.env, PATH: `${stubs}:${process.env.PATH}` } });
+        return { status: res.status, out: `${res.stdout}${res.stderr}`, dir: secrets };
+    }
+
+    it("writes each app's declared variables, and compose's parser reads back exactly the values", function () {
+        const appSecret = JSON.stringify(DOC);
+        const { status, out, dir } = runBoot(this, "ok", appSecret);
+        assert.equal(status, 0, out);
+        assert.ok(!out.includes(REDIS) && !out.includes(DB) && !out.includes("j$HOME"), "no secret on stdout/stderr");
+        const web = parseComposeEnvFile(fs.readFileSync(path.join(dir, "web.secrets.env"), "utf8"));
+        assert.deepEqual(Object.keys(web).sort(), ["APP_SECRET", "DATABASE_PASSWORD", "DATABASE_USERNAME"]);
+        assert.equal(web.APP_SECRET, appSecret);
+        assert.deepEqual(JSON.parse(web.APP_SECRET), DOC);
+        assert.equal(web.DATABASE_USERNAME, "app");
+        assert.equal(web.DATABASE_PASSWORD, DB);
+        const worker = parseComposeEnvFile(fs.readFileSync(path.join(dir, "worker-api.secrets.env"), "utf8"));
+        assert.deepEqual(JSON.parse(worker.JWT), DOC.jwt);
+        assert.deepEqual(JSON.parse(worker.REDIS_HOST_JSON), DOC.redis);
+        assert.deepEqual(JSON.parse(worker.DB), { username: "app", password: DB });
+        assert.equal(worker.APP_SECRET, appSecret);
+        // Root-only files (umask 077 + chmod 0600).
+        for (const f of ["web.secrets.env", "worker-api.secrets.env", "app.env"]) assert.equal(fs.statSync(path.join(dir, f)).mode & 0o777, 0o600, f);
+        assert.equal(fs.readFileSync(path.join(dir, "app.env"), "utf8").split("\n")[0], `REDIS_PASSWORD=${REDIS}`);
+    });
+
+    it("refuses, without printing it, a value a single-quoted env_file line cannot carry, and an app secret that is not JSON", function () {
+        const quoted = runBoot(this, "quote", JSON.stringify({ ...DOC, jwt: { ...DOC.jwt, secret: "it's-sentinel" } }));
+        assert.notEqual(quoted.status, 0);
+        assert.match(quoted.out, /cannot write APP_SECRET to an env file/);
+        assert.doesNotMatch(quoted.out, /sentinel/);
+        const notJson = runBoot(this, "not-json", "{not json sentinel}");
+        assert.notEqual(notJson.status, 0);
+        assert.match(notJson.out, /does not hold a JSON object/);
+        assert.doesNotMatch(notJson.out, /sentinel/);
+        const missing = runBoot(this, "no-jwt", JSON.stringify({ database: DOC.database, redis: DOC.redis }));
+        assert.notEqual(missing.status, 0);
+        assert.match(missing.out, /the application secret has no key jwt/);
+    });
+
+    it("needs the app secret parameter only when an app declares an app secret", () => {
+        const { appSecret: _unused, ...withoutApp } = BASE.ssmParameters;
+        assert.throws(() => validateHostBootConfig({ ...BASE, ssmParameters: withoutApp }), /apps\[0\]\.secrets\.APP_SECRET: .*ssmParameters\.appSecret/);
+        const noAppSecrets = { ...BASE, ssmParameters: withoutApp, apps: [{ ...BASE.apps[0], secrets: { DATABASE_PASSWORD: { source: "database" as const, jsonKey: "password" as const } } }] };
+        assert.doesNotMatch(renderBootScript(noAppSecrets), /APP_SECRET_PARAMETER/);
+        assert.match(renderBootScript(BASE), /^readonly APP_SECRET_PARAMETER='\/prostudio\/zero-cost\/app-secret'$/m);
+    });
+
+    it("stays under the EC2 user data limit with two apps, their secrets, routes and TLS", () => {
+        const parts = renderHostBoot({ ...TWO_APPS, tlsCertificatePath: "/etc/platform/tls/cert.pem", tlsKeyPath: "/etc/platform/tls/key.pem" });
+        const bytes = Buffer.byteLength(parts.userData);
+        assert.ok(bytes < USER_DATA_MAX_BYTES, `${bytes} bytes`);
     });
 });

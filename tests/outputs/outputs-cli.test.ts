@@ -75,7 +75,7 @@ describe("outputs CLI (main())", () => {
         assert.equal(run.code, 0, run.stderr);
         const parsed = JSON.parse(run.stdout);
         assert.equal(parsed.publicIp, "203.0.113.10");
-        assert.deepEqual(Object.keys(parsed.ssmParameterNames).sort(), ["databasePassword", "redisPassword"].sort());
+        assert.deepEqual(Object.keys(parsed.ssmParameterNames).sort(), ["appSecret", "databasePassword", "redisPassword"].sort());
         assert.equal(run.stderr, "");
     });
 
