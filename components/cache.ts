@@ -6,7 +6,7 @@
 // $900/month on Redis OSS, about $720 on Valkey (hence the Valkey default).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import { generatedSecret } from "./generated-secret";
 import { CacheSettings } from "../config/types";
 import {
     CACHE_PORT, cacheFamily, cacheParameters, cacheTopology, GENERATED_SECRET_LENGTH, physicalName,
@@ -68,13 +68,7 @@ export class Cache extends pulumi.ComponentResource {
         let authToken: pulumi.Output<string> | undefined;
         if (settings.authToken) {
             // 64 alphanumerics: inside AWS's 16-128 printable ASCII and free of / " @ by construction.
-            const password = new random.RandomPassword(`${name}-auth-token`, {
-                length: GENERATED_SECRET_LENGTH,
-                special: false,
-                minUpper: 1,
-                minLower: 1,
-                minNumeric: 1,
-            }, parent);
+            const password = generatedSecret(`${name}-auth-token`, GENERATED_SECRET_LENGTH, parent);
             authToken = pulumi.secret(password.result);
         }
         this.authToken = authToken;

@@ -10,7 +10,7 @@
 // month for seconds (free tier) and its log group keeps a few lines.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import { generatedSecret } from "./generated-secret";
 import { SecretsSettings } from "../config/types";
 import { rotationLambda, rotationLambdaEnvironment, rotationPolicyStatements } from "../lambda/rotation/package";
 import { appSecretDocument, GENERATED_SECRET_LENGTH, LAMBDA_NAME_MAX, physicalName } from "./data-plan";
@@ -102,13 +102,7 @@ export class AppSecret extends pulumi.ComponentResource {
         }, { parent: this, protect: args.protect });
         this.secretArn = secret.arn;
 
-        const jwt = new random.RandomPassword(`${name}-jwt`, {
-            length: GENERATED_SECRET_LENGTH,
-            special: false,
-            minUpper: 1,
-            minLower: 1,
-            minNumeric: 1,
-        }, parent);
+        const jwt = generatedSecret(`${name}-jwt`, GENERATED_SECRET_LENGTH, parent);
 
         const document = appSecretDocument<pulumi.Input<string>, pulumi.Input<number>>({
             database: args.database,

@@ -24,6 +24,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { generatedSecret } from "../generated-secret";
 import { HostSettings, ServiceSettings } from "../../config/types";
 import { amazonLinux2023Ami } from "../ami";
 import { ecrLifecyclePolicy, ecrRepositoryName } from "../compute-plan";
@@ -213,7 +214,7 @@ export class Host extends pulumi.ComponentResource {
         const parameters = (["redisPassword", "databasePassword"] as const).map((purpose) => {
             const slug = purpose === "redisPassword" ? "redis-password" : "database-password";
             // 32 of [A-Za-z0-9]: what the boot script accepts (16+ of [A-Za-z0-9._~-]), safe in URLs.
-            const password = new random.RandomPassword(`${name}-${slug}`, { length: 32, special: false }, parent);
+            const password = generatedSecret(`${name}-${slug}`, 32, parent);
             passwords[purpose] = password;
             return new aws.ssm.Parameter(`${name}-${slug}`, {
                 name: parameterNames[purpose],
@@ -225,7 +226,7 @@ export class Host extends pulumi.ComponentResource {
         });
         // The application secret, as on the Fargate tiers (one JSON document, well under the
         // standard tier's 4 KB), with a generated JWT secret. No rotation on the host.
-        const jwt = new random.RandomPassword(`${name}-jwt-secret`, { length: 64, special: false }, parent);
+        const jwt = generatedSecret(`${name}-jwt-secret`, 64, parent);
         parameters.push(new aws.ssm.Parameter(`${name}-app-secret`, {
             name: parameterNames.appSecret,
             description: `${namePrefix} host: application secret JSON (database, redis, jwt; read by the host's boot script)`,
