@@ -103,6 +103,9 @@ for (const stack of ["staging", "production"]) {
                 assert.match(s.Resource, /^arn:aws:s3:::[^/]+\/alb\/AWSLogs\/123456789012\/\*$/);
             }
             assert.ok(policy.Statement.some((s: any) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false"));
+            // AWS checks the bucket policy when access logging is enabled: the ALB waits for it.
+            const alb = ofType(capture, "aws:lb/loadBalancer:LoadBalancer").find((lb) => lb.inputs.loadBalancerType === "application")!;
+            assert.deepStrictEqual(alb.dependsOn, ["aws:s3/bucketPolicy:BucketPolicy::alb-logs"]);
         });
 
         it("defines the seed's task sizes on Graviton, awsvpc/FARGATE, with per-tier log retention", () => {
