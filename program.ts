@@ -53,6 +53,7 @@ export async function main(): Promise<Record<string, unknown>> {
         tags: settings.tags,
         publicSubnetIds: network.publicSubnetIds,
         securityGroupId: network.securityGroups.host!,
+        internetRoute: network.internetRoute,
     });
 
     // Alarms on whatever the tier runs.

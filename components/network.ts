@@ -76,13 +76,19 @@ export class Network extends pulumi.ComponentResource {
         host?: pulumi.Output<string>;
     };
     readonly natGatewayIds: pulumi.Output<string>[];
+    /** The public subnets' default route and associations: what an instance booting there needs first. */
+    readonly internetRoute: pulumi.Resource[];
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:network:Network", name, {}, opts);
         const { settings, namePrefix, chain } = args;
         const parent = { parent: this };
         const named = (suffix: string) => ({ Name: `${namePrefix}-${suffix}` });
-        const azs = aws.getAvailabilityZonesOutput({ state: "available" }, parent);
+        // Regular AZs only: opted-in Local Zones (us-east-1-atl-2a...) have no NAT gateways or RDS.
+        const azs = aws.getAvailabilityZonesOutput({
+            state: "available",
+            filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+        }, parent);
         const azName = (i: number) => azs.names[i];
 
         const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
@@ -113,15 +119,15 @@ export class Network extends pulumi.ComponentResource {
         // The internet gateway is always created: it is free.
         const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: named("igw") }, parent);
         const publicTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: named("public") }, parent);
-        new aws.ec2.Route(`${name}-public-internet`, {
+        const publicRoute = new aws.ec2.Route(`${name}-public-internet`, {
             routeTableId: publicTable.id,
             destinationCidrBlock: "0.0.0.0/0",
             gatewayId: igw.id,
         }, parent);
-        publicSubnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${i + 1}`, {
+        this.internetRoute = [publicRoute, ...publicSubnets.map((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${i + 1}`, {
             subnetId: subnet.id,
             routeTableId: publicTable.id,
-        }, parent));
+        }, parent))];
 
         // One private route table per AZ whatever the NAT choice, so changing NAT only changes routes.
         const privateTables = privateSubnets.map((subnet, i) => {
@@ -227,10 +233,16 @@ export class Network extends pulumi.ComponentResource {
             sourceDestCheck: false,
             metadataOptions: { httpTokens: "required", httpEndpoint: "enabled" },
             rootBlockDevice: { volumeType: "gp3", volumeSize: 8, encrypted: true },
+            // Unlimited credits would bill surplus CPU under sustained NAT load; standard throttles instead.
+            creditSpecification: { cpuCredits: "standard" },
             userData: NAT_INSTANCE_USER_DATA,
             userDataReplaceOnChange: false,
             tags: { Name: `${namePrefix}-nat` },
-        }, { parent: this, ignoreChanges: ["ami"] }); // a newer AMI must not replace the router mid-day
+        }, {
+            parent: this,
+            ignoreChanges: ["ami"], // a newer AMI must not replace the router mid-day
+            dependsOn: this.internetRoute, // its boot script installs iptables from the internet
+        });
     }
 
     private flowLogs(name: string, vpc: aws.ec2.Vpc, settings: NetworkSettings, namePrefix: string): void {

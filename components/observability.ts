@@ -49,6 +49,23 @@ function acrossNodes(nodes: pulumi.Input<string[]>, metricName: string, stat: st
     });
 }
 
+/**
+ * Hits over lookups, summed over the nodes that serve reads. Replicas of a cluster-mode group serve
+ * none (clients do not send READONLY), so a per-node minimum would alarm forever on idle replicas;
+ * alarms take at most 10 metrics, so beyond 5 nodes only each shard's first node (its primary
+ * unless it failed over) is read.
+ */
+function hitRate(nodes: pulumi.Input<string[]>): pulumi.Output<aws.types.input.cloudwatch.MetricAlarmMetricQuery[]> {
+    return pulumi.output(nodes).apply((ids) => {
+        const readers = ids.length <= 5 ? ids : ids.filter((id) => id.endsWith("-001")).slice(0, 5);
+        const metric = (name: string, prefix: string) => readers.map((node, i) => ({ id: `${prefix}${i}`, namespace: "AWS/ElastiCache", name, dimensions: { CacheClusterId: node }, stat: "Sum" }));
+        const hits = metric("CacheHits", "h");
+        const misses = metric("CacheMisses", "m");
+        const sum = (ms: { id: string }[]) => ms.map((m) => `FILL(${m.id}, 0)`).join(" + ");
+        return math("rate", `IF((${sum(hits)}) + (${sum(misses)}) > 0, 100 * (${sum(hits)}) / ((${sum(hits)}) + (${sum(misses)})), 100)`, "hit rate %", [...hits, ...misses], 300);
+    });
+}
+
 export function alarmSpecs(args: ObservabilityArgs): AlarmSpec[] {
     const t = args.settings.thresholds;
     const specs: AlarmSpec[] = [];
@@ -60,7 +77,8 @@ export function alarmSpecs(args: ObservabilityArgs): AlarmSpec[] {
             comparison: "GreaterThanThreshold",
             threshold: t.alb5xxPercent,
             evaluationPeriods: 5,
-            metricQueries: math("rate", "IF(requests > 0, 100 * (elb5xx + target5xx) / requests, 0)", "5xx %", [
+            // 5xx counts are only published in minutes that have some: FILL keeps a gap from hiding the other.
+            metricQueries: math("rate", "IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)", "5xx %", [
                 { id: "elb5xx", namespace: "AWS/ApplicationELB", name: "HTTPCode_ELB_5XX_Count", dimensions: lb, stat: "Sum" },
                 { id: "target5xx", namespace: "AWS/ApplicationELB", name: "HTTPCode_Target_5XX_Count", dimensions: lb, stat: "Sum" },
                 { id: "requests", namespace: "AWS/ApplicationELB", name: "RequestCount", dimensions: lb, stat: "Sum" },
@@ -149,7 +167,7 @@ export function alarmSpecs(args: ObservabilityArgs): AlarmSpec[] {
             comparison: "LessThanThreshold",
             threshold: t.cacheHitRatePercent,
             evaluationPeriods: 3,
-            metricQueries: acrossNodes(nodes, "CacheHitRate", "Average", (ids) => `MIN([${ids.join(", ")}])`, "hit rate % (worst node)"),
+            metricQueries: hitRate(nodes),
         });
     }
     if (args.host) {

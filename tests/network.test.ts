@@ -136,6 +136,8 @@ describe("network: NAT choices", () => {
         assert.strictEqual(instance.inputs.instanceType, "t4g.nano");
         assert.strictEqual(instance.inputs.sourceDestCheck, false);
         assert.strictEqual(instance.inputs.metadataOptions.httpTokens, "required");
+        assert.strictEqual(instance.inputs.creditSpecification.cpuCredits, "standard", "no surplus-credit billing");
+        assert.ok(instance.dependsOn!.includes("aws:ec2/route:Route::network-public-internet"), "boots after the internet route exists");
         const routes = privateEgress(capture);
         assert.strictEqual(routes.length, 2);
         assert.ok(routes.every((r) => r.inputs.networkInterfaceId && !r.inputs.natGatewayId));
@@ -165,6 +167,8 @@ describe("network (dev, zero-cost)", () => {
         assert.strictEqual(ofType(capture, NAT).length, 0);
         assert.ok(!ofType(capture, ROUTE).some((r) => r.name.includes("egress")));
         assert.deepStrictEqual(ingressRules(capture), ["host <- 0.0.0.0/0:443", "host <- 0.0.0.0/0:80"]);
+        const host = ofType(capture, "aws:ec2/instance:Instance")[0];
+        assert.ok(host.dependsOn!.includes("aws:ec2/route:Route::network-public-internet"), "the host boots after the internet route exists");
     });
 });
 

@@ -30,7 +30,7 @@ describe("observability", () => {
         assert.strictEqual(a.inputs.threshold, 1);
         assert.strictEqual(a.inputs.comparisonOperator, "GreaterThanThreshold");
         const queries = a.inputs.metricQueries as any[];
-        assert.match(queries[0].expression, /100 \* \(elb5xx \+ target5xx\) \/ requests/);
+        assert.match(queries[0].expression, /100 \* \(FILL\(elb5xx, 0\) \+ FILL\(target5xx, 0\)\) \/ requests/);
         assert.deepStrictEqual(queries.slice(1).map((q) => q.metric.metricName), ["HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "RequestCount"]);
         assert.ok(queries.slice(1).every((q) => q.metric.dimensions.LoadBalancer.startsWith("app/")));
     });
@@ -51,16 +51,26 @@ describe("observability", () => {
         assert.strictEqual(alarm(c, "rds-cpu").inputs.dimensions.DBInstanceIdentifier, "platform-production-postgres");
     });
 
-    it("cache alarms watch every node of the 2 x (1+2) cluster; hit rate below 80%", async () => {
+    it("cache CPU, memory and evictions watch every node of the 2 x (1+2) cluster", async () => {
         const c = await stackRun("production");
-        for (const key of ["cache-cpu", "cache-memory", "cache-evictions", "cache-hit-rate"]) {
+        for (const key of ["cache-cpu", "cache-memory", "cache-evictions"]) {
             const nodes = (alarm(c, key).inputs.metricQueries as any[]).slice(1).map((q) => q.metric.dimensions.CacheClusterId);
             assert.strictEqual(nodes.length, 6, key);
         }
-        const hitRate = alarm(c, "cache-hit-rate");
+    });
+
+    it("cache hit rate below 80% is hits over lookups on the nodes serving reads (each shard's primary in cluster mode)", async () => {
+        const hitRate = alarm(await stackRun("production"), "cache-hit-rate");
         assert.strictEqual(hitRate.inputs.threshold, 80);
         assert.strictEqual(hitRate.inputs.comparisonOperator, "LessThanThreshold");
-        assert.match(hitRate.inputs.metricQueries[0].expression, /^MIN\(/);
+        const metrics = (hitRate.inputs.metricQueries as any[]).slice(1).map((q) => `${q.metric.metricName}:${q.metric.dimensions.CacheClusterId}`);
+        assert.deepStrictEqual(metrics, [
+            "CacheHits:platform-production-cache-0001-001", "CacheHits:platform-production-cache-0002-001",
+            "CacheMisses:platform-production-cache-0001-001", "CacheMisses:platform-production-cache-0002-001",
+        ]);
+        assert.ok(metrics.length <= 10, "an alarm reads at most 10 metrics");
+        const staging = alarm(await stackRun("staging"), "cache-hit-rate");
+        assert.strictEqual((staging.inputs.metricQueries as any[]).length, 3, "one node: its hits and misses");
     });
 
     it("service alarms use the ECS cluster and service names", async () => {

@@ -163,6 +163,8 @@ export interface HostArgs {
     publicSubnetIds: pulumi.Input<string>[];
     /** The network's host security group (80/443 in, all out). */
     securityGroupId: pulumi.Input<string>;
+    /** The public subnets' internet route: the boot script installs packages as soon as it starts. */
+    internetRoute?: pulumi.Resource[];
     /** Delete ECR repositories that still hold images on `pulumi destroy`. @default true */
     forceDeleteRepositories?: boolean;
 }
@@ -364,7 +366,7 @@ export class Host extends pulumi.ComponentResource {
             // A newer AL2023 image must not replace the stateful host: patch in place with `dnf upgrade`.
             ignoreChanges: ["ami"],
             // The first boot reads the parameters with the role: both must exist before it starts.
-            dependsOn: [...parameters, access, ssmCore],
+            dependsOn: [...parameters, access, ssmCore, ...(args.internetRoute ?? [])],
         });
         this.instanceId = instance.id;
 
