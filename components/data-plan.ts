@@ -85,36 +85,7 @@ export const RDS_MAINTENANCE_WINDOW = "sun:04:00-sun:05:00";
 /** Performance Insights retention in days: 7 is the free tier. */
 export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7;
 
-const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-const WEEK = 7 * 1440;
-
-/** Minute intervals in the week a window covers; a daily `hh:mm-hh:mm` window covers all 7 days. */
-export function windowIntervals(window: string): [number, number][] {
-    const weekly = /^(\w{3}):(\d\d):(\d\d)-(\w{3}):(\d\d):(\d\d)$/.exec(window);
-    const daily = /^(\d\d):(\d\d)-(\d\d):(\d\d)$/.exec(window);
-    const intervals: [number, number][] = [];
-    const add = (start: number, end: number) => {
-        const length = (end - start + WEEK) % WEEK;
-        if (start + length <= WEEK) intervals.push([start, start + length]);
-        else intervals.push([start, WEEK], [0, start + length - WEEK]);
-    };
-    if (weekly) {
-        const at = (d: string, h: string, m: string) => DAYS.indexOf(d) * 1440 + Number(h) * 60 + Number(m);
-        add(at(weekly[1], weekly[2], weekly[3]), at(weekly[4], weekly[5], weekly[6]));
-    } else if (daily) {
-        const start = Number(daily[1]) * 60 + Number(daily[2]);
-        const length = (Number(daily[3]) * 60 + Number(daily[4]) - start + 1440) % 1440;
-        for (let day = 0; day < 7; day++) add(day * 1440 + start, (day * 1440 + start + length) % WEEK);
-    } else {
-        throw new Error(`Not a window: ${JSON.stringify(window)} (ddd:hh24:mi-ddd:hh24:mi or hh24:mi-hh24:mi)`);
-    }
-    return intervals;
-}
-
-/** Whether two windows (weekly or daily) share a minute. */
-export function windowsOverlap(a: string, b: string): boolean {
-    return windowIntervals(a).some(([s1, e1]) => windowIntervals(b).some(([s2, e2]) => s1 < e2 && s2 < e1));
-}
+export { windowIntervals, windowsOverlap } from "../config/windows";
 
 // ---------------------------------------------------------------------------------------------
 // Cache

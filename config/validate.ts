@@ -5,6 +5,7 @@ import { cidrContains, cidrsOverlap, parseCidr, seedSubnetLayout } from "./cidr"
 import { RawConfig, SECRET_KEYS, SERVICE_TEMPLATE, ServiceConfig, TIER_DEFAULTS } from "./defaults";
 import { describe, mergeChecked, Problems } from "./merge";
 import { routingPatternProblem } from "./routing";
+import { windowsOverlap } from "./windows";
 import {
     CacheSettings, DatabaseSettings, HostSettings, NatStrategy, NetworkSettings, SecretReference,
     ServiceSettings, Settings,
@@ -422,7 +423,16 @@ function resolveCache(raw: NonNullable<RawConfig["cache"]>, tier: Tier, problems
         const length = (minutes(window[4], window[5], window[6]) - minutes(window[1], window[2], window[3]) + 7 * 1440) % (7 * 1440);
         if (length < 60) problems.push(`platform:cache.maintenanceWindow: ${raw.maintenanceWindow} is ${length} minutes; AWS needs at least 60`);
     }
-    if (!/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/.test(raw.snapshotWindow)) problems.push(`platform:cache.snapshotWindow: ${describe(raw.snapshotWindow)} must look like 01:00-02:00`);
+    const snapshot = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/.exec(raw.snapshotWindow);
+    if (!snapshot) {
+        problems.push(`platform:cache.snapshotWindow: ${describe(raw.snapshotWindow)} must look like 01:00-02:00`);
+    } else {
+        const length = (Number(snapshot[3]) * 60 + Number(snapshot[4]) - Number(snapshot[1]) * 60 - Number(snapshot[2]) + 1440) % 1440;
+        if (length < 60) problems.push(`platform:cache.snapshotWindow: ${raw.snapshotWindow} is ${length} minutes; AWS needs at least 60`);
+        else if (window && windowsOverlap(raw.snapshotWindow, raw.maintenanceWindow)) {
+            problems.push(`platform:cache.snapshotWindow: ${raw.snapshotWindow} overlaps platform:cache.maintenanceWindow ${raw.maintenanceWindow}; AWS refuses overlapping windows`);
+        }
+    }
     return { ...raw, engine: raw.engine as CacheSettings["engine"] };
 }
 

@@ -162,3 +162,9 @@ describe("config: load balancer routing", () => {
         },
     }, "platform:services.relay.publicTcp", "tcp port 5000 is already published", "by service devices"));
 });
+
+describe("config: cache windows", () => {
+    it("a snapshot window shorter than 60 minutes", () => rejects({ tier: "staging", cache: { snapshotWindow: "01:00-01:30" } }, "platform:cache.snapshotWindow", "30 minutes", "at least 60"));
+    it("a snapshot window overlapping the maintenance window", () => rejects({ tier: "staging", cache: { snapshotWindow: "03:00-04:00" } }, "platform:cache.snapshotWindow", "overlaps platform:cache.maintenanceWindow sun:03:00-sun:04:00"));
+    it("a maintenance window shorter than 60 minutes", () => rejects({ tier: "staging", cache: { maintenanceWindow: "sun:03:00-sun:03:30" } }, "platform:cache.maintenanceWindow", "30 minutes", "at least 60"));
+});

@@ -74,7 +74,7 @@ export const STACK_OUTPUTS: readonly StackOutputSpec[] = [
     { name: "appSecretArn", type: "string", secret: false, tiers: CLOUD,
         description: "ARN of the Secrets Manager secret holding application secrets." },
     { name: "cacheAuthToken", type: "string", secret: true, tiers: CLOUD,
-        description: "Cache AUTH token (secret output: shown only with `--show-secrets`)." },
+        description: "Cache AUTH token as deployed (secret output: shown only with `--show-secrets`). Rotation replaces it: the current one is `redis.authToken` in the app secret (`appSecretArn`)." },
     { name: "instanceId", type: "string", secret: false, tiers: HOST,
         description: "EC2 instance id of the zero-cost host (for `aws ssm start-session`)." },
     { name: "publicIp", type: "string", secret: false, tiers: HOST,

@@ -47,7 +47,7 @@ export interface BudgetConfig extends TierConfig {
     budgets?: Partial<Record<Tier, number>>;
 }
 
-export const DEFAULT_BUDGETS: Record<Tier, number> = { "zero-cost": 0, staging: 210, production: 1900 };
+export const DEFAULT_BUDGETS: Record<Tier, number> = { "zero-cost": 0, staging: 225, production: 2100 };
 
 const KNOWN_PROVIDER_PACKAGES = new Set(["aws", "random", "tls", "command", "awsx", "docker", "docker-build"]);
 

@@ -44,7 +44,7 @@ describe("policies: monthly-budget", () => {
         const { estimator } = fakeEstimator({ [nat]: 150 });
         const policy = monthlyBudget(estimator);
         const two = [res(nat, "nat-a", { tags: tags("staging") }), res(nat, "nat-b", { tags: tags("staging") })];
-        assertHasStackViolation(policy, two, { message: /\$300\.00.*exceeds the staging budget of \$210\.00/ });
+        assertHasStackViolation(policy, two, { message: /\$300\.00.*exceeds the staging budget of \$225\.00/ });
         assertNoStackViolations(policy, two.slice(0, 1));
     });
 
