@@ -187,6 +187,8 @@ export function assumptionsForTier(tier: Tier, overrides: Partial<CostAssumption
         // The zero-cost host's repositories keep 2 images each (ECR lifecycle): ~125 MB per
         // compressed image, so two services stay inside ECR's free 500 MB.
         ...(tier === "zero-cost" ? { ecrStorageGbPerRepository: 0.25 } : {}),
+        // This program's functions run on events (secret rotation), a handful of times a month.
+        lambdaInvocationsPerFunctionPerMonth: 100,
         // Seed 003 §10.4 prices production at 4 api and 3 devices tasks on average: the seed's capacity.
         ...(tier === "production" ? { averageTasksByService: { "api-service": 4, "devices-service": 3 } } : {}),
         ...overrides,
