@@ -9,11 +9,14 @@ import { DataTier } from "./contracts";
 import { FargateService } from "./fargate-service";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
+import { RedeployOnRotation } from "./redeploy-on-rotation";
 
 export interface Compute {
     loadBalancer: LoadBalancer;
     cluster: Cluster;
     services: Record<string, FargateService>;
+    /** Restarts the services that read a secret after it rotates; undefined without a data tier or secrets. */
+    redeployOnRotation?: RedeployOnRotation;
     /** `<service>.<namespace>:<port>` per gRPC service (also in every container as `<SERVICE>_GRPC_ADDRESS`). */
     grpcAddresses: Record<string, string>;
     /** What this tier adds to the stack outputs. */
@@ -80,12 +83,15 @@ export function createCompute(settings: Settings, network: Network, data: DataTi
         });
     }
 
+    const redeployOnRotation = data && redeployOnSecretRotation(settings, cluster, services, data);
+
     const byService = (pick: (s: FargateService) => pulumi.Output<string>) =>
         pulumi.all(Object.fromEntries(Object.entries(services).map(([name, s]) => [name, pick(s)]))) as pulumi.Output<Record<string, string>>;
     return {
         loadBalancer,
         cluster,
         services,
+        redeployOnRotation,
         grpcAddresses: grpcAddresses(settings.services, cluster.namespaceName),
         outputs: {
             url: loadBalancer.url,
@@ -97,4 +103,26 @@ export function createCompute(settings: Settings, network: Network, data: DataTi
             serviceDiscoveryNamespace: cluster.namespaceName,
         },
     };
+}
+
+/**
+ * ECS reads `secrets` only when a task starts: after the app secret or the RDS master secret rotates,
+ * the services reading it are given a new deployment (see components/redeploy-on-rotation.ts).
+ * Undefined when no service reads a secret the data tier has.
+ */
+function redeployOnSecretRotation(settings: Settings, cluster: Cluster, services: Record<string, FargateService>, data: DataTier): RedeployOnRotation | undefined {
+    const arnOf = { app: data.appSecretArn, database: data.databaseSecretArn };
+    const readers = settings.services
+        .map((service) => ({ service, sources: [...new Set(Object.values(service.secrets).map((ref) => ref.source))].filter((source) => arnOf[source] !== undefined) }))
+        .filter(({ sources }) => sources.length > 0);
+    if (readers.length === 0) return undefined;
+    const sources = [...new Set(readers.flatMap((r) => r.sources))].sort();
+    return new RedeployOnRotation("redeploy", {
+        namePrefix: settings.namePrefix,
+        clusterName: cluster.name,
+        clusterArn: cluster.arn,
+        services: readers.map(({ service }) => ({ name: services[service.name].serviceName, arn: services[service.name].serviceArn })),
+        secretArns: sources.map((source) => arnOf[source]!),
+        logRetentionDays: settings.cluster!.logRetentionDays,
+    });
 }

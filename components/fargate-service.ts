@@ -51,6 +51,8 @@ export interface FargateServiceArgs {
 
 export class FargateService extends pulumi.ComponentResource {
     readonly serviceName: pulumi.Output<string>;
+    /** The ECS service's ARN (for IAM statements on it). */
+    readonly serviceArn: pulumi.Output<string>;
     readonly repositoryUrl: pulumi.Output<string>;
     readonly repositoryArn: pulumi.Output<string>;
     readonly logGroupName: pulumi.Output<string>;
@@ -201,6 +203,7 @@ export class FargateService extends pulumi.ComponentResource {
             ignoreChanges: ["desiredCount"],
         });
         this.serviceName = ecsService.name;
+        this.serviceArn = ecsService.arn;
 
         const target = new aws.appautoscaling.Target(`${name}-scaling`, {
             serviceNamespace: "ecs",

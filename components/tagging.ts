@@ -19,6 +19,7 @@ export const TAGGABLE_TYPES = new Set<string>([
     "aws:secretsmanager/secret:Secret", "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket", "aws:lambda/function:Function",
     "aws:sns/topic:Topic", "aws:ssm/parameter:Parameter", "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace",
     "aws:servicediscovery/service:Service", "aws:dlm/lifecyclePolicy:LifecyclePolicy", "aws:appautoscaling/target:Target",
+    "aws:cloudwatch/eventRule:EventRule",
 ]);
 
 /** Registers the transformation; call once, before the first resource. */

@@ -3,26 +3,15 @@
 // The folder ships as-is (`new pulumi.asset.FileArchive(rotationLambda.path)`): plain CommonJS, no
 // build step, no node_modules (the Node.js 22 runtime provides both AWS SDK clients it uses).
 
-/** How Lambda runs the rotation function. */
-export interface RotationLambdaPackage {
-    /** Absolute path of the folder to archive; `index.js` is at its root. */
-    path: string;
-    /** `index.handler`. */
-    handler: string;
-    runtime: "nodejs22.x";
-    /** `arm64`, the single architecture (Graviton, about 20% cheaper per GB-second). */
-    architecture: "arm64";
-    /** The same as a fresh list, for `aws.lambda.Function`'s `architectures`. */
-    architectures: ["arm64"];
-    /**
-     * Seconds. testSecret waits for the ElastiCache AUTH change (minutes) within this limit, then
-     * fails so Secrets Manager retries. The maximum costs nothing extra: it only bounds the wait.
-     * @default 900
-     */
-    timeout: number;
-    /** MB. Only AWS API calls: the minimum is plenty. @default 128 */
-    memorySize: number;
-}
+import { LambdaPackage, LambdaPolicyStatement, nodeLambdaPackage } from "../package-common";
+
+/**
+ * How Lambda runs the rotation function (the shared shape of lambda/package-common.ts).
+ * `timeout` is 900 s: testSecret waits for the ElastiCache AUTH change (minutes) within this limit,
+ * then fails so Secrets Manager retries; the maximum costs nothing extra, it only bounds the wait.
+ * `memorySize` is 128 MB: only AWS API calls, the minimum is plenty.
+ */
+export type RotationLambdaPackage = LambdaPackage;
 
 /**
  * The rotation function's package description.
@@ -36,15 +25,7 @@ export interface RotationLambdaPackage {
  * }, { parent: this });
  */
 export function rotationLambdaPackage(): RotationLambdaPackage {
-    return {
-        path: __dirname,
-        handler: "index.handler",
-        runtime: "nodejs22.x",
-        architecture: "arm64",
-        architectures: ["arm64"],
-        timeout: 900,
-        memorySize: 128,
-    };
+    return nodeLambdaPackage(__dirname, { timeout: 900, memorySize: 128 });
 }
 
 /** The same, as a value: `rotationLambda.path`, `rotationLambda.handler`. */
@@ -73,12 +54,7 @@ export function rotationLambdaEnvironment<T = string>(opts: {
 }
 
 /** One IAM policy statement, assignable to `aws.iam.PolicyStatement` when `A` is a Pulumi input. */
-export interface RotationPolicyStatement<A = string> {
-    Sid: string;
-    Effect: "Allow";
-    Action: string[];
-    Resource: A | "*";
-}
+export type RotationPolicyStatement<A = string> = LambdaPolicyStatement<A>;
 
 /** Secrets Manager actions on the application secret, in the order the steps use them. */
 export const SECRET_ACTIONS = [
