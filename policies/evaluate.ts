@@ -190,6 +190,19 @@ export function resourceValidationArgs(
     config: Record<string, unknown> = {},
     stackTags: ReadonlyMap<string, string> = new Map(),
 ): ResourceValidationArgs {
+    const view = policyView(r);
+    return {
+        ...view,
+        // Same function; the two arg types declare asType's result differently.
+        asType: view.asType as unknown as ResourceValidationArgs["asType"],
+        stackTags,
+        getConfig: <T extends object>() => ({ ...config }) as T,
+        notApplicable: throwNotApplicable,
+    };
+}
+
+/** What a policy sees of a resource in both kinds of args: identity, props (unknowns checked), options, type tests. */
+function policyView(r: CapturedResource): Pick<PolicyResource, "type" | "props" | "urn" | "name" | "opts" | "isType" | "asType"> {
     const props = unknownCheckingProxy(r.inputs ?? {});
     return {
         type: r.type,
@@ -197,11 +210,8 @@ export function resourceValidationArgs(
         urn: r.urn,
         name: r.name,
         opts: resourceOptions(r),
-        stackTags,
         isType: (cls) => typeOfClass(cls) === r.type,
-        asType: ((cls: unknown) => (typeOfClass(cls) === r.type ? props : undefined)) as ResourceValidationArgs["asType"],
-        getConfig: <T extends object>() => ({ ...config }) as T,
-        notApplicable: throwNotApplicable,
+        asType: ((cls: unknown) => (typeOfClass(cls) === r.type ? props : undefined)) as PolicyResource["asType"],
     };
 }
 
@@ -210,20 +220,7 @@ export function resourceValidationArgs(
  * dependencies and propertyDependencies as object references.
  */
 export function stackPolicyResources(resources: CapturedResource[], links?: Map<string, ResourceLinks>): PolicyResource[] {
-    const out = resources.map((r): PolicyResource => {
-        const props = unknownCheckingProxy(r.inputs ?? {});
-        return {
-            type: r.type,
-            props,
-            urn: r.urn,
-            name: r.name,
-            opts: resourceOptions(r),
-            dependencies: [],
-            propertyDependencies: {},
-            isType: (cls) => typeOfClass(cls) === r.type,
-            asType: ((cls: unknown) => (typeOfClass(cls) === r.type ? props : undefined)) as PolicyResource["asType"],
-        };
-    });
+    const out = resources.map((r): PolicyResource => ({ ...policyView(r), dependencies: [], propertyDependencies: {} }));
     const byUrn = new Map(out.map(r => [r.urn, r] as const));
     resources.forEach((r, i) => {
         const pr = out[i];
