@@ -32,13 +32,8 @@ export function splitStatements(sql: string): SqlStatement[] {
         const eol = sql.indexOf("\n", from);
         from = eol === -1 || eol > end ? end : eol + 1;
       } else if (sql.startsWith("/*", from)) {
-        let depth = 1;
-        from += 2;
-        while (from < end && depth > 0) {
-          if (sql.startsWith("/*", from)) { depth++; from += 2; }
-          else if (sql.startsWith("*/", from)) { depth--; from += 2; }
-          else from++;
-        }
+        const after = blockCommentEnd(sql, from);
+        from = after < 0 ? end : Math.min(after, end);
       } else break;
     }
     const text = sql.slice(from, end).trim();
@@ -54,14 +49,8 @@ export function splitStatements(sql: string): SqlStatement[] {
       const eol = sql.indexOf("\n", i);
       i = eol === -1 ? n : eol + 1;
     } else if (c === "/" && next === "*") {
-      let depth = 1;
-      i += 2;
-      while (i < n && depth > 0) {
-        if (sql[i] === "/" && sql[i + 1] === "*") { depth++; i += 2; }
-        else if (sql[i] === "*" && sql[i + 1] === "/") { depth--; i += 2; }
-        else i++;
-      }
-      if (depth > 0) throw new Error("unterminated /* comment */");
+      i = blockCommentEnd(sql, i);
+      if (i < 0) throw new Error("unterminated /* comment */");
     } else if (c === "'") {
       const escapes = i > 0 && /[eE]/.test(sql[i - 1]) && (i < 2 || !/[\w$]/.test(sql[i - 2]));
       i++;
@@ -101,6 +90,21 @@ export function splitStatements(sql: string): SqlStatement[] {
   return out;
 }
 
+/**
+ * Index just past the (possibly nested, as PostgreSQL allows) block comment opening at `start`,
+ * or -1 when it is never closed.
+ */
+function blockCommentEnd(sql: string, start: number): number {
+  let depth = 1;
+  let i = start + 2;
+  while (i < sql.length && depth > 0) {
+    if (sql.startsWith("/*", i)) { depth++; i += 2; }
+    else if (sql.startsWith("*/", i)) { depth--; i += 2; }
+    else i++;
+  }
+  return depth > 0 ? -1 : i;
+}
+
 /** Removes -- and /* *\/ comments outside strings (used to analyse statements, not to run them). */
 export function stripComments(sql: string): string {
   let out = "";
@@ -112,13 +116,8 @@ export function stripComments(sql: string): string {
       const eol = sql.indexOf("\n", i);
       i = eol === -1 ? n : eol;
     } else if (c === "/" && sql[i + 1] === "*") {
-      let depth = 1;
-      i += 2;
-      while (i < n && depth > 0) {
-        if (sql[i] === "/" && sql[i + 1] === "*") { depth++; i += 2; }
-        else if (sql[i] === "*" && sql[i + 1] === "/") { depth--; i += 2; }
-        else i++;
-      }
+      const after = blockCommentEnd(sql, i);
+      i = after < 0 ? n : after;
       out += " ";
     } else if (c === "'" || c === '"') {
       let j = i + 1;
