@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "./config/load";
 import { Settings } from "./config/types";
-import { createDataTier } from "./components/data-tier";
+import { createDataTier, newRelicLicenseParameter } from "./components/data-tier";
 import { Network } from "./components/network";
 import { createCompute } from "./components/compute";
 import { Observability } from "./components/observability";
@@ -36,8 +36,10 @@ export async function main(): Promise<Record<string, unknown>> {
         },
     });
 
+    const newRelic = newRelicLicenseParameter(settings);
+
     // Data tier: database, cache, application secret (staging, production).
-    const { database, cache, data, outputs: dataOutputs } = createDataTier(settings, network);
+    const { database, cache, data, rotatingSecretArns, outputs: dataOutputs } = createDataTier(settings, network, newRelic);
 
     // Load balancer, ECS cluster and Fargate services (staging, production).
     const compute = createCompute(settings, network, data);
@@ -64,11 +66,13 @@ export async function main(): Promise<Record<string, unknown>> {
         loadBalancer: compute && { arnSuffix: compute.loadBalancer.arnSuffix },
         services: compute && {
             clusterName: compute.cluster.name,
-            names: Object.fromEntries(Object.entries(compute.services).map(([name, service]) => [name, service.serviceName])),
+            // A service awaiting its first image has no ECS service to watch yet.
+            names: Object.fromEntries(Object.entries(compute.services).filter(([, service]) => !service.awaitingImage).map(([name, service]) => [name, service.serviceName])),
         },
         database: database && { instanceId: database.instanceId, maxConnections: settings.database!.maxConnections },
-        cache: cache && { memberClusters: cache.memberClusters },
+        cache: cache && { nodeIds: cache.nodeIds, readerNodeIds: cache.readerNodeIds },
         host: host && { instanceId: host.instanceId },
+        rotatingSecretArns,
     });
 
     return {

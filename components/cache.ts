@@ -6,12 +6,11 @@
 // $900/month on Redis OSS, about $720 on Valkey (hence the Valkey default).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { generatedSecret } from "./generated-secret";
 import { CacheSettings } from "../config/types";
-import {
-    CACHE_PORT, cacheFamily, cacheParameters, cacheTopology, GENERATED_SECRET_LENGTH, physicalName,
-    REPLICATION_GROUP_ID_MAX, SNAPSHOT_NAME_MAX,
-} from "./data-plan";
+import { CACHE_PORT, cacheFamily, cacheNodeIds, cacheParameters, cacheTopology, GENERATED_SECRET_LENGTH } from "./data-plan";
+import { physicalName, REPLICATION_GROUP_ID_MAX, SNAPSHOT_NAME_MAX } from "./naming";
 
 export interface CacheArgs {
     settings: CacheSettings;
@@ -34,11 +33,18 @@ export class Cache extends pulumi.ComponentResource {
     readonly replicationGroupArn: pulumi.Output<string>;
     /** Node (cache cluster) ids: CloudWatch publishes ElastiCache metrics per node. */
     readonly memberClusters: pulumi.Output<string[]>;
+    /** The same ids, known before the group exists (for a static number of alarms). */
+    readonly nodeIds: string[];
+    /** Ids of the nodes that serve reads: each shard's first node in cluster mode, all nodes otherwise. */
+    readonly readerNodeIds: string[];
     /** Configuration endpoint in cluster mode (cluster-aware client), primary endpoint otherwise. */
     readonly endpoint: pulumi.Output<string>;
     readonly port: pulumi.Output<number>;
     readonly mode: "cluster" | "replication-group";
-    /** The AUTH token as set at creation (a Pulumi secret); undefined without AUTH. */
+    /**
+     * The AUTH token as set at creation (a Pulumi secret), only for the application secret's first
+     * version: after a rotation the current token is in the application secret. Never an output.
+     */
     readonly authToken?: pulumi.Output<string>;
     readonly slowLogGroupName: pulumi.Output<string>;
 
@@ -54,7 +60,9 @@ export class Cache extends pulumi.ComponentResource {
         const parameterGroup = new aws.elasticache.ParameterGroup(`${name}-params`, {
             name: physicalName(namePrefix, `${family}${settings.clusterMode ? "-cluster" : ""}`, 255),
             family,
-            description: `${settings.engine} ${settings.engineVersion} for ${namePrefix}, cluster mode ${settings.clusterMode ? "on" : "off"}`,
+            // Name, family and description force a replacement: the description says only what the
+            // name already carries, so a replacement never reuses the name of the group it replaces.
+            description: `${family} for ${namePrefix}, cluster mode ${settings.clusterMode ? "on" : "off"}`,
             parameters: cacheParameters(settings),
         }, parent);
 
@@ -72,6 +80,14 @@ export class Cache extends pulumi.ComponentResource {
             authToken = pulumi.secret(password.result);
         }
         this.authToken = authToken;
+
+        // Final snapshot names must be new each time (a fixed one collides with an earlier destroy's).
+        const snapshotSuffix = settings.finalSnapshot ? new random.RandomString(`${name}-final-snapshot`, {
+            length: 8,
+            special: false,
+            upper: false,
+            keepers: { groupId, engine: settings.engine, clusterMode: String(settings.clusterMode), customerManagedKey: String(settings.customerManagedKey) },
+        }, parent) : undefined;
 
         const group = new aws.elasticache.ReplicationGroup(`${name}-group`, {
             replicationGroupId: groupId,
@@ -94,14 +110,15 @@ export class Cache extends pulumi.ComponentResource {
 
             // Explicit for both engines: the default is false for redis (true for valkey).
             atRestEncryptionEnabled: true,
-            kmsKeyId: args.kmsKeyArn,
+            // Its own setting (changing it replaces the group), not a side effect of secrets.customerManagedKey.
+            kmsKeyId: settings.customerManagedKey ? args.kmsKeyArn : undefined,
             transitEncryptionEnabled: settings.transitEncryption,
             ...(authToken ? { authToken, authTokenUpdateStrategy: "ROTATE" } : {}),
 
             snapshotRetentionLimit: settings.snapshotRetentionDays,
             snapshotWindow: settings.snapshotWindow,
             maintenanceWindow: settings.maintenanceWindow,
-            finalSnapshotIdentifier: settings.finalSnapshot ? physicalName(groupId, "final", SNAPSHOT_NAME_MAX) : undefined,
+            finalSnapshotIdentifier: snapshotSuffix && pulumi.interpolate`${physicalName(groupId, "final", SNAPSHOT_NAME_MAX - 9)}-${snapshotSuffix.result}`,
             logDeliveryConfigurations: [{
                 destination: slowLog.name,
                 destinationType: "cloudwatch-logs",
@@ -116,13 +133,20 @@ export class Cache extends pulumi.ComponentResource {
             // ModifyReplicationGroup; Pulumi's copy of the token then differs from the live one and,
             // without this, the next `pulumi up` would set the old token back and lock out every
             // client holding the rotated one. The live token is the one in the application secret.
-            ignoreChanges: ["authToken"],
+            // The strategy goes with it: changing it alone would send the stale original token.
+            ignoreChanges: ["authToken", "authTokenUpdateStrategy"],
+            // The group id is fixed (its slow-log group is named after it): a replacement deletes
+            // the old group first (final snapshot) instead of colliding with it.
+            deleteBeforeReplace: true,
         });
 
         this.mode = topology.mode;
         this.replicationGroupId = group.replicationGroupId;
         this.replicationGroupArn = group.arn;
         this.memberClusters = group.memberClusters;
+        this.nodeIds = cacheNodeIds(groupId, topology);
+        // Cluster-mode replicas serve no reads unless clients send READONLY (they do not here).
+        this.readerNodeIds = topology.clusterMode === "enabled" ? this.nodeIds.filter((id) => id.endsWith("-001")) : this.nodeIds;
         this.endpoint = topology.mode === "cluster" ? group.configurationEndpointAddress : group.primaryEndpointAddress;
         this.port = group.port.apply((port) => port ?? CACHE_PORT);
 

@@ -3,15 +3,14 @@
 // and Fargate service components only wire these results to resources; tests call them directly.
 import { ServiceSettings } from "../config/types";
 import { routingPatternProblem } from "../config/routing";
+import { rulePriority, RULES_PER_KIND } from "../config/priorities";
 
 /** Target-group health check (seed 003 §10.2.4). */
 export const TARGET_GROUP_HEALTH_CHECK = { interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" } as const;
 /** Container health check (seed 003 §10.2.1). */
 export const CONTAINER_HEALTH_CHECK = { interval: 30, timeout: 5, retries: 3 } as const;
 /** Cloud Map registration: short TTL so replaced tasks drop out of DNS quickly. */
-export const DISCOVERY_RECORD = { type: "A", ttl: 10, routingPolicy: "MULTIVALUE", failureThreshold: 1 } as const;
-/** Priority slots per service: rule priorities are `(index in config + 1) * 100 + rule number`. */
-export const RULE_PRIORITY_STRIDE = 100;
+export const DISCOVERY_RECORD = { type: "A", ttl: 10, routingPolicy: "MULTIVALUE" } as const;
 /** ALB limit: at most 5 values across a rule's conditions. */
 export const MAX_RULE_VALUES = 5;
 /** Deployment knobs: never below desired capacity during a deploy, at most double. */
@@ -40,9 +39,24 @@ export function ecrRepositoryName(namePrefix: string, service: string): string {
     return `${dnsLabel(namePrefix)}/${dnsLabel(service)}`;
 }
 
-/** The configured image, or this stack's ECR repository at the configured tag. */
-export function imageReference(service: ServiceSettings, repositoryUrl: string): string {
-    return service.image ?? `${repositoryUrl}:${service.imageTag}`;
+/**
+ * The configured image, or this stack's ECR repository at the configured tag; undefined while the
+ * service has neither (its repository is still empty: the service waits with no tasks).
+ */
+export function imageReference(service: ServiceSettings, repositoryUrl: string): string | undefined {
+    if (service.image !== undefined) return service.image;
+    return service.imageTag !== undefined ? `${repositoryUrl}:${service.imageTag}` : undefined;
+}
+
+/** True while a service has no image to run yet (no `image`, no `imageTag`). */
+export function awaitingImage(service: ServiceSettings): boolean {
+    return service.image === undefined && service.imageTag === undefined;
+}
+
+/** The ECR repository ARN of an image reference in a private ECR registry, else undefined. */
+export function ecrRepositoryArnOf(image: string): string | undefined {
+    const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:@]+)/.exec(image);
+    return m ? `arn:aws:ecr:${m[2]}:${m[1]}:repository/${m[3]}` : undefined;
 }
 
 /** `<service>.<namespace>:<grpc port>` for each service that registers in Cloud Map. */
@@ -74,31 +88,29 @@ export interface ListenerRuleSpec {
 
 
 /**
- * Listener rules for path and host routing. Priorities are deterministic and stable across adding a
- * service: service i (its position in config, new services come last) owns priorities
- * (i+1)*100+1 .. (i+1)*100+99; inside a service host rules come before path rules, 5 values per
- * rule (the ALB limit). Rules are evaluated lowest first, so an earlier service's patterns win when
- * two overlap. Removing or disabling a service moves the later services' rules (an in-place update).
+ * Listener rules for path and host routing, 5 values per rule (the ALB limit). Priorities come from
+ * the service's own block (`routing.priority`, config/priorities.ts), never from its position in
+ * config: adding, disabling or reordering services leaves every other rule where it is. Host rules
+ * come before path rules inside a block; rules are evaluated lowest priority first.
  */
 export function listenerRules(services: ServiceSettings[]): ListenerRuleSpec[] {
     const rules: ListenerRuleSpec[] = [];
-    services.forEach((service, index) => {
-        if (httpPortOf(service) === undefined) return;
+    for (const service of services) {
+        if (httpPortOf(service) === undefined) continue;
         const chunks = (values: string[]) => Array.from({ length: Math.ceil(values.length / MAX_RULE_VALUES) }, (_, i) => values.slice(i * MAX_RULE_VALUES, (i + 1) * MAX_RULE_VALUES));
-        let n = 0;
         for (const kind of ["host", "path"] as const) {
             const values = kind === "host" ? service.routing.hosts : service.routing.paths;
             values.forEach((value, i) => {
                 const problem = routingPatternProblem(kind, value);
                 if (problem) throw new Error(`platform:services.${service.name}.routing.${kind === "path" ? "paths" : "hosts"}[${i}]: ${JSON.stringify(value)} ${problem}`);
             });
-            chunks(values).forEach((chunk, i) => {
-                n += 1;
-                if (n >= RULE_PRIORITY_STRIDE) throw new Error(`platform:services.${service.name}.routing: more than ${RULE_PRIORITY_STRIDE - 1} listener rules (${MAX_RULE_VALUES} paths or hosts per rule)`);
-                rules.push({ service: service.name, suffix: `${kind}-${i + 1}`, priority: (index + 1) * RULE_PRIORITY_STRIDE + n, condition: { kind, values: chunk } });
+            const kindChunks = chunks(values);
+            if (kindChunks.length > RULES_PER_KIND) throw new Error(`platform:services.${service.name}.routing.${kind}s: more than ${RULES_PER_KIND * MAX_RULE_VALUES} values (${MAX_RULE_VALUES} per rule, ${RULES_PER_KIND} rules)`);
+            kindChunks.forEach((chunk, i) => {
+                rules.push({ service: service.name, suffix: `${kind}-${i + 1}`, priority: rulePriority(service.routing.priority, kind, i), condition: { kind, values: chunk } });
             });
         }
-    });
+    }
     return rules;
 }
 
@@ -118,10 +130,12 @@ export function publicTcpListeners(services: ServiceSettings[]): { service: stri
 // Containers
 
 export interface SecretSourceArns {
-    /** The stack's application secret. */
+    /** The stack's application secret (Secrets Manager). */
     app?: string;
-    /** The RDS-managed master user secret. */
+    /** The application database user's secret (Secrets Manager; never the master user's). */
     database?: string;
+    /** The New Relic license key (an SSM SecureString parameter ARN: ECS reads either kind). */
+    newrelic?: string;
 }
 
 /**
@@ -150,6 +164,7 @@ export function secretEnvironment(service: ServiceSettings, arns: SecretSourceAr
 }
 
 export interface ContainerInputs {
+    /** Undefined while the service awaits its first image: the definition then names a placeholder. */
     image: string;
     logGroupName: string;
     region: string;
@@ -180,15 +195,47 @@ export function containerDefinition(service: ServiceSettings, inputs: ContainerI
         mountPoints: service.readOnlyRootFilesystem ? [{ sourceVolume: TMP_VOLUME, containerPath: "/tmp", readOnly: false }] : [],
         volumesFrom: [],
     };
-    // Without an http port there is nothing for curl to probe: the task's health is the process's.
-    if (httpPort !== undefined) {
+    const command = containerHealthCheckCommand(service, httpPort);
+    if (command) {
         definition.healthCheck = {
-            command: ["CMD-SHELL", `curl -f http://localhost:${httpPort}${service.healthCheckPath} || exit 1`],
+            command,
             ...CONTAINER_HEALTH_CHECK,
+            // ECS accepts a startPeriod of 0-300 s (ContainerDefinition HealthCheck).
             startPeriod: Math.min(300, Math.max(0, service.healthCheckGracePeriodSeconds)),
         };
     }
     return definition;
+}
+
+/**
+ * The container health check command, or undefined for "none" (the target group's HTTP check then
+ * watches the task). `curl` is seed 003's command and needs curl in the image; a missing tool makes
+ * every task unhealthy and ECS replaces them in a loop, hence "none" by default.
+ */
+export function containerHealthCheckCommand(service: ServiceSettings, httpPort = httpPortOf(service)): string[] | undefined {
+    const check = service.containerHealthCheck;
+    const url = `http://localhost:${httpPort}${service.healthCheckPath}`;
+    switch (check.kind) {
+        case "none": return undefined;
+        case "curl": return ["CMD-SHELL", `curl -f ${url} || exit 1`];
+        case "wget": return ["CMD-SHELL", `wget -q -O /dev/null ${url} || exit 1`];
+        case "command": return [...check.command];
+    }
+}
+
+/**
+ * Environment of a service scaled on a custom metric: what it publishes and the dimension values the
+ * scaling policy reads (the contract in README "Custom scaling metric").
+ */
+export function scalingMetricEnvironment(service: ServiceSettings, clusterName: string, serviceName: string): Record<string, string> {
+    const metric = service.scaling.customMetric;
+    if (!metric) return {};
+    return {
+        SCALING_METRIC_NAMESPACE: metric.namespace,
+        SCALING_METRIC_NAME: metric.metricName,
+        SCALING_METRIC_CLUSTER_NAME: clusterName,
+        SCALING_METRIC_SERVICE_NAME: serviceName,
+    };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,14 +254,23 @@ export interface PolicyStatement {
  * secrets it is given (and decrypt them with the stack's key when there is one). Only
  * `ecr:GetAuthorizationToken` has `*`: that action has no resource.
  */
-export function executionRolePolicy(args: { repositoryArn: string; logGroupArn: string; secretArns: string[]; kmsKeyArn?: string; region: string }): { Version: string; Statement: PolicyStatement[] } {
+export function executionRolePolicy(args: { repositoryArns: string[]; logGroupArn: string; secretArns: string[]; kmsKeyArn?: string; region: string }): { Version: string; Statement: PolicyStatement[] } {
+    const repositories = [...new Set(args.repositoryArns)];
+    const secrets = args.secretArns.filter((arn) => arn.startsWith("arn:aws:secretsmanager:") || /^arn:aws[a-z-]*:secretsmanager:/.test(arn));
+    const parameters = args.secretArns.filter((arn) => /^arn:aws[a-z-]*:ssm:/.test(arn));
     const statements: PolicyStatement[] = [
         { Sid: "EcrAuth", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
-        { Sid: "PullImage", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: args.repositoryArn },
+        // This stack's repository, and the repository of a configured ECR image (another repository
+        // or account: a cross-account pull also needs that repository's policy to allow this role).
+        { Sid: "PullImage", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: repositories.length === 1 ? repositories[0] : repositories },
         { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${args.logGroupArn}:*` },
     ];
-    if (args.secretArns.length > 0) {
-        statements.push({ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: args.secretArns });
+    if (parameters.length > 0) {
+        // SecureString with the AWS-managed aws/ssm key: no kms statement needed (ECS "Pass sensitive data").
+        statements.push({ Sid: "ReadParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: parameters });
+    }
+    if (secrets.length > 0) {
+        statements.push({ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secrets });
         if (args.kmsKeyArn) {
             statements.push({
                 Sid: "DecryptSecrets", Effect: "Allow", Action: ["kms:Decrypt"], Resource: args.kmsKeyArn,
@@ -251,6 +307,8 @@ export interface ScalingPolicySpec {
     targetValue: number;
     scaleOutCooldown: number;
     scaleInCooldown: number;
+    /** Scale-out only: a policy whose metric has no data would otherwise block scale-in of the service. */
+    disableScaleIn: boolean;
     predefined?: { metricType: "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization" | "ALBRequestCountPerTarget" };
     customized?: { namespace: string; metricName: string; statistic: string };
 }
@@ -260,30 +318,46 @@ export function scalingPolicies(service: ServiceSettings, hasTargetGroup: boolea
     const s = service.scaling;
     const cooldowns = { scaleOutCooldown: s.scaleOutCooldownSeconds, scaleInCooldown: s.scaleInCooldownSeconds };
     const specs: ScalingPolicySpec[] = [
-        { suffix: "cpu", targetValue: s.cpuTarget, ...cooldowns, predefined: { metricType: "ECSServiceAverageCPUUtilization" } },
-        { suffix: "memory", targetValue: s.memoryTarget, ...cooldowns, predefined: { metricType: "ECSServiceAverageMemoryUtilization" } },
+        { suffix: "cpu", targetValue: s.cpuTarget, ...cooldowns, disableScaleIn: false, predefined: { metricType: "ECSServiceAverageCPUUtilization" } },
+        { suffix: "memory", targetValue: s.memoryTarget, ...cooldowns, disableScaleIn: false, predefined: { metricType: "ECSServiceAverageMemoryUtilization" } },
     ];
     if (s.requestsPerTarget !== undefined) {
         if (!hasTargetGroup) throw new Error(`platform:services.${service.name}.scaling.requestsPerTarget: service ${service.name} publishes no ALB request count (no target group)`);
-        specs.push({ suffix: "requests", targetValue: s.requestsPerTarget, ...cooldowns, predefined: { metricType: "ALBRequestCountPerTarget" } });
+        specs.push({ suffix: "requests", targetValue: s.requestsPerTarget, ...cooldowns, disableScaleIn: false, predefined: { metricType: "ALBRequestCountPerTarget" } });
     }
     if (s.customMetric) {
         specs.push({
             suffix: "custom", targetValue: s.customMetric.target, ...cooldowns,
+            // "ECS will scale in only if all of the target tracking policies are ready to scale in"
+            // (AWS-FACTS): until the app publishes the metric, this policy may only scale out.
+            disableScaleIn: !s.customMetric.scaleIn,
             customized: { namespace: s.customMetric.namespace, metricName: s.customMetric.metricName, statistic: s.customMetric.statistic },
         });
     }
     return specs;
 }
 
-/** ECR lifecycle: keep the newest `keep` images, expire the rest. */
+/**
+ * ECR lifecycle: untagged layers of failed or superseded pushes go after a day; of the release tags,
+ * the newest `keep` stay. ECR cannot see which image a task definition runs (lifecycle rules select
+ * by tag, count and age only), so `keep` must cover every release that could still be running or
+ * rolled back to (README, "Images").
+ */
 export function ecrLifecyclePolicy(keep: number): string {
     return JSON.stringify({
-        rules: [{
-            rulePriority: 1,
-            description: `Keep the last ${keep} images`,
-            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep },
-            action: { type: "expire" },
-        }],
+        rules: [
+            {
+                rulePriority: 1,
+                description: "Expire untagged images after a day",
+                selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 },
+                action: { type: "expire" },
+            },
+            {
+                rulePriority: 2,
+                description: `Keep the last ${keep} images`,
+                selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep },
+                action: { type: "expire" },
+            },
+        ],
     });
 }

@@ -80,6 +80,7 @@ export function createCompute(settings: Settings, network: Network, data: DataTi
             discovery: { namespaceId: cluster.namespaceId },
             environment,
             data,
+            newRelicParameterArn: data?.newRelicParameterArn,
         });
     }
 
@@ -111,8 +112,10 @@ export function createCompute(settings: Settings, network: Network, data: DataTi
  * Undefined when no service reads a secret the data tier has.
  */
 function redeployOnSecretRotation(settings: Settings, cluster: Cluster, services: Record<string, FargateService>, data: DataTier): RedeployOnRotation | undefined {
-    const arnOf = { app: data.appSecretArn, database: data.databaseSecretArn };
+    // Secrets that rotate (the New Relic key does not).
+    const arnOf: Record<string, pulumi.Output<string> | undefined> = { app: data.appSecretArn, database: data.databaseSecretArn };
     const readers = settings.services
+        .filter((service) => services[service.name].serviceArn !== undefined)
         .map((service) => ({ service, sources: [...new Set(Object.values(service.secrets).map((ref) => ref.source))].filter((source) => arnOf[source] !== undefined) }))
         .filter(({ sources }) => sources.length > 0);
     if (readers.length === 0) return undefined;
@@ -121,7 +124,7 @@ function redeployOnSecretRotation(settings: Settings, cluster: Cluster, services
         namePrefix: settings.namePrefix,
         clusterName: cluster.name,
         clusterArn: cluster.arn,
-        services: readers.map(({ service }) => ({ name: services[service.name].serviceName, arn: services[service.name].serviceArn })),
+        services: readers.map(({ service }) => ({ name: services[service.name].serviceName, arn: services[service.name].serviceArn! })),
         secretArns: sources.map((source) => arnOf[source]!),
         logRetentionDays: settings.cluster!.logRetentionDays,
     });

@@ -5,8 +5,15 @@ import * as pulumi from "@pulumi/pulumi";
 export interface DataTier {
     /** ARN of the stack's application secret (JSON; see components/secrets). */
     appSecretArn: pulumi.Output<string>;
-    /** ARN of the RDS-managed master user secret (`username`, `password`). */
+    /**
+     * ARN of the application database user's secret (`username`, `password`, rotated with alternating
+     * users): what services read. Never the master user's.
+     */
     databaseSecretArn?: pulumi.Output<string>;
+    /** ARN of the RDS-managed master user secret: operators and the schema runner only. */
+    databaseMasterSecretArn?: pulumi.Output<string>;
+    /** SSM SecureString parameter holding the New Relic license key, when configured. */
+    newRelicParameterArn?: pulumi.Output<string>;
     /** KMS key encrypting the secrets, when the stack has its own (services must be allowed to decrypt). */
     secretsKmsKeyArn?: pulumi.Output<string>;
     databaseEndpoint?: pulumi.Output<string>;
@@ -16,8 +23,11 @@ export interface DataTier {
     cacheEndpoint?: pulumi.Output<string>;
     cachePort?: pulumi.Output<number>;
     cacheMode?: "cluster" | "replication-group";
-    /** ElastiCache AUTH token: a Pulumi secret. */
-    cacheAuthToken?: pulumi.Output<string>;
     databaseInstanceId?: pulumi.Output<string>;
     cacheReplicationGroupId?: pulumi.Output<string>;
+    /**
+     * What must exist before the first task starts: the secrets' first versions and the database
+     * user they name (ECS resolves `valueFrom` when a task starts).
+     */
+    ready: pulumi.Resource[];
 }

@@ -4,39 +4,6 @@
 import { CacheSettings, DatabaseSettings } from "../config/types";
 
 // ---------------------------------------------------------------------------------------------
-// Names
-
-function fnv(text: string): string {
-    let h = 2166136261;
-    for (const c of text) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-    return h.toString(36).padStart(7, "0").slice(-6);
-}
-
-/**
- * A physical name AWS accepts for RDS identifiers, ElastiCache ids and snapshot names: lowercase
- * letters, digits and single hyphens, starting with a letter, not ending with a hyphen, at most
- * `max` characters. Too long a name keeps its start and ends with a stable hash of the full name,
- * so two stacks never collide and a name never changes between runs.
- */
-export function physicalName(prefix: string, suffix: string, max: number): string {
-    const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-");
-    let full = clean(`${prefix}-${suffix}`).replace(/^-+|-+$/g, "");
-    if (!/^[a-z]/.test(full)) full = `x${full}`;
-    if (full.length <= max) return full;
-    const hash = fnv(full);
-    return `${full.slice(0, max - hash.length - 1).replace(/-+$/, "")}-${hash}`;
-}
-
-/** RDS DB instance identifiers: 1-63 characters. */
-export const RDS_IDENTIFIER_MAX = 63;
-/** ElastiCache replication group ids: 1-40 characters. */
-export const REPLICATION_GROUP_ID_MAX = 40;
-/** Final snapshot names (RDS 255, ElastiCache 255): kept short anyway. */
-export const SNAPSHOT_NAME_MAX = 63;
-/** Lambda function names: 1-64 characters. */
-export const LAMBDA_NAME_MAX = 64;
-
-// ---------------------------------------------------------------------------------------------
 // PostgreSQL
 
 /** "17" -> "17", "16.4" -> "16". */
@@ -170,6 +137,24 @@ export function cacheTopology(settings: CacheSettings): CacheTopology {
     };
 }
 
+/**
+ * The node (cache cluster) ids ElastiCache gives a replication group's members, known before it
+ * exists: `<group>-<shard 0001..>-<node 001..>` in cluster mode, `<group>-<node 001..>` otherwise
+ * (ElastiCache "Finding connection endpoints"). Alarms need them statically: CloudWatch publishes the
+ * engine metrics per node, and one alarm may read at most 10 metrics, so they are split in chunks.
+ * Shards added later continue the numbering; removing a shard other than the last one leaves its
+ * alarms reading a name that no longer exists (no data, treated as not breaching).
+ */
+export function cacheNodeIds(groupId: string, topology: CacheTopology): string[] {
+    const pad = (n: number, width: number) => String(n).padStart(width, "0");
+    if (topology.clusterMode === "enabled") {
+        const perShard = 1 + (topology.replicasPerNodeGroup ?? 0);
+        return Array.from({ length: topology.numNodeGroups ?? 1 }, (_, shard) =>
+            Array.from({ length: perShard }, (_, node) => `${groupId}-${pad(shard + 1, 4)}-${pad(node + 1, 3)}`)).flat();
+    }
+    return Array.from({ length: topology.numCacheClusters ?? 1 }, (_, node) => `${groupId}-${pad(node + 1, 3)}`);
+}
+
 /** Redis/Valkey port. */
 export const CACHE_PORT = 6379;
 
@@ -193,31 +178,52 @@ export const JWT_REFRESH_EXPIRES_IN = "7d";
 
 /**
  * The application secret (seed 003 §10.2.6, adapted): connection details plus generated secrets.
- * The database password is not copied in: it lives in the RDS-managed secret, referenced by ARN,
- * so its rotation never leaves a stale copy here. Generic over the value type so the components
- * pass Pulumi outputs and tests pass plain values; lambda/rotation/index.js reads this shape.
+ * Database credentials are not copied in: they live in the application database user's own secret
+ * (rotated with alternating users), referenced by ARN, so a rotation never leaves a stale copy here.
+ * Generic over the value type so the components pass Pulumi outputs and tests pass plain values;
+ * lambda/rotation/index.js reads and rotates this shape.
+ *
+ * `jwt`: apps SIGN with `secret` and VERIFY with every one of `secret`, `previousSecret` and
+ * `nextSecret` present. A rotation promotes `nextSecret` (published one period earlier) to
+ * `secret` and keeps the old one as `previousSecret`, so during the rolling redeploy old and new
+ * tasks accept each other's tokens, and refresh tokens (7 days) survive a rotation (30 days).
  */
 export interface AppSecretDocument<S, N> {
-    database?: { host: S; port: N; dbname: S; masterSecretArn: S };
+    database?: { host: S; port: N; dbname: S; userSecretArn: S };
     redis?: { host: S; port: N; authToken?: S; replicationGroupId: S };
-    jwt: { secret: S; expiresIn: string; refreshExpiresIn: string };
+    jwt: { secret: S; previousSecret?: S; nextSecret?: S; expiresIn: string; refreshExpiresIn: string };
+    newrelic?: { licenseKey: S; appName: string };
+    /** Seed 003's `devices_grpc: { url }`, one `<service>_grpc` entry per gRPC service. */
+    [grpc: `${string}_grpc`]: { url: string };
 }
 
 export function appSecretDocument<S, N>(parts: {
-    database?: { host: S; port: N; dbname: S; masterSecretArn: S };
+    database?: { host: S; port: N; dbname: S; userSecretArn: S };
     redis?: { host: S; port: N; authToken?: S; replicationGroupId: S };
     jwtSecret: S;
+    /** The secret the next rotation promotes (verify-only until then). */
+    jwtNextSecret?: S;
+    newrelic?: { licenseKey: S; appName: string };
+    /** Service name -> `host:port` of its gRPC endpoint. */
+    grpcUrls?: Record<string, string>;
 }): AppSecretDocument<S, N> {
-    const doc: AppSecretDocument<S, N> = {
-        jwt: { secret: parts.jwtSecret, expiresIn: JWT_EXPIRES_IN, refreshExpiresIn: JWT_REFRESH_EXPIRES_IN },
-    };
-    if (parts.database) doc.database = { ...parts.database };
+    const jwt: AppSecretDocument<S, N>["jwt"] = { secret: parts.jwtSecret, expiresIn: JWT_EXPIRES_IN, refreshExpiresIn: JWT_REFRESH_EXPIRES_IN };
+    if (parts.jwtNextSecret !== undefined) jwt.nextSecret = parts.jwtNextSecret;
+    let redis: AppSecretDocument<S, N>["redis"];
     if (parts.redis) {
         const { authToken, ...rest } = parts.redis;
-        doc.redis = authToken === undefined ? rest : { ...rest, authToken };
+        redis = authToken === undefined ? rest : { ...rest, authToken };
     }
-    // Key order as the seed writes it: database, redis, jwt.
-    return { ...(doc.database && { database: doc.database }), ...(doc.redis && { redis: doc.redis }), jwt: doc.jwt };
+    const grpc = Object.fromEntries(Object.entries(parts.grpcUrls ?? {}).sort(([a], [b]) => a.localeCompare(b))
+        .map(([service, url]) => [`${service.replace(/[^A-Za-z0-9]/g, "_")}_grpc`, { url }]));
+    // Key order as the seed writes it: database, redis, jwt, newrelic, <service>_grpc.
+    return {
+        ...(parts.database && { database: { ...parts.database } }),
+        ...(redis && { redis }),
+        jwt,
+        ...(parts.newrelic && { newrelic: { ...parts.newrelic } }),
+        ...grpc,
+    } as AppSecretDocument<S, N>;
 }
 
 /** Secrets Manager recovery window: 30 days where data is protected, 7 otherwise. */

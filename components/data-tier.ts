@@ -1,9 +1,13 @@
 // Wires the data tier for tiers that have one: the stack's KMS key (where a tier asks for its own),
-// RDS PostgreSQL, the cache and the application secret. Returns the components, what services get
-// (DataTier: secrets by ARN only) and the stack outputs they contribute.
+// RDS PostgreSQL with its application user, the cache, the application secret, the trail the
+// rotation events need. Returns the components, what services get (DataTier: secrets by ARN only)
+// and the stack outputs they contribute.
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config/types";
+import { AuditTrail } from "./audit-trail";
 import { Cache } from "./cache";
+import { grpcAddresses, namespaceName } from "./compute-plan";
 import { DataTier } from "./contracts";
 import { recoveryWindowDays } from "./data-plan";
 import { Database } from "./database";
@@ -13,16 +17,34 @@ import { AppSecret, DataKey } from "./secrets";
 export interface DataTierResult {
     database?: Database;
     cache?: Cache;
+    appSecret?: AppSecret;
     data?: DataTier;
-    /** Stack outputs; the AUTH token is its own secret output (`cacheAuthToken`). */
+    /** Secrets whose rotation restarts services or must alarm when it fails. */
+    rotatingSecretArns: pulumi.Output<string>[];
+    /** Stack outputs (no secret values: apps read those from the secrets by ARN). */
     outputs: Record<string, unknown>;
 }
 
-export function createDataTier(settings: Settings, network: Network): DataTierResult {
+/**
+ * The New Relic license key as an SSM SecureString parameter (standard tier, AWS-managed key: free),
+ * which ECS reads by ARN for `NEW_RELIC_LICENSE_KEY` (`secrets: { NEW_RELIC_LICENSE_KEY: newrelic }`).
+ */
+export function newRelicLicenseParameter(settings: Settings): aws.ssm.Parameter | undefined {
+    if (settings.newRelicLicenseKey === undefined) return undefined;
+    return new aws.ssm.Parameter("newrelic-license-key", {
+        name: `/${settings.project}/${settings.stack}/newrelic-license-key`,
+        description: `New Relic license key of ${settings.namePrefix} (from the newRelicLicenseKey secret config)`,
+        type: "SecureString",
+        tier: "Standard",
+        value: pulumi.secret(settings.newRelicLicenseKey),
+    });
+}
+
+export function createDataTier(settings: Settings, network: Network, newRelic?: aws.ssm.Parameter): DataTierResult {
     // Logs of the data tier (RDS exports, the rotation Lambda) follow the services' retention.
     const logRetentionDays = settings.cluster?.logRetentionDays ?? 14;
-    const dataKey = settings.database?.customerManagedKey || settings.secrets?.customerManagedKey
-        ? new DataKey("data-key", { namePrefix: settings.namePrefix, protect: settings.protectData })
+    const dataKey = settings.database?.customerManagedKey || settings.secrets?.customerManagedKey || settings.cache?.customerManagedKey
+        ? new DataKey("data-key", { namePrefix: settings.namePrefix, region: settings.region, protect: settings.protectData })
         : undefined;
     const database = settings.database && new Database("database", {
         settings: settings.database,
@@ -43,22 +65,32 @@ export function createDataTier(settings: Settings, network: Network): DataTierRe
         protect: settings.protectData,
         applyImmediately: !settings.protectData,
     });
+    // TODO(app-user): replaced by the application database user's secret when it lands.
+    const databaseUserSecretArn = database?.masterSecretArn;
     const appSecret = settings.secrets && new AppSecret("app-secret", {
         settings: settings.secrets,
         namePrefix: settings.namePrefix,
+        region: settings.region,
         kmsKeyArn: dataKey?.keyArn,
         recoveryWindowInDays: recoveryWindowDays(settings.protectData),
         protect: settings.protectData,
-        database: database && { host: database.endpoint, port: database.port, dbname: database.databaseName, masterSecretArn: database.masterSecretArn },
+        database: database && { host: database.endpoint, port: database.port, dbname: database.databaseName, userSecretArn: databaseUserSecretArn! },
         cache: cache && { host: cache.endpoint, port: cache.port, authToken: cache.authToken, replicationGroupId: cache.replicationGroupId, replicationGroupArn: cache.replicationGroupArn },
-        network: { vpcId: network.vpcId, subnetIds: network.privateSubnetIds },
+        newrelic: settings.newRelicLicenseKey !== undefined ? { licenseKey: pulumi.secret(settings.newRelicLicenseKey), appName: settings.namePrefix } : undefined,
+        grpcUrls: grpcAddresses(settings.services, namespaceName(settings.project, settings.stack)),
         logRetentionDays,
     });
-    if (!appSecret) return { database, cache, outputs: {} };
+    if (!appSecret) return { database, cache, rotatingSecretArns: [], outputs: {} };
+
+    if (settings.secrets!.cloudTrail === "create") {
+        new AuditTrail("audit-trail", { namePrefix: settings.namePrefix, retentionDays: 90, protectData: settings.protectData });
+    }
 
     const data: DataTier = {
         appSecretArn: appSecret.secretArn,
-        databaseSecretArn: database?.masterSecretArn,
+        databaseSecretArn: databaseUserSecretArn,
+        databaseMasterSecretArn: database?.masterSecretArn,
+        newRelicParameterArn: newRelic?.arn,
         secretsKmsKeyArn: dataKey?.keyArn,
         databaseEndpoint: database?.endpoint,
         databasePort: database?.port,
@@ -66,20 +98,21 @@ export function createDataTier(settings: Settings, network: Network): DataTierRe
         cacheEndpoint: cache?.endpoint,
         cachePort: cache?.port,
         cacheMode: cache?.mode,
-        cacheAuthToken: cache?.authToken,
         databaseInstanceId: database?.instanceId,
         cacheReplicationGroupId: cache?.replicationGroupId,
+        ready: [appSecret.firstVersion, ...(newRelic ? [newRelic] : [])],
     };
     const outputs = Object.fromEntries(Object.entries({
         databaseEndpoint: data.databaseEndpoint,
         databasePort: data.databasePort,
         databaseName: data.databaseName,
         databaseSecretArn: data.databaseSecretArn,
+        databaseMasterSecretArn: data.databaseMasterSecretArn,
         cacheEndpoint: data.cacheEndpoint,
         cachePort: data.cachePort,
         cacheMode: data.cacheMode,
         appSecretArn: data.appSecretArn,
-        cacheAuthToken: data.cacheAuthToken && pulumi.secret(data.cacheAuthToken),
     }).filter(([, value]) => value !== undefined));
-    return { database, cache, data, outputs };
+    const rotatingSecretArns = [appSecret.secretArn, ...(databaseUserSecretArn ? [databaseUserSecretArn] : [])];
+    return { database, cache, appSecret, data, rotatingSecretArns, outputs };
 }

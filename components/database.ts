@@ -15,11 +15,12 @@
 // 7-day retention free, enhanced monitoring billed as CloudWatch Logs.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { DatabaseSettings } from "../config/types";
 import {
-    PERFORMANCE_INSIGHTS_RETENTION_DAYS, physicalName, postgresFamily, postgresParameters, RDS_BACKUP_WINDOW,
-    RDS_IDENTIFIER_MAX, RDS_MAINTENANCE_WINDOW, SNAPSHOT_NAME_MAX,
+    PERFORMANCE_INSIGHTS_RETENTION_DAYS, postgresFamily, postgresParameters, RDS_BACKUP_WINDOW, RDS_MAINTENANCE_WINDOW,
 } from "./data-plan";
+import { physicalName, RDS_IDENTIFIER_MAX, SNAPSHOT_NAME_MAX } from "./naming";
 
 export interface DatabaseArgs {
     settings: DatabaseSettings;
@@ -68,11 +69,13 @@ export class Database extends pulumi.ComponentResource {
         const family = postgresFamily(settings.engineVersion);
         const kmsKeyId = settings.customerManagedKey ? args.kmsKeyArn : undefined;
 
-        // Named after the family: a major upgrade creates the new group beside the old one.
+        // Named after the family: a major upgrade creates the new group beside the old one. Name,
+        // family and description force a replacement, so the description holds nothing the name
+        // does not: a replacement always has a new name and never collides with the group it replaces.
         const parameterGroup = new aws.rds.ParameterGroup(`${name}-params`, {
             name: physicalName(namePrefix, family, 255),
             family,
-            description: `PostgreSQL ${settings.engineVersion} for ${namePrefix}: TLS only, pg_cron, seed sizing`,
+            description: `${family} for ${namePrefix}: TLS only, pg_cron, seed sizing`,
             parameters: postgresParameters(settings),
         }, parent);
         this.parameterGroupName = parameterGroup.name;
@@ -100,6 +103,22 @@ export class Database extends pulumi.ComponentResource {
             }, parent));
             monitoringRoleArn = role.arn;
         }
+
+        // A final snapshot name unique to this incarnation of the instance: a fixed name would collide
+        // with the snapshot an earlier destroy (or a replacement) already left behind. Regenerated
+        // when an input that replaces the instance changes.
+        const snapshotSuffix = settings.finalSnapshot ? new random.RandomString(`${name}-final-snapshot`, {
+            length: 8,
+            special: false,
+            upper: false,
+            keepers: {
+                identifier,
+                engine: "postgres",
+                dbName: settings.databaseName,
+                username: settings.masterUsername,
+                customerManagedKey: String(settings.customerManagedKey),
+            },
+        }, parent) : undefined;
 
         const instance = new aws.rds.Instance(`${name}-instance`, {
             identifier,
@@ -143,8 +162,7 @@ export class Database extends pulumi.ComponentResource {
             copyTagsToSnapshot: true,
             deletionProtection: settings.deletionProtection,
             skipFinalSnapshot: !settings.finalSnapshot,
-            // A fixed name: a timestamp would show a diff on every run.
-            finalSnapshotIdentifier: settings.finalSnapshot ? physicalName(identifier, "final", SNAPSHOT_NAME_MAX) : undefined,
+            finalSnapshotIdentifier: snapshotSuffix && pulumi.interpolate`${physicalName(identifier, "final", SNAPSHOT_NAME_MAX - 9)}-${snapshotSuffix.result}`,
             // Keep automated backups after deletion when a final snapshot is wanted too.
             deleteAutomatedBackups: !settings.finalSnapshot,
 
@@ -157,7 +175,15 @@ export class Database extends pulumi.ComponentResource {
             monitoringRoleArn,
             enabledCloudwatchLogsExports: settings.logExports,
             applyImmediately: args.applyImmediately ?? false,
-        }, { parent: this, protect: args.protect, dependsOn });
+        }, {
+            parent: this,
+            protect: args.protect,
+            dependsOn,
+            // The identifier is fixed (the log groups above are named after it): should a change ever
+            // replace the instance, the old one goes first (taking its final snapshot), so the new
+            // one never collides with it.
+            deleteBeforeReplace: true,
+        });
 
         this.instanceId = instance.identifier;
         this.instanceArn = instance.arn;

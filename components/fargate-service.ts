@@ -9,9 +9,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSettings } from "../config/types";
 import {
-    CapacityProviderStrategyItem, containerDefinition, DEPLOYMENT, DISCOVERY_RECORD, ecrLifecyclePolicy,
-    ecrRepositoryName, executionRolePolicy, grpcPortOf, imageReference, scalingPolicies, secretEnvironment,
-    TMP_VOLUME,
+    awaitingImage, CapacityProviderStrategyItem, containerDefinition, DEPLOYMENT, DISCOVERY_RECORD, ecrLifecyclePolicy,
+    ecrRepositoryArnOf, ecrRepositoryName, executionRolePolicy, grpcPortOf, imageReference, scalingMetricEnvironment,
+    scalingPolicies, secretEnvironment, TMP_VOLUME,
 } from "./compute-plan";
 import { DataTier } from "./contracts";
 import { ServiceTarget } from "./load-balancer";
@@ -47,16 +47,24 @@ export interface FargateServiceArgs {
     environment?: Record<string, string>;
     /** The data tier; secrets whose source it lacks (or all, while it is undefined) are left out. */
     data?: DataTier;
+    /** SSM parameter holding the New Relic license key (the `newrelic` secret source), when configured. */
+    newRelicParameterArn?: pulumi.Input<string>;
 }
 
 export class FargateService extends pulumi.ComponentResource {
+    /** The ECS service's name (`<project>-<stack>-<service>`), also while it awaits its first image. */
     readonly serviceName: pulumi.Output<string>;
-    /** The ECS service's ARN (for IAM statements on it). */
-    readonly serviceArn: pulumi.Output<string>;
+    /**
+     * The ECS service's ARN (for IAM statements on it); undefined while the service awaits its first
+     * image: no `image` and no `imageTag` yet, so no task definition or ECS service exists.
+     */
+    readonly serviceArn?: pulumi.Output<string>;
+    readonly awaitingImage: boolean;
     readonly repositoryUrl: pulumi.Output<string>;
     readonly repositoryArn: pulumi.Output<string>;
     readonly logGroupName: pulumi.Output<string>;
-    readonly taskDefinitionArn: pulumi.Output<string>;
+    /** Undefined while the service awaits its first image. */
+    readonly taskDefinitionArn?: pulumi.Output<string>;
     readonly executionRoleArn: pulumi.Output<string>;
     readonly taskRoleArn: pulumi.Output<string>;
     /** Secret variables left out because their source does not exist (yet). */
@@ -94,9 +102,11 @@ export class FargateService extends pulumi.ComponentResource {
 
         const appSecretArn = args.data?.appSecretArn;
         const databaseSecretArn = args.data?.databaseSecretArn;
+        const newRelicArn = args.newRelicParameterArn;
         this.skippedSecrets = secretEnvironment(service, {
             app: appSecretArn ? "known" : undefined,
             database: databaseSecretArn ? "known" : undefined,
+            newrelic: newRelicArn ? "known" : undefined,
         }).skipped;
 
         const assumeByEcsTasks = aws.getCallerIdentityOutput({}, parent).accountId.apply((account) => JSON.stringify({
@@ -113,24 +123,71 @@ export class FargateService extends pulumi.ComponentResource {
             description: `ECS agent for ${physical}: pulls the image, writes logs, reads its secrets`,
             assumeRolePolicy: assumeByEcsTasks,
         }, parent);
-        new aws.iam.RolePolicy(`${name}-execution`, {
+        const configuredRepositoryArn = service.image !== undefined ? ecrRepositoryArnOf(service.image) : undefined;
+        const executionPolicy = new aws.iam.RolePolicy(`${name}-execution`, {
             role: executionRole.id,
-            policy: pulumi.all([repository.arn, logGroup.arn, appSecretArn, databaseSecretArn, args.data?.secretsKmsKeyArn])
-                .apply(([repositoryArn, logGroupArn, app, database, kmsKeyArn]) => JSON.stringify(executionRolePolicy({
-                    repositoryArn,
+            policy: pulumi.all([repository.arn, logGroup.arn, appSecretArn, databaseSecretArn, newRelicArn, args.data?.secretsKmsKeyArn])
+                .apply(([repositoryArn, logGroupArn, app, database, newrelic, kmsKeyArn]) => JSON.stringify(executionRolePolicy({
+                    repositoryArns: [repositoryArn, ...(configuredRepositoryArn ? [configuredRepositoryArn] : [])],
                     logGroupArn,
-                    secretArns: secretEnvironment(service, { app, database }).secretArns,
+                    secretArns: secretEnvironment(service, { app, database, newrelic }).secretArns,
                     kmsKeyArn,
                     region: args.region,
                 }))),
         }, parent);
-        // The application's own AWS permissions: none by default.
+        // The application's own AWS permissions: none by default, except publishing its scaling metric.
         const taskRole = new aws.iam.Role(`${name}-task-role`, {
-            description: `Application role of ${physical} (no permissions by default)`,
+            description: `Application role of ${physical}`,
             assumeRolePolicy: assumeByEcsTasks,
         }, parent);
+        const taskPolicies: pulumi.Resource[] = [];
+        const metric = service.scaling.customMetric;
+        if (metric) {
+            taskPolicies.push(new aws.iam.RolePolicy(`${name}-task-metric`, {
+                role: taskRole.id,
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{
+                        Sid: "PublishScalingMetric",
+                        Effect: "Allow",
+                        // PutMetricData has no resource; the namespace condition key scopes it
+                        // (CloudWatch "Using condition keys to limit access to CloudWatch namespaces").
+                        Action: "cloudwatch:PutMetricData",
+                        Resource: "*",
+                        Condition: { StringEquals: { "cloudwatch:namespace": metric.namespace } },
+                    }],
+                }),
+            }, parent));
+        }
         this.executionRoleArn = executionRole.arn;
         this.taskRoleArn = taskRole.arn;
+        this.serviceName = pulumi.output(physical);
+        this.awaitingImage = awaitingImage(service);
+
+        const grpcPort = grpcPortOf(service);
+        const registry = grpcPort !== undefined && args.discovery
+            ? new aws.servicediscovery.Service(`${name}-discovery`, {
+                name: service.name,
+                description: `${service.name} tasks (gRPC on ${grpcPort})`,
+                dnsConfig: {
+                    namespaceId: args.discovery.namespaceId,
+                    dnsRecords: [{ type: DISCOVERY_RECORD.type, ttl: DISCOVERY_RECORD.ttl }],
+                    routingPolicy: DISCOVERY_RECORD.routingPolicy,
+                },
+                // ECS reports task health to Cloud Map; AWS always uses a threshold of 1, and the
+                // provider's `failureThreshold` is deprecated (AWS-FACTS), so it is not set.
+                healthCheckCustomConfig: {},
+            }, parent)
+            : undefined;
+
+        if (this.awaitingImage) {
+            // The repository is empty until the pipeline pushes a release and sets imageTag: a
+            // service now could only fail its deployment (and, waiting for steady state, the update).
+            pulumi.log.warn(`service ${service.name}: no image yet: push one to ${ecrRepositoryName(namePrefix, service.name)} and set ` +
+                `services.${service.name}.imageTag (or services.${service.name}.image); its task definition and ECS service are created then`, this);
+            this.registerOutputs({ serviceName: this.serviceName, repositoryUrl: this.repositoryUrl });
+            return;
+        }
 
         const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
             family: physical,
@@ -143,31 +200,19 @@ export class FargateService extends pulumi.ComponentResource {
             taskRoleArn: taskRole.arn,
             // A read-only root filesystem still needs somewhere to write temporary files.
             volumes: service.readOnlyRootFilesystem ? [{ name: TMP_VOLUME }] : [],
-            containerDefinitions: pulumi.all([repository.repositoryUrl, logGroup.name, appSecretArn, databaseSecretArn])
-                .apply(([repositoryUrl, logGroupName, app, database]) => JSON.stringify([containerDefinition(service, {
-                    image: imageReference(service, repositoryUrl),
+            containerDefinitions: pulumi.all([repository.repositoryUrl, logGroup.name, appSecretArn, databaseSecretArn, newRelicArn, args.cluster.name])
+                .apply(([repositoryUrl, logGroupName, app, database, newrelic, clusterName]) => JSON.stringify([containerDefinition(service, {
+                    image: imageReference(service, repositoryUrl)!,
                     logGroupName,
                     region: args.region,
-                    secretArns: { app, database },
-                    extraEnvironment: args.environment,
+                    secretArns: { app, database, newrelic },
+                    extraEnvironment: { ...args.environment, ...scalingMetricEnvironment(service, clusterName, physical) },
                 })])),
+            // Every change registers a new revision; keeping the previous one ACTIVE lets the circuit
+            // breaker roll back to it and an operator redeploy it (aws_ecs_task_definition skip_destroy).
+            skipDestroy: true,
         }, parent);
         this.taskDefinitionArn = taskDefinition.arn;
-
-        const grpcPort = grpcPortOf(service);
-        const registry = grpcPort !== undefined && args.discovery
-            ? new aws.servicediscovery.Service(`${name}-discovery`, {
-                name: service.name,
-                description: `${service.name} tasks (gRPC on ${grpcPort})`,
-                dnsConfig: {
-                    namespaceId: args.discovery.namespaceId,
-                    dnsRecords: [{ type: DISCOVERY_RECORD.type, ttl: DISCOVERY_RECORD.ttl }],
-                    routingPolicy: DISCOVERY_RECORD.routingPolicy,
-                },
-                // ECS reports task health to Cloud Map; AWS fixes the threshold at 1 (the field is deprecated).
-                healthCheckCustomConfig: { failureThreshold: DISCOVERY_RECORD.failureThreshold },
-            }, parent)
-            : undefined;
 
         const attached = args.targets.length > 0;
         const ecsService = new aws.ecs.Service(`${name}-service`, {
@@ -194,15 +239,18 @@ export class FargateService extends pulumi.ComponentResource {
             enableExecuteCommand: false,
             enableEcsManagedTags: true,
             propagateTags: "SERVICE",
-            waitForSteadyState: false,
+            // `pulumi up` waits until the deployment is steady and fails when the circuit breaker
+            // rolls it back, instead of reporting a failed release as a success (AWS-FACTS).
+            waitForSteadyState: true,
         }, {
             parent: this,
-            dependsOn: [...args.cluster.dependsOn, ...args.loadBalancerDependsOn],
+            // The first tasks start only once their roles' policies and every secret they read exist
+            // (ResourceInitializationError otherwise, AWS-FACTS), and the target groups have listeners.
+            dependsOn: [...args.cluster.dependsOn, ...args.loadBalancerDependsOn, executionPolicy, ...taskPolicies, ...(args.data?.ready ?? [])],
             // Application Auto Scaling owns the task count after creation: without this every
             // `pulumi up` would reset a scaled-out service to the configured desired count.
             ignoreChanges: ["desiredCount"],
         });
-        this.serviceName = ecsService.name;
         this.serviceArn = ecsService.arn;
 
         const target = new aws.appautoscaling.Target(`${name}-scaling`, {
@@ -221,6 +269,7 @@ export class FargateService extends pulumi.ComponentResource {
                 resourceId: target.resourceId,
                 targetTrackingScalingPolicyConfiguration: {
                     targetValue: spec.targetValue,
+                    disableScaleIn: spec.disableScaleIn,
                     scaleOutCooldown: spec.scaleOutCooldown,
                     scaleInCooldown: spec.scaleInCooldown,
                     predefinedMetricSpecification: spec.predefined && {

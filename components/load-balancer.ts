@@ -12,6 +12,7 @@ import { LoadBalancerSettings, ServiceSettings } from "../config/types";
 import {
     defaultService, httpPortOf, listenerRules, publicTcpListeners, TARGET_GROUP_HEALTH_CHECK,
 } from "./compute-plan";
+import { autonameBase, ELB_NAME_MAX } from "./naming";
 
 export interface LoadBalancerArgs {
     settings: LoadBalancerSettings;
@@ -66,8 +67,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
         const logs = this.logBucket(name, args);
 
+        // Autonamed (`alb-<7 chars>`): a change that replaces the load balancer (internal, type)
+        // creates the new one under a new name instead of colliding with the old; tags carry the stack.
         const alb = new aws.lb.LoadBalancer(`${name}`, {
-            name: physicalName(namePrefix, "alb", 32),
             loadBalancerType: "application",
             internal: false,
             ipAddressType: "ipv4",
@@ -79,6 +81,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
             dropInvalidHeaderFields: true,
             enableDeletionProtection: settings.deletionProtection,
             accessLogs: { bucket: logs.bucket.bucket, prefix: ACCESS_LOG_PREFIX, enabled: true },
+            tags: { Name: `${namePrefix}-alb` },
         }, { parent: this, dependsOn: [logs.policy] }); // AWS checks the bucket policy when logging is enabled
         this.arn = alb.arn;
         this.arnSuffix = alb.arnSuffix;
@@ -89,11 +92,15 @@ export class LoadBalancer extends pulumi.ComponentResource {
         for (const service of services) {
             const port = httpPortOf(service);
             if (port === undefined) continue;
-            const tg = new aws.lb.TargetGroup(`${name}-${service.name}`, {
+            // Autonamed from a logical name that fits ELB's 32 characters with Pulumi's 8-character
+            // suffix (AWS-FACTS), whatever the service name's length.
+            const tg = new aws.lb.TargetGroup(autonameBase(["tg", service.name], ELB_NAME_MAX), {
                 targetType: "ip",
                 protocol: "HTTP",
                 port,
                 vpcId: args.vpcId,
+                // Draining after a deploy: the default 300 s would hold every rollout 5 minutes.
+                deregistrationDelay: settings.deregistrationDelaySeconds,
                 healthCheck: {
                     enabled: true,
                     protocol: "HTTP",
@@ -111,7 +118,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
             this.targets[service.name] = [{ kind: "alb", containerPort: port, targetGroupArn: tg.arn, targetGroupArnSuffix: tg.arnSuffix }];
         }
 
-        this.httpsEnabled = settings.certificateArn !== undefined;
+        const certificateArn = this.certificate(name, settings);
+        this.httpsEnabled = certificateArn !== undefined;
         const forwardDefault = [{ type: "forward", targetGroupArn: targetGroups.get(fallback.name)!.arn }];
         const http = new aws.lb.Listener(`${name}-http`, {
             loadBalancerArn: alb.arn,
@@ -127,7 +135,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 loadBalancerArn: alb.arn,
                 port: 443,
                 protocol: "HTTPS",
-                certificateArn: settings.certificateArn,
+                certificateArn,
                 sslPolicy: settings.sslPolicy,
                 defaultActions: forwardDefault,
             }, parent)
@@ -148,10 +156,67 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
         if (tcpListeners.length > 0) this.nlbDnsName = this.networkLoadBalancer(name, args, tcpListeners);
 
+        if (settings.domainName && settings.hostedZone) {
+            new aws.route53.Record(`${name}-alias`, {
+                zoneId: this.zoneId(settings),
+                name: settings.domainName,
+                type: "A",
+                aliases: [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }],
+            }, parent);
+        }
         const host = settings.domainName ? pulumi.output(settings.domainName) : alb.dnsName;
         this.url = pulumi.interpolate`${this.httpsEnabled ? "https" : "http"}://${host}`;
         this.logBucketName = logs.bucket.bucket;
         this.registerOutputs({ dnsName: this.dnsName, url: this.url, httpsEnabled: this.httpsEnabled });
+    }
+
+    private hostedZoneId?: pulumi.Output<string>;
+
+    /**
+     * The public hosted zone of `hostedZone`, looked up once. A missing zone fails the preview with
+     * the config key in the message (the data source's own error names no key).
+     */
+    private zoneId(settings: LoadBalancerSettings): pulumi.Output<string> {
+        const zoneName = settings.hostedZone!;
+        this.hostedZoneId ??= pulumi.output(aws.route53.getZone({ name: zoneName, privateZone: false }, { parent: this }).then(
+            (zone) => zone.zoneId,
+            (err: Error) => {
+                throw new Error(`platform:loadBalancer.hostedZone: ${JSON.stringify(zoneName)} is not a public Route 53 hosted zone of this account ` +
+                    `(${err.message}); create it or correct the key`);
+            },
+        ));
+        return this.hostedZoneId;
+    }
+
+    /**
+     * The HTTPS listener's certificate: the configured ARN, or one the stack issues for `domainName`
+     * and validates through a record in `hostedZone` (ACM DNS validation: one CNAME per
+     * domainValidationOptions entry, then CertificateValidation waits until ACM has issued it).
+     */
+    private certificate(name: string, settings: LoadBalancerSettings): pulumi.Input<string> | undefined {
+        if (settings.certificateArn) return settings.certificateArn;
+        if (!settings.domainName || !settings.hostedZone) return undefined;
+        const parent = { parent: this };
+        const certificate = new aws.acm.Certificate(`${name}-certificate`, {
+            domainName: settings.domainName,
+            validationMethod: "DNS",
+            tags: { Name: settings.domainName },
+        }, parent);
+        // One name, no alternative names: exactly one validation option.
+        const option = certificate.domainValidationOptions.apply((options) => options[0]);
+        const record = new aws.route53.Record(`${name}-certificate-validation`, {
+            zoneId: this.zoneId(settings),
+            name: option.resourceRecordName,
+            type: option.resourceRecordType,
+            records: [option.resourceRecordValue],
+            ttl: 300,
+            // A re-issued certificate for the same name reuses the same record (ACM keeps the CNAME stable).
+            allowOverwrite: true,
+        }, parent);
+        return new aws.acm.CertificateValidation(`${name}-certificate`, {
+            certificateArn: certificate.arn,
+            validationRecordFqdns: [record.fqdn],
+        }, parent).certificateArn;
     }
 
     /**
@@ -167,10 +232,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
             forceDestroy: !args.protectData,
             tags: { Name: `${args.namePrefix}-alb-logs` },
         }, parent);
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-logs`, {
-            bucket: bucket.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-        }, parent);
+        // One configuration change at a time: S3 answers concurrent changes of a bucket with
+        // OperationAborted ("A conflicting conditional operation is currently in progress").
         const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-logs`, {
             bucket: bucket.id,
             blockPublicAcls: true,
@@ -178,11 +241,15 @@ export class LoadBalancer extends pulumi.ComponentResource {
             ignorePublicAcls: true,
             restrictPublicBuckets: true,
         }, parent);
+        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-logs`, {
+            bucket: bucket.id,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        }, { parent: this, dependsOn: [publicAccess] });
         const ownership = new aws.s3.BucketOwnershipControls(`${name}-logs`, {
             bucket: bucket.id,
             rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, parent);
-        new aws.s3.BucketLifecycleConfiguration(`${name}-logs`, {
+        }, { parent: this, dependsOn: [encryption] });
+        const lifecycle = new aws.s3.BucketLifecycleConfiguration(`${name}-logs`, {
             bucket: bucket.id,
             rules: [{
                 id: "expire-access-logs",
@@ -191,7 +258,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 expiration: { days: args.settings.accessLogExpireDays },
                 abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
             }],
-        }, parent);
+        }, { parent: this, dependsOn: [ownership] });
         const elbAccount = aws.elb.getServiceAccountOutput({}, parent);
         const caller = aws.getCallerIdentityOutput({}, parent);
         const logObjects = pulumi.interpolate`${bucket.arn}/${ACCESS_LOG_PREFIX}/AWSLogs/${caller.accountId}/*`;
@@ -221,7 +288,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                     },
                 ],
             }, parent).json,
-        }, { parent: this, dependsOn: [publicAccess, ownership] }); // S3 refuses concurrent bucket-config changes
+        }, { parent: this, dependsOn: [lifecycle] });
         return { bucket, policy };
     }
 
@@ -235,22 +302,23 @@ export class LoadBalancer extends pulumi.ComponentResource {
         // NLB access logs cover TLS listeners only: there is nothing to log for plain TCP.
         const parent = { parent: this };
         const nlb = new aws.lb.LoadBalancer(`${name}-nlb`, {
-            name: physicalName(args.namePrefix, "nlb", 32),
             loadBalancerType: "network",
             internal: false,
             subnets: args.publicSubnetIds,
             enableCrossZoneLoadBalancing: true,
             enableDeletionProtection: args.settings.deletionProtection,
+            tags: { Name: `${args.namePrefix}-nlb` },
         }, parent);
         const ingressPorts = new Set<number>();
         for (const { service, port } of listeners) {
             const settings = args.services.find((s) => s.name === service)!;
             const httpPort = httpPortOf(settings);
-            const tg = new aws.lb.TargetGroup(`${name}-${service}-tcp-${port}`, {
+            const tg = new aws.lb.TargetGroup(autonameBase(["tg", service, "tcp", String(port)], ELB_NAME_MAX), {
                 targetType: "ip",
                 protocol: "TCP",
                 port,
                 vpcId: args.vpcId,
+                deregistrationDelay: args.settings.deregistrationDelaySeconds,
                 preserveClientIp: "false",
                 healthCheck: httpPort !== undefined
                     ? { enabled: true, protocol: "HTTP", port: String(httpPort), path: settings.healthCheckPath, interval: TARGET_GROUP_HEALTH_CHECK.interval, timeout: TARGET_GROUP_HEALTH_CHECK.timeout, healthyThreshold: TARGET_GROUP_HEALTH_CHECK.healthyThreshold, unhealthyThreshold: TARGET_GROUP_HEALTH_CHECK.unhealthyThreshold, matcher: TARGET_GROUP_HEALTH_CHECK.matcher }
@@ -279,14 +347,4 @@ export class LoadBalancer extends pulumi.ComponentResource {
         }
         return nlb.dnsName;
     }
-}
-
-/** `<prefix>-<suffix>` within AWS's length limit; too long a prefix is cut and given a short hash. */
-export function physicalName(prefix: string, suffix: string, max: number): string {
-    const full = `${prefix}-${suffix}`.toLowerCase().replace(/[^a-z0-9-]/g, "-");
-    if (full.length <= max) return full;
-    let h = 2166136261;
-    for (const c of full) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-    const hash = h.toString(16).slice(0, 6);
-    return `${full.slice(0, max - suffix.length - hash.length - 2).replace(/-+$/, "")}-${hash}-${suffix}`;
 }

@@ -8,7 +8,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NatStrategy, NetworkSettings } from "../config/types";
+import { AZ_IDS_WITHOUT_FARGATE } from "../config/aws-limits";
 import { amazonLinux2023Ami } from "./ami";
+import { pickZoneIds } from "./zones";
 
 export interface NetworkArgs {
     settings: NetworkSettings;
@@ -76,6 +78,8 @@ export class Network extends pulumi.ComponentResource {
         host?: pulumi.Output<string>;
     };
     readonly natGatewayIds: pulumi.Output<string>[];
+    /** The zone ids of the subnets, index by index. */
+    readonly zoneIds: pulumi.Output<string[]>;
     /** The public subnets' default route and associations: what an instance booting there needs first. */
     readonly internetRoute: pulumi.Resource[];
 
@@ -85,11 +89,13 @@ export class Network extends pulumi.ComponentResource {
         const parent = { parent: this };
         const named = (suffix: string) => ({ Name: `${namePrefix}-${suffix}` });
         // Regular AZs only: opted-in Local Zones (us-east-1-atl-2a...) have no NAT gateways or RDS.
+        // No state filter (an impaired zone must not shift the list) and no zone without Fargate.
         const azs = aws.getAvailabilityZonesOutput({
-            state: "available",
+            excludeZoneIds: [...AZ_IDS_WITHOUT_FARGATE],
             filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
         }, parent);
-        const azName = (i: number) => azs.names[i];
+        const zoneIds = azs.zoneIds.apply((offered) => pickZoneIds(offered, settings.azCount, settings.availabilityZoneIds));
+        this.zoneIds = zoneIds;
 
         const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
             cidrBlock: settings.vpcCidr,
@@ -104,7 +110,7 @@ export class Network extends pulumi.ComponentResource {
             new aws.ec2.Subnet(`${name}-${tier}-${i + 1}`, {
                 vpcId: vpc.id,
                 cidrBlock: cidr,
-                availabilityZone: azName(i),
+                availabilityZoneId: zoneIds[i],
                 // Public subnets hand out no public IPs by default: only what asks for one gets one.
                 mapPublicIpOnLaunch: false,
                 tags: { ...named(`${tier}-${i + 1}`), SubnetTier: tier },
@@ -251,18 +257,33 @@ export class Network extends pulumi.ComponentResource {
             name: `/${namePrefix}/vpc-flow-logs`,
             retentionInDays: settings.flowLogs.retentionDays,
         }, parent);
+        const caller = aws.getCallerIdentityOutput({}, parent);
+        const region = aws.getRegionOutput({}, parent);
+        // VPC flow logs IAM role page: the service assumes it only for this account's flow logs.
         const role = new aws.iam.Role(`${name}-flow-logs`, {
             assumeRolePolicy: aws.iam.getPolicyDocumentOutput({
-                statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }] }],
+                statements: [{
+                    actions: ["sts:AssumeRole"],
+                    principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
+                    conditions: [
+                        { test: "StringEquals", variable: "aws:SourceAccount", values: [caller.accountId] },
+                        { test: "ArnLike", variable: "aws:SourceArn", values: [pulumi.interpolate`arn:aws:ec2:${region.name}:${caller.accountId}:vpc-flow-log/*`] },
+                    ],
+                }],
             }, parent).json,
         }, parent);
-        new aws.iam.RolePolicy(`${name}-flow-logs`, {
+        // The documented minimum: create/describe groups and streams, put events (AWS-FACTS).
+        const policy = new aws.iam.RolePolicy(`${name}-flow-logs`, {
             role: role.id,
             policy: aws.iam.getPolicyDocumentOutput({
-                statements: [{
-                    actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                    resources: [pulumi.interpolate`${logGroup.arn}:*`],
-                }],
+                statements: [
+                    {
+                        actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                        resources: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+                    },
+                    // DescribeLogGroups takes no log-group resource.
+                    { actions: ["logs:DescribeLogGroups"], resources: ["*"] },
+                ],
             }, parent).json,
         }, parent);
         new aws.ec2.FlowLog(`${name}-flow-logs`, {
@@ -271,7 +292,7 @@ export class Network extends pulumi.ComponentResource {
             logDestinationType: "cloud-watch-logs",
             logDestination: logGroup.arn,
             iamRoleArn: role.arn,
-        }, parent);
+        }, { parent: this, dependsOn: [policy] }); // delivery fails (and stays failed) while the role has no policy
     }
 
     private securityGroupChain(name: string, vpc: aws.ec2.Vpc, chain: NetworkArgs["chain"], namePrefix: string): Network["securityGroups"] {
@@ -321,20 +342,24 @@ export class Network extends pulumi.ComponentResource {
         }
         for (const port of chain.serviceInternalPorts) {
             ingress(`services-from-services-${port}`, services.id, port, { group: services.id }, `Port ${port} between services`);
+            egress(`services-to-services-${port}`, services.id, port, { group: services.id }, `Port ${port} between services`);
         }
-        // Seed 003: services reach the internet (image pulls, AWS APIs, third parties) through NAT.
-        egress("services-egress", services.id, "all", { cidr: "0.0.0.0/0" }, "Outbound through NAT");
+        // Out: HTTPS only (image pulls, AWS APIs, third parties) through NAT, and the data tier below.
+        // DNS (the VPC resolver), the metadata and time services are not filtered by security groups.
+        egress("services-https", services.id, 443, { cidr: "0.0.0.0/0" }, "HTTPS out through NAT");
         result.loadBalancer = alb.id;
         result.services = services.id;
 
         if (chain.database) {
             const database = group("database", "Database: PostgreSQL from the services only");
             ingress("database-from-services", database.id, 5432, { group: services.id }, "PostgreSQL from the services");
+            egress("services-to-database", services.id, 5432, { group: database.id }, "PostgreSQL to the database");
             result.database = database.id;
         }
         if (chain.cache) {
             const cache = group("cache", "Cache: Redis protocol from the services only");
             ingress("cache-from-services", cache.id, 6379, { group: services.id }, "Redis/Valkey from the services");
+            egress("services-to-cache", services.id, 6379, { group: cache.id }, "Redis/Valkey to the cache");
             result.cache = cache.id;
         }
         return result;

@@ -7,6 +7,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ObservabilitySettings } from "../config/types";
+import { rotationEventPattern } from "../lambda/redeploy/package";
+import { EVENT_RULE_NAME_MAX, physicalName } from "./naming";
 
 export interface ObservabilityArgs {
     settings: ObservabilitySettings;
@@ -15,9 +17,15 @@ export interface ObservabilityArgs {
     loadBalancer?: { arnSuffix: pulumi.Input<string> };
     services?: { clusterName: pulumi.Input<string>; names: Record<string, pulumi.Input<string>> };
     database?: { instanceId: pulumi.Input<string>; maxConnections: number };
-    cache?: { memberClusters: pulumi.Input<string[]> };
+    /** Node ids (static: data-plan cacheNodeIds) and those that serve reads. */
+    cache?: { nodeIds: string[]; readerNodeIds: string[] };
     host?: { instanceId: pulumi.Input<string> };
+    /** Secrets whose failed rotation notifies the alarm topic. */
+    rotatingSecretArns?: pulumi.Input<string>[];
 }
+
+/** CloudWatch: at most 10 metrics in one alarm's metric math (CloudWatch quotas). */
+export const ALARM_METRICS_MAX = 10;
 
 /** One alarm, described as data so the list is readable and testable. */
 interface AlarmSpec {
@@ -40,30 +48,31 @@ function math(id: string, expression: string, label: string, metrics: { id: stri
     ];
 }
 
-/** Highest value across the cache's nodes: one alarm per concern whatever the node count. */
-function acrossNodes(nodes: pulumi.Input<string[]>, metricName: string, stat: string, expression: (ids: string[]) => string, label: string): pulumi.Output<aws.types.input.cloudwatch.MetricAlarmMetricQuery[]> {
-    return pulumi.output(nodes).apply((ids) => {
-        const picked = ids.slice(0, 10);
-        const metrics = picked.map((node, i) => ({ id: `n${i}`, namespace: "AWS/ElastiCache", name: metricName, dimensions: { CacheClusterId: node }, stat }));
-        return math("result", expression(metrics.map((m) => m.id)), label, metrics, 300);
-    });
+/** `items` in consecutive chunks of at most `size`. */
+export function chunks<T>(items: T[], size: number): T[][] {
+    return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
+/** `key` for the first chunk (so growing the cache never renames it), `key-2`, `key-3`... after. */
+const chunkKey = (key: string, i: number) => (i === 0 ? key : `${key}-${i + 1}`);
+
+/** One metric per node (at most 10 per alarm): the busiest/fullest node of that chunk. */
+function acrossNodes(nodes: string[], metricName: string, stat: string, expression: (ids: string[]) => string, label: string): aws.types.input.cloudwatch.MetricAlarmMetricQuery[] {
+    const metrics = nodes.map((node, i) => ({ id: `n${i}`, namespace: "AWS/ElastiCache", name: metricName, dimensions: { CacheClusterId: node }, stat }));
+    return math("result", expression(metrics.map((m) => m.id)), label, metrics, 300);
 }
 
 /**
- * Hits over lookups, summed over the nodes that serve reads. Replicas of a cluster-mode group serve
- * none (clients do not send READONLY), so a per-node minimum would alarm forever on idle replicas;
- * alarms take at most 10 metrics, so beyond 5 nodes only each shard's first node (its primary
- * unless it failed over) is read.
+ * Hits over lookups, summed over the nodes that serve reads (two metrics per node, so 5 nodes per
+ * alarm). Replicas of a cluster-mode group serve none (clients do not send READONLY), so a per-node
+ * minimum would alarm forever on idle replicas.
  */
-function hitRate(nodes: pulumi.Input<string[]>): pulumi.Output<aws.types.input.cloudwatch.MetricAlarmMetricQuery[]> {
-    return pulumi.output(nodes).apply((ids) => {
-        const readers = ids.length <= 5 ? ids : ids.filter((id) => id.endsWith("-001")).slice(0, 5);
-        const metric = (name: string, prefix: string) => readers.map((node, i) => ({ id: `${prefix}${i}`, namespace: "AWS/ElastiCache", name, dimensions: { CacheClusterId: node }, stat: "Sum" }));
-        const hits = metric("CacheHits", "h");
-        const misses = metric("CacheMisses", "m");
-        const sum = (ms: { id: string }[]) => ms.map((m) => `FILL(${m.id}, 0)`).join(" + ");
-        return math("rate", `IF((${sum(hits)}) + (${sum(misses)}) > 0, 100 * (${sum(hits)}) / ((${sum(hits)}) + (${sum(misses)})), 100)`, "hit rate %", [...hits, ...misses], 300);
-    });
+function hitRate(readers: string[]): aws.types.input.cloudwatch.MetricAlarmMetricQuery[] {
+    const metric = (name: string, prefix: string) => readers.map((node, i) => ({ id: `${prefix}${i}`, namespace: "AWS/ElastiCache", name, dimensions: { CacheClusterId: node }, stat: "Sum" }));
+    const hits = metric("CacheHits", "h");
+    const misses = metric("CacheMisses", "m");
+    const sum = (ms: { id: string }[]) => ms.map((m) => `FILL(${m.id}, 0)`).join(" + ");
+    return math("rate", `IF((${sum(hits)}) + (${sum(misses)}) > 0, 100 * (${sum(hits)}) / ((${sum(hits)}) + (${sum(misses)})), 100)`, "hit rate %", [...hits, ...misses], 300);
 }
 
 export function alarmSpecs(args: ObservabilityArgs): AlarmSpec[] {
@@ -138,37 +147,42 @@ export function alarmSpecs(args: ObservabilityArgs): AlarmSpec[] {
         });
     }
     if (args.cache) {
-        const nodes = args.cache.memberClusters;
+        // Every node is watched whatever the count: one alarm per chunk of 10 nodes (5 for the hit
+        // rate, which reads two metrics per node).
         const max = (ids: string[]) => `MAX([${ids.join(", ")}])`;
-        specs.push({
-            key: "cache-cpu",
-            description: `Cache engine CPU above ${t.cacheCpuPercent}% on a node`,
+        const nodeChunks = chunks(args.cache.nodeIds, ALARM_METRICS_MAX);
+        const of = (i: number, list: string[][]) => (list.length === 1 ? "" : ` (nodes ${list[i][0]}..${list[i][list[i].length - 1]})`);
+        nodeChunks.forEach((nodes, i) => specs.push({
+            key: chunkKey("cache-cpu", i),
+            description: `Cache engine CPU above ${t.cacheCpuPercent}% on a node${of(i, nodeChunks)}`,
             comparison: "GreaterThanThreshold",
             threshold: t.cacheCpuPercent,
             evaluationPeriods: 3,
             metricQueries: acrossNodes(nodes, "EngineCPUUtilization", "Average", max, "engine CPU % (busiest node)"),
         }, {
-            key: "cache-memory",
-            description: `Cache memory above ${t.cacheMemoryPercent}% on a node`,
+            key: chunkKey("cache-memory", i),
+            description: `Cache memory above ${t.cacheMemoryPercent}% on a node${of(i, nodeChunks)}`,
             comparison: "GreaterThanThreshold",
             threshold: t.cacheMemoryPercent,
             evaluationPeriods: 3,
             metricQueries: acrossNodes(nodes, "DatabaseMemoryUsagePercentage", "Average", max, "memory % (fullest node)"),
         }, {
-            key: "cache-evictions",
-            description: `More than ${t.cacheEvictions} cache evictions in 5 minutes`,
+            key: chunkKey("cache-evictions", i),
+            description: `More than ${t.cacheEvictions} cache evictions in 5 minutes${of(i, nodeChunks)}`,
             comparison: "GreaterThanThreshold",
             threshold: t.cacheEvictions,
             evaluationPeriods: 1,
             metricQueries: acrossNodes(nodes, "Evictions", "Sum", (ids) => `SUM([${ids.join(", ")}])`, "evictions"),
-        }, {
-            key: "cache-hit-rate",
-            description: `Cache hit rate below ${t.cacheHitRatePercent}%`,
+        }));
+        const readerChunks = chunks(args.cache.readerNodeIds, ALARM_METRICS_MAX / 2);
+        readerChunks.forEach((readers, i) => specs.push({
+            key: chunkKey("cache-hit-rate", i),
+            description: `Cache hit rate below ${t.cacheHitRatePercent}%${of(i, readerChunks)}`,
             comparison: "LessThanThreshold",
             threshold: t.cacheHitRatePercent,
             evaluationPeriods: 3,
-            metricQueries: hitRate(nodes),
-        });
+            metricQueries: hitRate(readers),
+        }));
     }
     if (args.host) {
         specs.push({
@@ -217,6 +231,8 @@ export class Observability extends pulumi.ComponentResource {
             okActions: [topic.arn],
         }, parent).name);
 
+        if (args.rotatingSecretArns && args.rotatingSecretArns.length > 0) this.rotationFailures(name, args, topic);
+
         if (args.settings.dashboard) {
             this.dashboardName = new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
                 dashboardName: args.namePrefix,
@@ -224,6 +240,42 @@ export class Observability extends pulumi.ComponentResource {
             }, parent).dashboardName;
         }
         this.registerOutputs({ topicArn: this.topicArn });
+    }
+
+    /**
+     * A failed or abandoned rotation of one of the stack's secrets notifies the alarm topic (the
+     * events arrive only through CloudTrail: see components/audit-trail.ts). The topic's policy lets
+     * exactly this rule publish.
+     */
+    private rotationFailures(name: string, args: ObservabilityArgs, topic: aws.sns.Topic): void {
+        const parent = { parent: this };
+        const rule = new aws.cloudwatch.EventRule(`${name}-rotation-failed`, {
+            name: physicalName(args.namePrefix, "rotation-failed", EVENT_RULE_NAME_MAX),
+            description: `A secret of ${args.namePrefix} failed to rotate`,
+            eventPattern: pulumi.all(args.rotatingSecretArns!).apply((arns) => JSON.stringify(rotationEventPattern(["RotationFailed", "RotationAbandoned"], arns))),
+        }, parent);
+        const policy = new aws.sns.TopicPolicy(`${name}-alarms`, {
+            arn: topic.arn,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Sid: "RotationFailureRulePublishes",
+                    Effect: "Allow",
+                    Principal: { Service: "events.amazonaws.com" },
+                    Action: "sns:Publish",
+                    Resource: topic.arn,
+                    Condition: { ArnEquals: { "aws:SourceArn": rule.arn } },
+                }],
+            }),
+        }, parent);
+        new aws.cloudwatch.EventTarget(`${name}-rotation-failed`, {
+            rule: rule.name,
+            arn: topic.arn,
+            inputTransformer: {
+                inputPaths: { event: "$.detail.eventName", secret: "$.detail.additionalEventData.SecretId", time: "$.time" },
+                inputTemplate: `"<event> for secret <secret> at <time> in ${args.namePrefix}: see the rotation function's logs"`,
+            },
+        }, { parent: this, dependsOn: [policy] });
     }
 }
 
@@ -234,7 +286,7 @@ function dashboardBody(args: ObservabilityArgs): pulumi.Output<string> {
         args.services?.clusterName,
         pulumi.output(args.services?.names ?? {}),
         args.database?.instanceId,
-        pulumi.output(args.cache?.memberClusters ?? []),
+        pulumi.output(args.cache?.nodeIds ?? []),
         args.host?.instanceId,
     ]).apply(([lb, cluster, services, db, nodes, host]) => {
         const widgets: object[] = [];

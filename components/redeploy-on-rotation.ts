@@ -1,10 +1,11 @@
 // Restarts the ECS services that read a secret when that secret has rotated.
 //
 // ECS resolves `secrets` (Secrets Manager `valueFrom` ARNs) only when a task starts, so after a
-// rotation running tasks keep stale values (the RDS master password stops working at once). An
-// EventBridge rule on the default bus matches the CloudTrail-delivered Secrets Manager
-// `RotationSucceeded` event for the given secrets and invokes lambda/redeploy, which forces a new
-// deployment of each service (rolling, circuit breaker on): the new tasks read the current values.
+// rotation running tasks keep stale values (still valid for one rotation period: alternating users,
+// ROTATE for the AUTH token, previous/next JWT secrets). An EventBridge rule on the default bus
+// matches Secrets Manager's native `Secret Label Updated` event (AWSCURRENT moved) for the given
+// secrets and invokes lambda/redeploy, which forces a new deployment of each service (rolling,
+// circuit breaker on): the new tasks read the current values. No CloudTrail trail is needed for it.
 //
 // The function only calls the ECS API, so it runs outside the VPC. EventBridge invokes it
 // asynchronously: a failed invocation (any UpdateService failing) is retried by Lambda (twice by
@@ -14,11 +15,9 @@
 // the function runs twice a month for well under a second (free tier); its log group keeps a few lines.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { redeployLambda, redeployLambdaEnvironment, redeployPolicyStatements, rotationSucceededPattern } from "../lambda/redeploy/package";
-import { LAMBDA_NAME_MAX, physicalName } from "./data-plan";
+import { currentVersionChangedPattern, redeployLambda, redeployLambdaEnvironment, redeployPolicyStatements } from "../lambda/redeploy/package";
+import { EVENT_RULE_NAME_MAX, LAMBDA_NAME_MAX, physicalName } from "./naming";
 
-/** EventBridge rule names: 1-64 characters. */
-const EVENT_RULE_NAME_MAX = 64;
 
 export interface RedeployOnRotationArgs {
     /** `<project>-<stack>`. */
@@ -90,7 +89,7 @@ export class RedeployOnRotation extends pulumi.ComponentResource {
         const rule = new aws.cloudwatch.EventRule(name, {
             name: physicalName(args.namePrefix, "secret-rotated", EVENT_RULE_NAME_MAX),
             description: `Secrets of ${args.namePrefix} rotated: restart the ECS services that read them`,
-            eventPattern: pulumi.all(args.secretArns).apply((arns) => JSON.stringify(rotationSucceededPattern(arns))),
+            eventPattern: pulumi.all(args.secretArns).apply((arns) => JSON.stringify(currentVersionChangedPattern(arns))),
         }, parent);
 
         const permission = new aws.lambda.Permission(name, {

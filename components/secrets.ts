@@ -13,19 +13,69 @@ import * as pulumi from "@pulumi/pulumi";
 import { generatedSecret } from "./generated-secret";
 import { SecretsSettings } from "../config/types";
 import { rotationLambda, rotationLambdaEnvironment, rotationPolicyStatements } from "../lambda/rotation/package";
-import { appSecretDocument, GENERATED_SECRET_LENGTH, LAMBDA_NAME_MAX, physicalName } from "./data-plan";
+import { appSecretDocument, GENERATED_SECRET_LENGTH } from "./data-plan";
+import { LAMBDA_NAME_MAX, physicalName } from "./naming";
 
 export interface DataKeyArgs {
     /** `<project>-<stack>`; the alias is `alias/<namePrefix>-data`. */
     namePrefix: string;
+    /** The stack's region: cryptographic use is allowed only through that region's services. */
+    region: string;
     /** Pulumi `protect` (production): deleting the key makes every backup unreadable. */
     protect: boolean;
 }
 
+/** AWS services that use the stack key on a caller's behalf (kms:ViaService values). */
+export const DATA_KEY_SERVICES = ["rds", "secretsmanager", "elasticache"] as const;
+
+/**
+ * The key policy: the account administers the key (so it can never become unmanageable), but
+ * cryptographic use is allowed only through RDS, Secrets Manager and ElastiCache in this region and
+ * account (kms:ViaService, kms:CallerAccount), and grants only for AWS resources
+ * (kms:GrantIsForAWSResource). The default policy instead lets any principal whose IAM policy says
+ * `kms:*` decrypt directly (AWS KMS "Default key policy"; "kms:ViaService" condition key examples).
+ */
+export function dataKeyPolicy(account: string, region: string, partition = "aws"): string {
+    const root = `arn:${partition}:iam::${account}:root`;
+    const viaServices = DATA_KEY_SERVICES.map((service) => `${service}.${region}.amazonaws.com`);
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AccountAdministersTheKey",
+                Effect: "Allow",
+                Principal: { AWS: root },
+                Action: [
+                    "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
+                    "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
+                    "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+                ],
+                Resource: "*",
+            },
+            {
+                Sid: "UseOnlyThroughTheStacksServices",
+                Effect: "Allow",
+                Principal: { AWS: root },
+                Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                Resource: "*",
+                Condition: { StringEquals: { "kms:CallerAccount": account, "kms:ViaService": viaServices } },
+            },
+            {
+                Sid: "GrantsOnlyForAwsResources",
+                Effect: "Allow",
+                Principal: { AWS: root },
+                Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+                Resource: "*",
+                Condition: { StringEquals: { "kms:CallerAccount": account, "kms:ViaService": viaServices }, Bool: { "kms:GrantIsForAWSResource": "true" } },
+            },
+        ],
+    });
+}
+
 /**
  * The stack's customer-managed KMS key: RDS storage, Performance Insights, the RDS master secret,
- * the application secret and the cache at rest. Yearly rotation, 30-day deletion window, the
- * default key policy (the account's IAM policies decide who may use it).
+ * the application secrets and (with cache.customerManagedKey) the cache at rest. Yearly rotation,
+ * 30-day deletion window, and a key policy that confines cryptographic use to those services.
  */
 export class DataKey extends pulumi.ComponentResource {
     readonly keyArn: pulumi.Output<string>;
@@ -33,10 +83,12 @@ export class DataKey extends pulumi.ComponentResource {
 
     constructor(name: string, args: DataKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:data:DataKey", name, {}, opts);
+        const caller = aws.getCallerIdentityOutput({}, { parent: this });
         const key = new aws.kms.Key(`${name}-key`, {
             description: `Data at rest of ${args.namePrefix}: RDS, Performance Insights, Secrets Manager, ElastiCache`,
             enableKeyRotation: true,
             deletionWindowInDays: 30,
+            policy: caller.accountId.apply((account) => dataKeyPolicy(account, args.region)),
         }, { parent: this, protect: args.protect });
         this.aliasName = `alias/${args.namePrefix}-data`;
         new aws.kms.Alias(`${name}-alias`, { name: this.aliasName, targetKeyId: key.keyId }, { parent: this });
@@ -47,8 +99,9 @@ export class DataKey extends pulumi.ComponentResource {
 
 export interface AppSecretArgs {
     settings: SecretsSettings;
-    /** `<project>-<stack>`; the secret is `<namePrefix>/app`. */
+    /** `<project>-<stack>`; the secret is `<namePrefix>/app-<suffix>`. */
     namePrefix: string;
+    region: string;
     /** The stack's KMS key; required when `settings.customerManagedKey`. */
     kmsKeyArn?: pulumi.Input<string>;
     /** Days a deleted secret can be restored (30 in production, 7 otherwise). */
@@ -59,7 +112,8 @@ export interface AppSecretArgs {
         host: pulumi.Input<string>;
         port: pulumi.Input<number>;
         dbname: pulumi.Input<string>;
-        masterSecretArn: pulumi.Input<string>;
+        /** The application database user's secret (credentials are never copied into this one). */
+        userSecretArn: pulumi.Input<string>;
     };
     cache?: {
         host: pulumi.Input<string>;
@@ -69,16 +123,20 @@ export interface AppSecretArgs {
         replicationGroupId: pulumi.Input<string>;
         replicationGroupArn: pulumi.Input<string>;
     };
-    /** Where the rotation function runs: private subnets, egress through NAT. */
-    network: { vpcId: pulumi.Input<string>; subnetIds: pulumi.Input<string>[] };
+    /** New Relic (seed 003's `newrelic` block); the license key is a Pulumi secret. */
+    newrelic?: { licenseKey: pulumi.Input<string>; appName: string };
+    /** `host:port` of each gRPC service (seed 003's `devices_grpc.url`). */
+    grpcUrls?: Record<string, string>;
     /** Retention of the rotation function's log group. */
     logRetentionDays: number;
 }
 
 export class AppSecret extends pulumi.ComponentResource {
     readonly secretArn: pulumi.Output<string>;
-    readonly secretName: string;
+    readonly secretName: pulumi.Output<string>;
     readonly rotationFunctionArn: pulumi.Output<string>;
+    /** The first version: services must not start before it exists. */
+    readonly firstVersion: aws.secretsmanager.SecretVersion;
 
     static validateArgs(args: AppSecretArgs): void {
         if (args.settings.customerManagedKey && args.kmsKeyArn === undefined) {
@@ -92,17 +150,19 @@ export class AppSecret extends pulumi.ComponentResource {
         const { settings, namePrefix } = args;
         const parent = { parent: this };
         const kmsKeyArn = settings.customerManagedKey ? args.kmsKeyArn : undefined;
-        this.secretName = `${namePrefix}/app`;
-
+        // A prefix, not a fixed name: a deleted secret keeps its name for its recovery window, and a
+        // secret created again with that name in the meantime fails (Secrets Manager CreateSecret).
         const secret = new aws.secretsmanager.Secret(`${name}-secret`, {
-            name: this.secretName,
+            namePrefix: `${namePrefix}/app-`,
             description: `Application secret of ${namePrefix}: database and cache endpoints, cache AUTH token, JWT secret (rotated every ${settings.rotationDays} days)`,
             kmsKeyId: kmsKeyArn,
             recoveryWindowInDays: args.recoveryWindowInDays,
         }, { parent: this, protect: args.protect });
         this.secretArn = secret.arn;
+        this.secretName = secret.name;
 
         const jwt = generatedSecret(`${name}-jwt`, GENERATED_SECRET_LENGTH, parent);
+        const jwtNext = generatedSecret(`${name}-jwt-next`, GENERATED_SECRET_LENGTH, parent);
 
         const document = appSecretDocument<pulumi.Input<string>, pulumi.Input<number>>({
             database: args.database,
@@ -113,6 +173,9 @@ export class AppSecret extends pulumi.ComponentResource {
                 replicationGroupId: args.cache.replicationGroupId,
             },
             jwtSecret: pulumi.secret(jwt.result),
+            jwtNextSecret: pulumi.secret(jwtNext.result),
+            newrelic: args.newrelic && { licenseKey: pulumi.secret(args.newrelic.licenseKey), appName: args.newrelic.appName },
+            grpcUrls: args.grpcUrls,
         });
         const version = new aws.secretsmanager.SecretVersion(`${name}-version`, {
             secretId: secret.id,
@@ -126,6 +189,7 @@ export class AppSecret extends pulumi.ComponentResource {
             // the secret with `aws secretsmanager put-secret-value` (the Lambda keeps unknown keys).
             ignoreChanges: ["secretString"],
         });
+        this.firstVersion = version;
 
         const fn = this.rotationFunction(name, args, secret, kmsKeyArn);
         this.rotationFunctionArn = fn.function.arn;
@@ -142,7 +206,10 @@ export class AppSecret extends pulumi.ComponentResource {
         this.registerOutputs({ secretArn: this.secretArn, rotationFunctionArn: this.rotationFunctionArn });
     }
 
-    /** The rotation Lambda from lambda/rotation, least privilege, in the private subnets. */
+    /**
+     * The rotation Lambda from lambda/rotation, least privilege. It only calls AWS APIs (Secrets
+     * Manager, the ElastiCache control plane), so it runs outside the VPC: no ENIs, no NAT in its path.
+     */
     private rotationFunction(name: string, args: AppSecretArgs, secret: aws.secretsmanager.Secret, kmsKeyArn?: pulumi.Input<string>) {
         const parent = { parent: this };
         const functionName = physicalName(args.namePrefix, "app-secret-rotation", LAMBDA_NAME_MAX);
@@ -153,16 +220,11 @@ export class AppSecret extends pulumi.ComponentResource {
         }, parent);
 
         const role = new aws.iam.Role(`${name}-rotation`, {
-            description: `Rotation function of ${this.secretName}`,
+            description: `Rotation function of the application secret of ${args.namePrefix}`,
             assumeRolePolicy: JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }],
             }),
-        }, parent);
-        // ENI management for the VPC; this managed policy also carries the basic logs permissions.
-        const vpcAccess = new aws.iam.RolePolicyAttachment(`${name}-rotation-vpc`, {
-            role: role.name,
-            policyArn: aws.iam.ManagedPolicy.AWSLambdaVPCAccessExecutionRole,
         }, parent);
         const statements = [
             ...rotationPolicyStatements<pulumi.Input<string>>(secret.arn, args.cache?.replicationGroupArn, kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
@@ -173,25 +235,9 @@ export class AppSecret extends pulumi.ComponentResource {
             policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
         }, parent);
 
-        // The function only calls AWS APIs (Secrets Manager, ElastiCache control plane) through NAT:
-        // HTTPS out, nothing in.
-        const securityGroup = new aws.ec2.SecurityGroup(`${name}-rotation`, {
-            vpcId: args.network.vpcId,
-            description: "Secret rotation function: HTTPS to AWS APIs only, no inbound",
-            tags: { Name: `${args.namePrefix}-secret-rotation` },
-        }, parent);
-        new aws.vpc.SecurityGroupEgressRule(`${name}-rotation-https`, {
-            securityGroupId: securityGroup.id,
-            description: "HTTPS to AWS APIs (Secrets Manager, ElastiCache) through NAT",
-            ipProtocol: "tcp",
-            fromPort: 443,
-            toPort: 443,
-            cidrIpv4: "0.0.0.0/0",
-        }, parent);
-
         const fn = new aws.lambda.Function(`${name}-rotation`, {
             name: functionName,
-            description: `Rotates the JWT secret and cache AUTH token in ${this.secretName}`,
+            description: `Rotates the JWT secret and cache AUTH token in the application secret of ${args.namePrefix}`,
             code: new pulumi.asset.FileArchive(rotationLambda.path),
             handler: rotationLambda.handler,
             runtime: rotationLambda.runtime,
@@ -201,12 +247,11 @@ export class AppSecret extends pulumi.ComponentResource {
             timeout: rotationLambda.timeout,
             memorySize: rotationLambda.memorySize,
             role: role.arn,
-            vpcConfig: { subnetIds: args.network.subnetIds, securityGroupIds: [securityGroup.id] },
             environment: {
                 variables: rotationLambdaEnvironment<pulumi.Input<string>>({ replicationGroupId: args.cache?.replicationGroupId }),
             },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-        }, { parent: this, dependsOn: [logGroup, vpcAccess, policy] });
+        }, { parent: this, dependsOn: [logGroup, policy] });
 
         const permission = new aws.lambda.Permission(`${name}-rotation`, {
             action: "lambda:InvokeFunction",

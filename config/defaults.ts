@@ -10,10 +10,12 @@ export interface ServiceConfig {
     memory: number;
     architecture: string;
     image?: string;
-    imageTag: string;
+    imageTag?: string;
     ports: { port: number; protocol: string }[];
     healthCheckPath: string;
-    routing: { default: boolean; paths: string[]; hosts: string[] };
+    /** "none" | "curl" | "wget" | an ECS healthCheck command list, e.g. ["CMD", "/app/healthcheck"]. */
+    containerHealthCheck: string | string[];
+    routing: { default: boolean; paths: string[]; hosts: string[]; priority?: number };
     environment: Record<string, string>;
     /** ENV_NAME: "app" | "app:<json key>" | "database:<json key>" */
     secrets: Record<string, string>;
@@ -27,7 +29,7 @@ export interface ServiceConfig {
         cpuTarget: number;
         memoryTarget: number;
         requestsPerTarget?: number;
-        customMetric?: { namespace: string; metricName: string; statistic: string; target: number };
+        customMetric?: { namespace: string; metricName: string; statistic: string; target: number; scaleIn?: boolean };
         scaleOutCooldownSeconds: number;
         scaleInCooldownSeconds: number;
     };
@@ -43,10 +45,14 @@ export const SERVICE_TEMPLATE: ServiceConfig = {
     memory: 512,
     architecture: "ARM64",
     image: undefined,
-    imageTag: "latest",
+    // No default tag: the repositories are immutable, so a release is a tag the pipeline sets.
+    imageTag: undefined,
     ports: [],
     healthCheckPath: "/health/readiness",
-    routing: { default: false, paths: [], hosts: [] },
+    // The target group's HTTP check already watches every HTTP service; a container check only
+    // works when the image has the tool it runs (seed 003's curl is absent from distroless images).
+    containerHealthCheck: "none",
+    routing: { default: false, paths: [], hosts: [], priority: undefined },
     environment: {},
     secrets: {},
     readOnlyRootFilesystem: true,
@@ -72,6 +78,7 @@ export interface RawConfig {
     network: {
         vpcCidr: string;
         azCount: number;
+        availabilityZoneIds?: string[];
         nat: string;
         natInstanceType: string;
         subnets?: { public: string[]; private: string[]; database: string[] };
@@ -81,7 +88,9 @@ export interface RawConfig {
     loadBalancer?: {
         certificateArn?: string;
         domainName?: string;
+        hostedZone?: string;
         idleTimeoutSeconds: number;
+        deregistrationDelaySeconds: number;
         deletionProtection: boolean;
         accessLogExpireDays: number;
         sslPolicy: string;
@@ -126,8 +135,9 @@ export interface RawConfig {
         authToken: boolean;
         finalSnapshot: boolean;
         slowLogRetentionDays: number;
+        customerManagedKey: boolean;
     };
-    secrets?: { rotationDays: number; customerManagedKey: boolean };
+    secrets?: { rotationDays: number; customerManagedKey: boolean; cloudTrail: string };
     host?: {
         instanceType: string;
         rootVolumeGb: number;
@@ -161,16 +171,20 @@ export interface RawConfig {
 export const SECRET_KEYS = ["newRelicLicenseKey"] as const;
 
 /** Optional leaves: absent from the defaults but accepted, with the kind of value they take. */
-export const OPTIONAL_LEAVES: Record<string, "string" | "number" | "object"> = {
+export const OPTIONAL_LEAVES: Record<string, "string" | "number" | "object" | "list"> = {
     "network.subnets": "object",
+    "network.availabilityZoneIds": "list",
     "loadBalancer.certificateArn": "string",
     "loadBalancer.domainName": "string",
+    "loadBalancer.hostedZone": "string",
     "database.iops": "number",
     "database.storageThroughput": "number",
     "host.tlsCertificatePath": "string",
     "host.tlsKeyPath": "string",
     "observability.alarmEmail": "string",
     "services.*.image": "string",
+    "services.*.imageTag": "string",
+    "services.*.routing.priority": "number",
     "services.*.scaling.requestsPerTarget": "number",
     "services.*.scaling.customMetric": "object",
 };
@@ -209,7 +223,9 @@ function seedServices(tier: Tier): Record<string, Partial<ServiceConfig>> {
             healthCheckPath: "/health/readiness",
             routing: { default: true, paths: [], hosts: [] },
             environment: { NODE_ENV: environmentName },
-            secrets: { APP_SECRET: "app", DATABASE_USERNAME: "database:username", DATABASE_PASSWORD: "database:password" },
+            // Only the keys each service needs (not the whole application secret): api issues and
+            // verifies tokens, both use the cache; database credentials are the app user's.
+            secrets: { APP_SECRET_JWT: "app:jwt", APP_SECRET_REDIS: "app:redis", DATABASE_USERNAME: "database:username", DATABASE_PASSWORD: "database:password" },
             scaling: { ...SERVICE_TEMPLATE.scaling, min: production ? 2 : 1, max: production ? 10 : 2, desired: production ? 2 : 1 },
         },
         devices: {
@@ -221,15 +237,17 @@ function seedServices(tier: Tier): Record<string, Partial<ServiceConfig>> {
                 { port: 5000, protocol: "tcp" },
             ],
             healthCheckPath: "/health/readiness",
-            routing: { default: false, paths: ["/devices/*"], hosts: [] },
+            // `/devices/*` does not match `/devices` itself (ALB path patterns).
+            routing: { default: false, paths: ["/devices", "/devices/*"], hosts: [] },
             environment: { ENVIRONMENT: environmentName },
-            secrets: { APP_SECRET: "app", DATABASE_USERNAME: "database:username", DATABASE_PASSWORD: "database:password" },
+            secrets: { APP_SECRET_REDIS: "app:redis", DATABASE_USERNAME: "database:username", DATABASE_PASSWORD: "database:password" },
             scaling: {
                 ...SERVICE_TEMPLATE.scaling,
                 min: production ? 2 : 1,
                 max: production ? 8 : 2,
                 desired: production ? 2 : 1,
-                customMetric: { namespace: "Platform/Devices", metricName: "ActiveConnections", statistic: "Average", target: 1000 },
+                // Scale-in on this metric only once the app publishes it (see README: custom metric).
+                customMetric: { namespace: "Platform/Devices", metricName: "ActiveConnections", statistic: "Average", target: 1000, scaleIn: false },
             },
         },
     };
@@ -262,10 +280,13 @@ export const TIER_DEFAULTS: Record<Tier, RawConfig> = {
         loadBalancer: {
             certificateArn: undefined,
             domainName: undefined,
+            hostedZone: undefined,
             idleTimeoutSeconds: 60,
+            deregistrationDelaySeconds: 30,
             deletionProtection: false,
             accessLogExpireDays: 14,
-            sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            // AWS's recommended policy: TLS 1.3 and 1.2, restricted ciphers, post-quantum key exchange.
+            sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
         },
         cluster: { containerInsights: false, spot: true, logRetentionDays: 3, ecrKeepImages: 10 },
         database: {
@@ -279,7 +300,8 @@ export const TIER_DEFAULTS: Record<Tier, RawConfig> = {
             storageThroughput: undefined,
             backupRetentionDays: 7,
             deletionProtection: false,
-            finalSnapshot: false,
+            // Data stores keep a final snapshot in every tier (paid only once one exists, after a delete).
+            finalSnapshot: true,
             performanceInsights: false,
             monitoringIntervalSeconds: 0,
             logExports: [],
@@ -305,10 +327,11 @@ export const TIER_DEFAULTS: Record<Tier, RawConfig> = {
             snapshotWindow: "01:00-02:00",
             transitEncryption: true,
             authToken: true,
-            finalSnapshot: false,
+            finalSnapshot: true,
             slowLogRetentionDays: 3,
+            customerManagedKey: false,
         },
-        secrets: { rotationDays: 30, customerManagedKey: false },
+        secrets: { rotationDays: 30, customerManagedKey: false, cloudTrail: "create" },
         observability: { alarmEmail: undefined, dashboard: true, thresholds },
     },
     production: {
@@ -319,10 +342,13 @@ export const TIER_DEFAULTS: Record<Tier, RawConfig> = {
         loadBalancer: {
             certificateArn: undefined,
             domainName: undefined,
+            hostedZone: undefined,
             idleTimeoutSeconds: 60,
+            deregistrationDelaySeconds: 30,
             deletionProtection: true,
             accessLogExpireDays: 90,
-            sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            // AWS's recommended policy: TLS 1.3 and 1.2, restricted ciphers, post-quantum key exchange.
+            sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
         },
         cluster: { containerInsights: true, spot: false, logRetentionDays: 30, ecrKeepImages: 30 },
         database: {
@@ -365,8 +391,9 @@ export const TIER_DEFAULTS: Record<Tier, RawConfig> = {
             authToken: true,
             finalSnapshot: true,
             slowLogRetentionDays: 30,
+            customerManagedKey: true,
         },
-        secrets: { rotationDays: 30, customerManagedKey: true },
+        secrets: { rotationDays: 30, customerManagedKey: true, cloudTrail: "create" },
         observability: { alarmEmail: undefined, dashboard: true, thresholds },
     },
 };

@@ -5,6 +5,8 @@ import { OPTIONAL_LEAVES } from "./defaults";
 
 /** Keys whose value is a free-form map of strings (names chosen by the user). */
 const STRING_MAPS = ["services.*.environment", "services.*.secrets"];
+/** Keys that take a string or a list; config/validate.ts checks which (e.g. "curl" or ["CMD", ...]). */
+const STRING_OR_LIST = ["services.*.containerHealthCheck"];
 
 export type Problems = string[];
 
@@ -35,6 +37,8 @@ export function mergeChecked(path: string, base: unknown, override: unknown, pro
     if (override === undefined) return base;
     const key = `platform:${path}`;
     const where = pattern(path);
+
+    if (STRING_OR_LIST.includes(where)) return override;
 
     if (STRING_MAPS.includes(where)) {
         if (!isPlainObject(override) || Object.values(override).some((v) => typeof v !== "string")) {

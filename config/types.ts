@@ -12,6 +12,11 @@ export interface NetworkSettings {
     vpcCidr: string;
     /** Number of availability zones (2 or 3; zero-cost may use 1). @default 2 */
     azCount: number;
+    /**
+     * Zone ids to use (`use1-az1`...), pinned. Unset: the lowest-numbered regular zone ids of the
+     * region without use1-az3, which never shift (see components/network.ts).
+     */
+    availabilityZoneIds?: string[];
     /** NAT choice: none | single | per-az | instance. @default zero-cost none, staging instance, production per-az */
     nat: NatStrategy;
     /** Instance type of the NAT instance when `nat` is `instance`. @default "t4g.nano" */
@@ -40,6 +45,11 @@ export interface CustomMetricTarget {
     statistic: "Average" | "Sum" | "Maximum" | "Minimum";
     /** Target value per task, e.g. 1000 connections. */
     target: number;
+    /**
+     * Whether the policy may scale in. A target-tracking policy without data blocks scale-in of the
+     * whole service, so keep false until the app publishes the metric. @default false
+     */
+    scaleIn: boolean;
 }
 
 export interface ServiceScaling {
@@ -65,6 +75,11 @@ export interface ServiceRouting {
     paths: string[];
     /** Host headers routed to this service, e.g. `devices.example.com`. */
     hosts: string[];
+    /**
+     * The service's block of listener-rule priorities: rules get `priority * 100 + n`. Lower blocks
+     * are evaluated first. @default derived from the service name (stable whatever else changes)
+     */
+    priority: number;
 }
 
 /**
@@ -72,9 +87,12 @@ export interface ServiceRouting {
  * `database` the RDS-managed master secret; an optional `:key` selects a top-level JSON key.
  */
 export interface SecretReference {
-    source: "app" | "database";
+    source: "app" | "database" | "newrelic";
     jsonKey?: string;
 }
+
+/** How ECS checks a container itself (beyond the target group's HTTP check). */
+export type ContainerHealthCheck = { kind: "none" } | { kind: "curl" | "wget" } | { kind: "command"; command: string[] };
 
 export interface ServiceSettings {
     name: string;
@@ -86,11 +104,13 @@ export interface ServiceSettings {
     architecture: "ARM64" | "X86_64";
     /** Container image; when unset, this stack's ECR repository for the service at `imageTag`. */
     image?: string;
-    /** @default "latest" */
-    imageTag: string;
+    /** Release tag in this stack's ECR repository; unset until the first image is pushed. */
+    imageTag?: string;
     ports: ServicePort[];
     /** HTTP health-check path for the target group and the container. */
     healthCheckPath: string;
+    /** @default { kind: "none" } */
+    containerHealthCheck: ContainerHealthCheck;
     routing: ServiceRouting;
     /** Plain environment variables (never secrets: those go in `secrets`). */
     environment: Record<string, string>;
@@ -107,9 +127,13 @@ export interface ServiceSettings {
 export interface LoadBalancerSettings {
     /** ACM certificate ARN for the HTTPS listener; required in production. */
     certificateArn?: string;
-    /** Public DNS name the stack serves (used for the URL output only). */
+    /** Public DNS name the stack serves; with `hostedZone`, the stack issues its certificate and record. */
     domainName?: string;
+    /** Route 53 public hosted zone (name) holding `domainName`. */
+    hostedZone?: string;
     idleTimeoutSeconds: number;
+    /** Seconds a target drains before deregistration. @default 30 */
+    deregistrationDelaySeconds: number;
     deletionProtection: boolean;
     /** Days before ALB access logs expire from the log bucket. */
     accessLogExpireDays: number;
@@ -179,12 +203,19 @@ export interface CacheSettings {
     authToken: boolean;
     finalSnapshot: boolean;
     slowLogRetentionDays: number;
+    /** Encrypt at rest with the stack's KMS key (changing it replaces the cache). */
+    customerManagedKey: boolean;
 }
 
 export interface SecretsSettings {
     /** Rotation interval of the application secret (seed: 30 days). */
     rotationDays: number;
     customerManagedKey: boolean;
+    /**
+     * `create`: a CloudTrail trail for this region, without which EventBridge never receives the
+     * rotation events; `existing`: the account already has one logging management events here.
+     */
+    cloudTrail: "create" | "existing";
 }
 
 export interface HostSettings {
@@ -241,6 +272,11 @@ export interface Settings {
     secrets?: SecretsSettings;
     host?: HostSettings;
     observability: ObservabilitySettings;
+    /**
+     * New Relic license key (`newRelicLicenseKey`, validated to be a Pulumi secret). Plain here:
+     * whoever uses it wraps it in `pulumi.secret` at once.
+     */
+    newRelicLicenseKey?: string;
     /** Names of config keys given as secrets (for values that must never be plain text). */
     secretConfigKeys: string[];
 }

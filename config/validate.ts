@@ -1,14 +1,19 @@
 // Turns a stack's raw config into typed Settings, or fails with every problem at once. Pure: runs
 // before the first resource is declared and is tested without Pulumi.
 import { ALLOWED_SIZES, FREE_TIER_EC2_TYPES, NAT_INSTANCE_TYPES, Tier, TIERS } from "./allowed-sizes";
+import {
+    ALB_IDLE_TIMEOUT_SECONDS, ALB_TLS12_POLICIES, AWS_REGIONS, AZ_IDS_WITHOUT_FARGATE, DEREGISTRATION_DELAY_SECONDS,
+    EXAMPLE_ACCOUNT_IDS, LOG_RETENTION_DAYS, parseArn,
+} from "./aws-limits";
+import { servicePriorityBlock, PRIORITY_BLOCKS } from "./priorities";
 import { cidrContains, cidrsOverlap, parseCidr, seedSubnetLayout } from "./cidr";
 import { RawConfig, SECRET_KEYS, SERVICE_TEMPLATE, ServiceConfig, TIER_DEFAULTS } from "./defaults";
 import { describe, mergeChecked, Problems } from "./merge";
 import { routingPatternProblem } from "./routing";
 import { windowsOverlap } from "./windows";
 import {
-    CacheSettings, DatabaseSettings, HostSettings, NatStrategy, NetworkSettings, SecretReference,
-    ServiceSettings, Settings,
+    CacheSettings, ContainerHealthCheck, DatabaseSettings, HostSettings, LoadBalancerSettings, NatStrategy, NetworkSettings,
+    SecretReference, ServiceSettings, Settings,
 } from "./types";
 
 export class ConfigError extends Error {
@@ -58,6 +63,15 @@ function checkInteger(problems: Problems, key: string, value: number, min: numbe
     }
 }
 
+function checkOneOf(problems: Problems, key: string, value: unknown, allowed: readonly unknown[], why = ""): void {
+    if (!allowed.includes(value)) problems.push(`platform:${key}: ${describe(value)} is not accepted${why}; ${oneOf(allowed)}`);
+}
+
+/** CloudWatch Logs takes only the retention periods in LOG_RETENTION_DAYS. */
+function checkRetention(problems: Problems, key: string, value: number): void {
+    checkOneOf(problems, key, value, LOG_RETENTION_DAYS, " by CloudWatch Logs as a retention period");
+}
+
 export function resolveSettings(source: ConfigSource): Settings {
     const problems: Problems = [];
     const values = source.values;
@@ -78,6 +92,10 @@ export function resolveSettings(source: ConfigSource): Settings {
         problems.push(`platform:tier: ${describe(values.tier)} is not a tier; ${oneOf(TIERS)}`);
         throw new ConfigError(problems);
     }
+    if (source.region !== undefined && !(AWS_REGIONS as readonly string[]).includes(source.region)) {
+        problems.push(`aws:region: ${describe(source.region)} is not an AWS region; ${oneOf(AWS_REGIONS)}`);
+    }
+    const region = source.region ?? "us-east-1";
     const defaults = TIER_DEFAULTS[tier];
     for (const section of TIER_SECTIONS) {
         if (values[section] !== undefined && defaults[section] === undefined) {
@@ -94,20 +112,23 @@ export function resolveSettings(source: ConfigSource): Settings {
     const services = mergeServices(defaults.services, values.services, problems);
 
     const network = resolveNetwork(raw.network, tier, problems);
-    const resolvedServices = services.map((s) => resolveService(s, tier, raw, problems));
+    const hasNewRelic = values.newRelicLicenseKey !== undefined;
+    const resolvedServices = services.map((s) => resolveService(s, tier, raw, hasNewRelic, problems));
     checkRouting(resolvedServices, raw.loadBalancer !== undefined, problems);
-    if (raw.loadBalancer && tier === "production" && !raw.loadBalancer.certificateArn) {
-        problems.push("platform:loadBalancer.certificateArn is required for tier production (HTTPS only); " +
-            "set it to an ACM certificate ARN in the stack's region");
-    }
-    if (raw.loadBalancer?.certificateArn && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/.test(raw.loadBalancer.certificateArn)) {
-        problems.push(`platform:loadBalancer.certificateArn: ${describe(raw.loadBalancer.certificateArn)} is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)`);
-    }
+    const loadBalancer = raw.loadBalancer && resolveLoadBalancer(raw.loadBalancer, tier, region, problems);
     const database = raw.database && resolveDatabase(raw.database, tier, problems);
     const cache = raw.cache && resolveCache(raw.cache, tier, problems);
     const host = raw.host && resolveHost(raw.host, problems);
-    if (raw.cluster) checkInteger(problems, "cluster.logRetentionDays", raw.cluster.logRetentionDays, 1, 3653);
-    if (raw.secrets) checkInteger(problems, "secrets.rotationDays", raw.secrets.rotationDays, 1, 365);
+    if (raw.cluster) {
+        checkRetention(problems, "cluster.logRetentionDays", raw.cluster.logRetentionDays);
+        // The lifecycle policy's countNumber: at least 1 (ECR lifecycle policy rules).
+        checkInteger(problems, "cluster.ecrKeepImages", raw.cluster.ecrKeepImages, 1, 1000);
+    }
+    if (raw.secrets) {
+        checkInteger(problems, "secrets.rotationDays", raw.secrets.rotationDays, 1, 365);
+        checkOneOf(problems, "secrets.cloudTrail", raw.secrets.cloudTrail, ["create", "existing"],
+            " (EventBridge receives rotation events only from a CloudTrail trail logging management events in the region)");
+    }
     const email = raw.observability.alarmEmail;
     if (email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
         problems.push(`platform:observability.alarmEmail: ${describe(email)} is not an email address`);
@@ -122,19 +143,20 @@ export function resolveSettings(source: ConfigSource): Settings {
         project: source.project,
         stack: source.stack,
         tier,
-        region: source.region ?? "us-east-1",
+        region,
         namePrefix: `${source.project}-${source.stack}`,
         tags: { Project: source.project, Environment: source.stack, Tier: tier, CostCenter: raw.costCenter },
         protectData: tier === "production",
         network,
         services: resolvedServices,
-        loadBalancer: raw.loadBalancer,
+        loadBalancer,
         cluster: raw.cluster,
         database,
         cache,
-        secrets: raw.secrets,
+        secrets: raw.secrets && { ...raw.secrets, cloudTrail: raw.secrets.cloudTrail as "create" | "existing" },
         host,
         observability: raw.observability,
+        newRelicLicenseKey: typeof values.newRelicLicenseKey === "string" ? values.newRelicLicenseKey : undefined,
         secretConfigKeys: source.secretKeys,
     };
 }
@@ -178,7 +200,19 @@ function resolveNetwork(raw: RawConfig["network"], tier: Tier, problems: Problem
     if (!(NAT_INSTANCE_TYPES as readonly string[]).includes(raw.natInstanceType)) {
         problems.push(`platform:network.natInstanceType: ${describe(raw.natInstanceType)} is not allowed; ${oneOf(NAT_INSTANCE_TYPES)}`);
     }
-    checkInteger(problems, "network.flowLogs.retentionDays", raw.flowLogs.retentionDays, 1, 3653);
+    checkRetention(problems, "network.flowLogs.retentionDays", raw.flowLogs.retentionDays);
+    const zoneIds = raw.availabilityZoneIds;
+    if (zoneIds !== undefined) {
+        if (zoneIds.length !== raw.azCount) problems.push(`platform:network.availabilityZoneIds: ${describe(zoneIds)} must list exactly network.azCount (${raw.azCount}) zone ids`);
+        if (new Set(zoneIds).size !== zoneIds.length) problems.push(`platform:network.availabilityZoneIds: ${describe(zoneIds)} lists a zone twice`);
+        zoneIds.forEach((id, i) => {
+            if (typeof id !== "string" || !/^[a-z]{2,5}\d+-az\d+$/.test(id)) {
+                problems.push(`platform:network.availabilityZoneIds[${i}]: ${describe(id)} is not a zone id like use1-az1 (aws ec2 describe-availability-zones shows ZoneId)`);
+            } else if ((AZ_IDS_WITHOUT_FARGATE as readonly string[]).includes(id)) {
+                problems.push(`platform:network.availabilityZoneIds[${i}]: ${id} has no Fargate and no current Graviton families; choose another zone`);
+            }
+        });
+    }
 
     const azCount = Math.max(1, Math.min(3, Math.floor(raw.azCount) || 1));
     let subnets = raw.subnets ?? (vpc ? seedSubnetLayout(vpc, azCount) : { public: [], private: [], database: [] });
@@ -209,6 +243,7 @@ function resolveNetwork(raw: RawConfig["network"], tier: Tier, problems: Problem
     return {
         vpcCidr: raw.vpcCidr,
         azCount,
+        availabilityZoneIds: zoneIds,
         nat,
         natInstanceType: raw.natInstanceType,
         privateSubnets,
@@ -218,11 +253,21 @@ function resolveNetwork(raw: RawConfig["network"], tier: Tier, problems: Problem
 }
 
 function parseSecretReference(text: string): SecretReference | undefined {
+    if (text === "newrelic") return { source: "newrelic" };
     const match = /^(app|database)(?::([A-Za-z0-9_.-]+))?$/.exec(text);
     return match ? { source: match[1] as SecretReference["source"], jsonKey: match[2] } : undefined;
 }
 
-function resolveService(raw: ServiceConfig & { name?: string }, tier: Tier, config: RawConfig, problems: Problems): ServiceSettings {
+/** `services.<n>.containerHealthCheck`: "none", "curl", "wget" or an ECS command list. */
+function parseContainerHealthCheck(value: unknown): ContainerHealthCheck | undefined {
+    if (value === "none" || value === "curl" || value === "wget") return value === "none" ? { kind: "none" } : { kind: value };
+    if (Array.isArray(value) && value.length >= 2 && value.every((v) => typeof v === "string" && v !== "") && ["CMD", "CMD-SHELL"].includes(value[0])) {
+        return { kind: "command", command: value as string[] };
+    }
+    return undefined;
+}
+
+function resolveService(raw: ServiceConfig & { name?: string }, tier: Tier, config: RawConfig, hasNewRelic: boolean, problems: Problems): ServiceSettings {
     const name = raw.name as string;
     const key = (k: string) => `services.${name}.${k}`;
     const fargate = ALLOWED_SIZES[tier].fargate;
@@ -256,6 +301,22 @@ function resolveService(raw: ServiceConfig & { name?: string }, tier: Tier, conf
     if (raw.publicTcp && !raw.ports.some((p) => p?.protocol === "tcp")) {
         problems.push(`platform:${key("publicTcp")}: true but service ${name} declares no tcp port`);
     }
+    // ECR image tags: up to 128 of letters, digits, _ . - not starting with . or - (ECR PutImage).
+    if (raw.imageTag !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(raw.imageTag)) {
+        problems.push(`platform:${key("imageTag")}: ${describe(raw.imageTag)} is not an image tag (up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -)`);
+    }
+    if (raw.image !== undefined && raw.imageTag !== undefined) {
+        problems.push(`platform:${key("imageTag")}: set either image (a full reference) or imageTag (this stack's ECR repository), not both`);
+    }
+    const healthCheck = parseContainerHealthCheck(raw.containerHealthCheck);
+    if (!healthCheck) {
+        problems.push(`platform:${key("containerHealthCheck")}: ${describe(raw.containerHealthCheck)} must be "none", "curl" (seed 003's command; the image must have curl), "wget" or a command list such as ["CMD", "/app/healthcheck"]`);
+    } else if ((healthCheck.kind === "curl" || healthCheck.kind === "wget") && !hasHttp) {
+        problems.push(`platform:${key("containerHealthCheck")}: ${describe(raw.containerHealthCheck)} probes the http port, and service ${name} has none; use "none" or a command`);
+    }
+    // ECS: startPeriod 0-300 s comes from the grace period (containerDefinition).
+    checkInteger(problems, key("healthCheckGracePeriodSeconds"), raw.healthCheckGracePeriodSeconds, 0, 3600);
+    if (raw.routing.priority !== undefined) checkInteger(problems, key("routing.priority"), raw.routing.priority, 1, PRIORITY_BLOCKS);
 
     const s = raw.scaling;
     checkInteger(problems, key("scaling.min"), s.min, 0, 1000);
@@ -280,13 +341,17 @@ function resolveService(raw: ServiceConfig & { name?: string }, tier: Tier, conf
         if (typeof metric.metricName !== "string" || metric.metricName === "") problems.push(`platform:${key("scaling.customMetric.metricName")} is required`);
         if (!statistics.includes(metric.statistic ?? "Average")) problems.push(`platform:${key("scaling.customMetric.statistic")}: ${describe(metric.statistic)}; ${oneOf(statistics)}`);
         if (!(metric.target > 0)) problems.push(`platform:${key("scaling.customMetric.target")}: ${describe(metric.target)} must be a number > 0`);
+        if (metric.scaleIn !== undefined && typeof metric.scaleIn !== "boolean") problems.push(`platform:${key("scaling.customMetric.scaleIn")}: ${describe(metric.scaleIn)} must be true or false`);
+        const known = ["namespace", "metricName", "statistic", "target", "scaleIn"];
+        for (const k of Object.keys(metric)) if (!known.includes(k)) problems.push(`platform:${key(`scaling.customMetric.${k}`)} is not a known key; ${oneOf(known)}`);
     }
 
     const secrets: Record<string, SecretReference> = {};
     for (const [env, text] of Object.entries(raw.secrets)) {
         const ref = parseSecretReference(text);
-        if (!ref) problems.push(`platform:${key(`secrets.${env}`)}: ${describe(text)} must be "app", "app:<json key>" or "database:<json key>"`);
+        if (!ref) problems.push(`platform:${key(`secrets.${env}`)}: ${describe(text)} must be "app", "app:<json key>", "database:<json key>" or "newrelic"`);
         else if (ref.source === "database" && config.database === undefined && tier !== "zero-cost") problems.push(`platform:${key(`secrets.${env}`)}: tier ${tier} has no database secret`);
+        else if (ref.source === "newrelic" && !hasNewRelic) problems.push(`platform:${key(`secrets.${env}`)}: "newrelic" needs the license key: run \`pulumi config set --secret newRelicLicenseKey <key>\``);
         else secrets[env] = ref;
     }
     for (const env of Object.keys(raw.environment)) {
@@ -302,7 +367,8 @@ function resolveService(raw: ServiceConfig & { name?: string }, tier: Tier, conf
         imageTag: raw.imageTag,
         ports: raw.ports as ServiceSettings["ports"],
         healthCheckPath: raw.healthCheckPath,
-        routing: raw.routing,
+        containerHealthCheck: healthCheck ?? { kind: "none" },
+        routing: { default: raw.routing.default, paths: raw.routing.paths, hosts: raw.routing.hosts, priority: raw.routing.priority ?? servicePriorityBlock(name) },
         environment: raw.environment,
         secrets,
         readOnlyRootFilesystem: raw.readOnlyRootFilesystem,
@@ -310,7 +376,7 @@ function resolveService(raw: ServiceConfig & { name?: string }, tier: Tier, conf
         healthCheckGracePeriodSeconds: raw.healthCheckGracePeriodSeconds,
         scaling: {
             ...s,
-            customMetric: metric && { ...metric, statistic: (metric.statistic ?? "Average") as "Average" },
+            customMetric: metric && { ...metric, statistic: (metric.statistic ?? "Average") as "Average", scaleIn: metric.scaleIn ?? false },
         },
     };
 }
@@ -321,6 +387,13 @@ function checkRouting(services: ServiceSettings[], hasLoadBalancer: boolean, pro
     const http = services.filter((s) => s.ports.some((p) => p.protocol === "http"));
     if (http.length > 0 && defaults.length !== 1) {
         problems.push(`platform:services.*.routing.default: exactly one http service must be the load balancer's default, found ${defaults.length === 0 ? "none" : defaults.map((s) => s.name).join(", ")}; allowed: ${http.map((s) => s.name).join(", ")}`);
+    }
+    const blockOwner = new Map<number, string>();
+    for (const s of http.filter((s) => s.routing.paths.length + s.routing.hosts.length > 0)) {
+        const other = blockOwner.get(s.routing.priority);
+        if (other) {
+            problems.push(`platform:services.${s.name}.routing.priority: block ${s.routing.priority} is also service ${other}'s (listener-rule priorities must be unique); set routing.priority on one of them to a free block from 1 to ${PRIORITY_BLOCKS}`);
+        } else blockOwner.set(s.routing.priority, s.name);
     }
     for (const s of http) {
         if (!s.routing.default && s.routing.paths.length === 0 && s.routing.hosts.length === 0) {
@@ -344,6 +417,51 @@ function checkRouting(services: ServiceSettings[], hasLoadBalancer: boolean, pro
             else publisher.set(port, s.name);
         }
     }
+}
+
+/** ALB listener settings AWS refuses or that cannot work (certificate region, TLS policy, ranges). */
+function resolveLoadBalancer(raw: NonNullable<RawConfig["loadBalancer"]>, tier: Tier, region: string, problems: Problems): LoadBalancerSettings {
+    checkInteger(problems, "loadBalancer.idleTimeoutSeconds", raw.idleTimeoutSeconds, ALB_IDLE_TIMEOUT_SECONDS.min, ALB_IDLE_TIMEOUT_SECONDS.max);
+    checkInteger(problems, "loadBalancer.deregistrationDelaySeconds", raw.deregistrationDelaySeconds, DEREGISTRATION_DELAY_SECONDS.min, DEREGISTRATION_DELAY_SECONDS.max);
+    checkInteger(problems, "loadBalancer.accessLogExpireDays", raw.accessLogExpireDays, 1, 3650);
+    checkOneOf(problems, "loadBalancer.sslPolicy", raw.sslPolicy, ALB_TLS12_POLICIES, " (ALB TLS policies that negotiate TLS 1.2 or newer)");
+    const arn = raw.certificateArn;
+    if (arn !== undefined) {
+        const parsed = parseArn(arn);
+        if (!parsed || parsed.service !== "acm" || !/^certificate\/[0-9a-f-]+$/.test(parsed.resource)) {
+            problems.push(`platform:loadBalancer.certificateArn: ${describe(arn)} is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)`);
+        } else if (parsed.region !== region) {
+            problems.push(`platform:loadBalancer.certificateArn: ${describe(arn)} is in ${parsed.region}, but an ALB can only use an ACM certificate of its own region ${region}`);
+        } else if ((EXAMPLE_ACCOUNT_IDS as readonly string[]).includes(parsed.account)) {
+            problems.push(`platform:loadBalancer.certificateArn: ${describe(arn)} names account ${parsed.account}, an AWS documentation example; ` +
+                "set your own certificate's ARN, or loadBalancer.domainName and loadBalancer.hostedZone to have the stack issue one");
+        }
+    }
+    const dnsName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+    if (raw.domainName !== undefined && !dnsName.test(raw.domainName)) {
+        problems.push(`platform:loadBalancer.domainName: ${describe(raw.domainName)} is not a lowercase DNS name like api.example.com`);
+    }
+    if (raw.hostedZone !== undefined) {
+        if (!dnsName.test(raw.hostedZone)) problems.push(`platform:loadBalancer.hostedZone: ${describe(raw.hostedZone)} is not a lowercase DNS zone name like example.com`);
+        else if (raw.domainName === undefined) problems.push("platform:loadBalancer.hostedZone needs platform:loadBalancer.domainName: the name the stack creates in that zone");
+        else if (raw.domainName !== raw.hostedZone && !raw.domainName.endsWith(`.${raw.hostedZone}`)) {
+            problems.push(`platform:loadBalancer.domainName: ${raw.domainName} is not inside platform:loadBalancer.hostedZone ${raw.hostedZone}`);
+        }
+    }
+    if (tier === "production" && arn === undefined && (raw.domainName === undefined || raw.hostedZone === undefined)) {
+        problems.push("platform:loadBalancer: tier production serves HTTPS only: set loadBalancer.domainName and loadBalancer.hostedZone " +
+            "(the stack issues a DNS-validated certificate and the record), or loadBalancer.certificateArn (an ACM certificate in " + region + ")");
+    }
+    return {
+        certificateArn: arn,
+        domainName: raw.domainName,
+        hostedZone: raw.hostedZone,
+        idleTimeoutSeconds: raw.idleTimeoutSeconds,
+        deregistrationDelaySeconds: raw.deregistrationDelaySeconds,
+        deletionProtection: raw.deletionProtection,
+        accessLogExpireDays: raw.accessLogExpireDays,
+        sslPolicy: raw.sslPolicy,
+    };
 }
 
 function resolveDatabase(raw: NonNullable<RawConfig["database"]>, tier: Tier, problems: Problems): DatabaseSettings {
@@ -413,7 +531,7 @@ function resolveCache(raw: NonNullable<RawConfig["cache"]>, tier: Tier, problems
     if (raw.multiAz && !raw.automaticFailover) problems.push("platform:cache.multiAz: requires cache.automaticFailover true (AWS rule)");
     if (raw.authToken && !raw.transitEncryption) problems.push("platform:cache.authToken: requires cache.transitEncryption true (AWS accepts an AUTH token only with in-transit encryption)");
     checkInteger(problems, "cache.snapshotRetentionDays", raw.snapshotRetentionDays, 0, 35);
-    checkInteger(problems, "cache.slowLogRetentionDays", raw.slowLogRetentionDays, 1, 3653);
+    checkRetention(problems, "cache.slowLogRetentionDays", raw.slowLogRetentionDays);
     const window = /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)$/.exec(raw.maintenanceWindow);
     if (!window) {
         problems.push(`platform:cache.maintenanceWindow: ${describe(raw.maintenanceWindow)} must look like sun:03:00-sun:04:00 (ddd:hh24:mi-ddd:hh24:mi)`);

@@ -5,6 +5,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { TIER_DEFAULTS } from "../config/defaults";
+import { Tier } from "../config/allowed-sizes";
 import { callResult, computedState } from "./mocks";
 import { CapturedResource, StackCapture } from "./types";
 
@@ -18,6 +20,12 @@ export interface RunOptions {
     secretKeys?: string[];
     /** Config keys to remove from the stack file's values. */
     removeKeys?: string[];
+    /**
+     * `services.<name>.imageTag` for every service that has neither `image` nor `imageTag`: the run
+     * then shows the stack as it is once a release is deployed (the deploy pipeline sets the tag),
+     * instead of services that await their first image.
+     */
+    imageTag?: string;
 }
 
 export interface StackFile {
@@ -61,7 +69,20 @@ export function readStackFile(stack: string, options: RunOptions = {}): StackFil
     }
     for (const key of options.removeKeys ?? []) delete config[key.includes(":") ? key : `${project}:${key}`];
     for (const [key, value] of Object.entries(options.config ?? {})) put(key, value, (options.secretKeys ?? []).includes(key));
+    if (options.imageTag !== undefined) withImageTag(config, project, options.imageTag);
     return { project, config, secretKeys };
+}
+
+/** Sets `imageTag` on every service (tier defaults and configured ones) that has no image yet. */
+function withImageTag(config: Record<string, string>, project: string, tag: string): void {
+    const key = `${project}:services`;
+    const services: Record<string, Record<string, unknown>> = config[key] ? JSON.parse(config[key]) : {};
+    const defaults = TIER_DEFAULTS[config[`${project}:tier`] as Tier]?.services ?? {};
+    for (const name of new Set([...Object.keys(defaults), ...Object.keys(services)])) {
+        const service = services[name] ?? {};
+        if (service.image === undefined && service.imageTag === undefined) services[name] = { ...service, imageTag: tag };
+    }
+    config[key] = JSON.stringify(services);
 }
 
 /** Replaces the engine's secret wrappers with their values, collecting the paths that were secret. */

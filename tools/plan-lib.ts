@@ -30,6 +30,13 @@ export interface PlanTarget {
     variant?: string;
 }
 
+/**
+ * The release tag a plan assumes for services whose stack file names no image: the deploy pipeline
+ * sets `services.<name>.imageTag` before every `pulumi up`, so the plan prices and checks the stack
+ * as it runs with a release (a `pulumi up` without any tag creates those services' repositories only).
+ */
+export const PLANNED_RELEASE_TAG = "planned-release";
+
 /** `production` or `production@seed-choices`. */
 export function parseTarget(text: string): PlanTarget {
     const [stack, variant] = text.split("@");
@@ -69,7 +76,7 @@ export async function makePlan(target: PlanTarget, progress: (line: string) => v
     const shape = stackShape(target.stack);
     progress(`${label}: running the program under mocks`);
     const variant = target.variant ? VARIANTS[target.variant](shape.tier, shape.services) : {};
-    const capture = await runStack(target.stack, { config: { ...variant, ...extraConfig } });
+    const capture = await runStack(target.stack, { config: { ...variant, ...extraConfig }, imageTag: PLANNED_RELEASE_TAG });
     const tier = (capture.outputs.tier ?? shape.tier) as Tier;
     progress(`${label}: pricing ${capture.resources.length} resources`);
     const costs = estimate(capture.resources, { freeTier: tier === "zero-cost", assumptions: assumptionsForTier(tier) });

@@ -78,7 +78,7 @@ export function hostParameterNames(project: string, stack: string): HostParamete
  */
 export function hostAppSecretDocument<S>(parts: { redisPassword: S; jwtSecret: S }): AppSecretDocument<S | string | null, number> {
     return appSecretDocument<S | string | null, number>({
-        database: { host: HOST_ENDPOINTS.database.host, port: HOST_ENDPOINTS.database.port, dbname: HOST_DATABASE.name, masterSecretArn: null },
+        database: { host: HOST_ENDPOINTS.database.host, port: HOST_ENDPOINTS.database.port, dbname: HOST_DATABASE.name, userSecretArn: null },
         redis: { host: HOST_ENDPOINTS.cache.host, port: HOST_ENDPOINTS.cache.port, authToken: parts.redisPassword, replicationGroupId: null },
         jwtSecret: parts.jwtSecret,
     });

@@ -1,8 +1,9 @@
 // Generated from index.js's JSDoc by tests/rotation/js-check.ts (npx tsx tests/rotation/js-check.ts --write redeploy).
 // Do not edit: tests/redeploy fail when it differs from what index.js declares.
 /**
- * The part of the EventBridge event this function reads (CloudTrail `AwsServiceEvent`,
- * `detail-type: "AWS Service Event via CloudTrail"`).
+ * The part of the EventBridge event this function reads: Secrets Manager's `Secret Label Updated`
+ * (`resources: [secret ARN]`, `detail.labelUpdated`), or a CloudTrail `AwsServiceEvent`
+ * (`detail-type: "AWS Service Event via CloudTrail"`, `detail.eventName: "RotationSucceeded"`).
  */
 export type RotationSucceededEvent = {
     /**
@@ -10,9 +11,12 @@ export type RotationSucceededEvent = {
      */
     source?: string | undefined;
     "detail-type"?: string | undefined;
+    resources?: string[] | undefined;
     detail?: {
         eventName?: string;
         eventSource?: string;
+        labelUpdated?: string;
+        name?: string;
         additionalEventData?: {
             SecretId?: string;
         } | null;

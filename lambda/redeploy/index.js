@@ -2,11 +2,14 @@
 // Forces a new deployment of the stack's ECS services after one of their secrets rotated.
 //
 // ECS resolves a task definition's `secrets` (Secrets Manager `valueFrom` ARNs) only when a task
-// starts, so running tasks keep the old values after a rotation (the RDS master password stops
-// working at once; the cache AUTH token and JWT secret follow). An EventBridge rule sends the
-// CloudTrail-delivered Secrets Manager `RotationSucceeded` event here; this function calls
-// UpdateService(forceNewDeployment) on every configured service, and ECS replaces the tasks with a
-// rolling deployment (circuit breaker on) that reads the current values.
+// starts, so running tasks keep the old values after a rotation (with alternating users and the
+// AUTH token's ROTATE strategy the old values keep working for one more rotation period: the new
+// deployment must happen inside it). An EventBridge rule sends Secrets Manager's native
+// `Secret Label Updated` event (AWSCURRENT moved: a rotation finished, or someone put a new value;
+// Secrets Manager "Secret event notifications", no CloudTrail trail needed) here; this function
+// calls UpdateService(forceNewDeployment) on every configured service, and ECS replaces the tasks
+// with a rolling deployment (circuit breaker on) that reads the current values. A CloudTrail
+// `RotationSucceeded` event is accepted too (the same outcome, older delivery path).
 //
 // Environment: CLUSTER (cluster name or ARN), SERVICES (comma-separated service names).
 // Logs name the cluster, services and secret only: the event carries no secret value.
@@ -16,14 +19,18 @@
 const { ECSClient, UpdateServiceCommand } = require("@aws-sdk/client-ecs");
 
 /**
- * The part of the EventBridge event this function reads (CloudTrail `AwsServiceEvent`,
- * `detail-type: "AWS Service Event via CloudTrail"`).
+ * The part of the EventBridge event this function reads: Secrets Manager's `Secret Label Updated`
+ * (`resources: [secret ARN]`, `detail.labelUpdated`), or a CloudTrail `AwsServiceEvent`
+ * (`detail-type: "AWS Service Event via CloudTrail"`, `detail.eventName: "RotationSucceeded"`).
  * @typedef {object} RotationSucceededEvent
  * @property {string} [source] `aws.secretsmanager`
  * @property {string} [detail-type]
+ * @property {string[]} [resources]
  * @property {{
  *   eventName?: string,
  *   eventSource?: string,
+ *   labelUpdated?: string,
+ *   name?: string,
  *   additionalEventData?: { SecretId?: string } | null,
  *   requestParameters?: { secretId?: string } | null,
  * }} [detail]
@@ -43,9 +50,20 @@ const { ECSClient, UpdateServiceCommand } = require("@aws-sdk/client-ecs");
 
 /** @typedef {(event: RotationSucceededEvent) => Promise<RedeployResult>} RedeployHandler */
 
-/** The event this function acts on; any other is ignored. */
-const EVENT_NAME = "RotationSucceeded";
+/** The events this function acts on; any other is ignored. */
 const EVENT_SOURCE = "aws.secretsmanager";
+const LABEL_UPDATED = "Secret Label Updated";
+const ROTATION_SUCCEEDED = "RotationSucceeded";
+
+/**
+ * True when the event says the secret's current value changed.
+ * @param {RotationSucceededEvent} event
+ */
+function currentValueChanged(event) {
+    if (event?.source !== EVENT_SOURCE) return false;
+    if (event["detail-type"] === LABEL_UPDATED) return event.detail?.labelUpdated === "AWSCURRENT";
+    return event.detail?.eventName === ROTATION_SUCCEEDED;
+}
 
 /**
  * Cluster and services from the environment, with a clear error when either is missing.
@@ -69,7 +87,7 @@ function readConfig(env) {
  */
 function secretIdOf(event) {
     const detail = event.detail ?? {};
-    return detail.additionalEventData?.SecretId ?? detail.requestParameters?.secretId ?? "(unknown secret)";
+    return event.resources?.[0] ?? detail.additionalEventData?.SecretId ?? detail.requestParameters?.secretId ?? detail.name ?? "(unknown secret)";
 }
 
 /**
@@ -92,9 +110,8 @@ function makeHandler(deps = {}) {
     return async (event) => {
         const env = deps.env ?? process.env;
         const { cluster, services } = readConfig(env);
-        const eventName = event?.detail?.eventName;
-        if (event?.source !== EVENT_SOURCE || eventName !== EVENT_NAME) {
-            console.log(JSON.stringify({ message: "ignored event", source: event?.source, eventName }));
+        if (!currentValueChanged(event)) {
+            console.log(JSON.stringify({ message: "ignored event", source: event?.source, detailType: event?.["detail-type"], eventName: event?.detail?.eventName, labelUpdated: event?.detail?.labelUpdated }));
             return { redeployed: [] };
         }
         const client = ecs ??= new ECSClient({});

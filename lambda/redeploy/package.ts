@@ -33,24 +33,38 @@ export function redeployLambdaEnvironment(cluster: string, services: string[]): 
 }
 
 /**
- * The EventBridge pattern for a successful rotation of one of `secretArns`.
- *
- * Secrets Manager records rotation outcomes as CloudTrail service events (`eventType:
- * AwsServiceEvent`), which EventBridge delivers on the default bus with `detail-type: "AWS Service
- * Event via CloudTrail"` (not "AWS API Call via CloudTrail", which API calls such as RotateSecret
- * get). A `RotationSucceeded` entry names the secret by its full ARN in
- * `detail.additionalEventData.SecretId` (its requestParameters are null); `requestParameters.secretId`
- * is matched as well (`$or`, free) so an entry carrying the ARN there instead still matches.
+ * The EventBridge pattern for "the current value of one of `secretArns` changed": Secrets Manager's
+ * native `Secret Label Updated` event with `labelUpdated: AWSCURRENT`, sent when a rotation finishes
+ * (finishSecret moves AWSCURRENT) or a value is put by hand, and delivered without any CloudTrail
+ * trail (Secrets Manager User Guide, "Secret event notifications"). It names the secret by its full
+ * ARN in `resources`.
  */
-export function rotationSucceededPattern(secretArns: string[]): Record<string, unknown> {
-    if (secretArns.length === 0) throw new Error("rotationSucceededPattern: no secret ARNs");
+export function currentVersionChangedPattern(secretArns: string[]): Record<string, unknown> {
+    if (secretArns.length === 0) throw new Error("currentVersionChangedPattern: no secret ARNs");
+    return {
+        source: ["aws.secretsmanager"],
+        "detail-type": ["Secret Label Updated"],
+        resources: [...new Set(secretArns)],
+        detail: { labelUpdated: ["AWSCURRENT"] },
+    };
+}
+
+/**
+ * The CloudTrail-delivered rotation outcome events (`RotationFailed`, ...) for `secretArns`: these
+ * reach EventBridge as "AWS Service Event via CloudTrail" only while a trail logs management events
+ * in the region. The entry names the secret by its full ARN in `detail.additionalEventData.SecretId`
+ * (its requestParameters are null); `requestParameters.secretId` is matched as well (`$or`).
+ */
+/** The same pattern for other rotation outcomes (e.g. `RotationFailed` for the alarm). */
+export function rotationEventPattern(eventNames: string[], secretArns: string[]): Record<string, unknown> {
+    if (secretArns.length === 0) throw new Error("rotationEventPattern: no secret ARNs");
     const arns = [...new Set(secretArns)];
     return {
         source: ["aws.secretsmanager"],
         "detail-type": ["AWS Service Event via CloudTrail"],
         detail: {
             eventSource: ["secretsmanager.amazonaws.com"],
-            eventName: ["RotationSucceeded"],
+            eventName: eventNames,
             $or: [
                 { additionalEventData: { SecretId: arns } },
                 { requestParameters: { secretId: arns } },

@@ -35,7 +35,7 @@ const DB = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0123-XyZ
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-4333-8444-555555555555";
 
 function buildApi(data: DataTier | undefined): void {
-    const settings = resolveSettings({ project: "platform", stack: "unit", region: "us-east-1", values: { tier: "staging" }, secretKeys: [] });
+    const settings = resolveSettings({ project: "platform", stack: "unit", region: "us-east-1", values: { tier: "staging", services: { api: { imageTag: "release-1" } } }, secretKeys: [] });
     const api = settings.services.find((s) => s.name === "api")!;
     new FargateService("api", {
         service: api,
@@ -58,11 +58,12 @@ const find = (resources: Captured[], type: string, name: string) => {
 
 describe("fargate service component (direct)", () => {
     it("with a data tier: secrets by ARN (json keys in ECS syntax), execution role reads exactly them and decrypts with the key", async () => {
-        const data: DataTier = { appSecretArn: pulumi.output(APP), databaseSecretArn: pulumi.output(DB), secretsKmsKeyArn: pulumi.output(KEY) };
+        const data: DataTier = { appSecretArn: pulumi.output(APP), databaseSecretArn: pulumi.output(DB), secretsKmsKeyArn: pulumi.output(KEY), ready: [] };
         const resources = await capture(() => buildApi(data));
         const [container] = JSON.parse(find(resources, "aws:ecs/taskDefinition:TaskDefinition", "api-task").inputs.containerDefinitions);
         assert.deepStrictEqual(container.secrets, [
-            { name: "APP_SECRET", valueFrom: APP },
+            { name: "APP_SECRET_JWT", valueFrom: `${APP}:jwt::` },
+            { name: "APP_SECRET_REDIS", valueFrom: `${APP}:redis::` },
             { name: "DATABASE_PASSWORD", valueFrom: `${DB}:password::` },
             { name: "DATABASE_USERNAME", valueFrom: `${DB}:username::` },
         ]);
@@ -84,8 +85,8 @@ describe("fargate service component (direct)", () => {
     });
 
     it("with only the application secret: database variables are left out", async () => {
-        const resources = await capture(() => buildApi({ appSecretArn: pulumi.output(APP) }));
+        const resources = await capture(() => buildApi({ appSecretArn: pulumi.output(APP), ready: [] }));
         const [container] = JSON.parse(find(resources, "aws:ecs/taskDefinition:TaskDefinition", "api-task").inputs.containerDefinitions);
-        assert.deepStrictEqual(container.secrets.map((s: any) => s.name), ["APP_SECRET"]);
+        assert.deepStrictEqual(container.secrets.map((s: any) => s.name), ["APP_SECRET_JWT", "APP_SECRET_REDIS"]);
     });
 });

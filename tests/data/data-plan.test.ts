@@ -1,7 +1,8 @@
 // The data tier's pure decisions (components/data-plan.ts), without Pulumi.
 import * as assert from "assert";
+import { physicalName } from "../../components/naming";
 import {
-    appSecretDocument, cacheFamily, cacheParameters, cacheTopology, isValidAuthToken, majorVersion, physicalName,
+    appSecretDocument, cacheFamily, cacheParameters, cacheTopology, isValidAuthToken, majorVersion,
     postgresFamily, postgresParameters, RDS_BACKUP_WINDOW, RDS_MAINTENANCE_WINDOW, recoveryWindowDays, windowsOverlap,
 } from "../../components/data-plan";
 import { TIER_DEFAULTS } from "../../config/defaults";
@@ -106,7 +107,7 @@ describe("data-plan: cache", () => {
 describe("data-plan: application secret", () => {
     it("has the seed's shape, without the database password, and leaves out absent parts", () => {
         const full = appSecretDocument({
-            database: { host: "db", port: 5432, dbname: "platform", masterSecretArn: "arn:db" },
+            database: { host: "db", port: 5432, dbname: "platform", userSecretArn: "arn:db" },
             redis: { host: "cache", port: 6379, authToken: "token", replicationGroupId: "rg" },
             jwtSecret: "jwt",
         });

@@ -400,7 +400,7 @@ describe("host plan (pure)", () => {
     const service = (name: string, extra: Partial<ServiceSettings> = {}): ServiceSettings => ({
         name, cpu: 256, memory: 512, architecture: "ARM64", imageTag: "latest",
         ports: [{ port: 8080, protocol: "http" }], healthCheckPath: "/health/readiness",
-        routing: { default: false, paths: [], hosts: [] }, environment: {}, secrets: {},
+        routing: { default: false, paths: [], hosts: [], priority: 1 }, environment: {}, secrets: {}, containerHealthCheck: { kind: "none" },
         readOnlyRootFilesystem: true, publicTcp: false, healthCheckGracePeriodSeconds: 60,
         scaling: { min: 1, max: 1, desired: 1, cpuTarget: 70, memoryTarget: 80, scaleOutCooldownSeconds: 60, scaleInCooldownSeconds: 300 },
         ...extra,
@@ -408,7 +408,7 @@ describe("host plan (pure)", () => {
     const host = { instanceType: "t3.micro", rootVolumeGb: 20, elasticIp: false, snapshots: { enabled: false, retainCount: 7 }, timescaleImage: "timescale/timescaledb:2.17.2-pg16" };
 
     it("fits the two seed services on 1 GiB and serves the default-routed one at /", () => {
-        const plan = planHost(host, [service("devices", { ports: [{ port: 8080, protocol: "http" }, { port: 50051, protocol: "grpc" }] }), service("api", { routing: { default: true, paths: [], hosts: [] } })]);
+        const plan = planHost(host, [service("devices", { ports: [{ port: 8080, protocol: "http" }, { port: 50051, protocol: "grpc" }] }), service("api", { routing: { default: true, paths: [], hosts: [], priority: 2 } })]);
         assert.strictEqual(plan.defaultApp, "api");
         assert.ok(plan.budget.appMiB >= 96, `${plan.budget.appMiB} MiB per app`);
         assert.ok(plan.budget.totalLimitsMiB <= plan.budget.instanceMiB - plan.budget.osReserveMiB);
@@ -435,7 +435,7 @@ describe("host plan (pure)", () => {
     });
 
     it("refuses a routing pattern NGINX cannot follow, naming the config key", () => {
-        assert.throws(() => planHost(host, [service("api", { routing: { default: true, paths: [], hosts: [] } }), service("devices", { routing: { default: false, paths: ["/ok/*", "devices/*"], hosts: [] } })]),
+        assert.throws(() => planHost(host, [service("api", { routing: { default: true, paths: [], hosts: [], priority: 2 } }), service("devices", { routing: { default: false, paths: ["/ok/*", "devices/*"], hosts: [], priority: 3 } })]),
             /platform:services\.devices\.routing\.paths\[1\]: "devices\/\*" is not a valid ALB path pattern/);
     });
 

@@ -7,7 +7,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { ECSClient, ServiceNotFoundException, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { handler as defaultHandler, makeHandler, RotationSucceededEvent } from "../../lambda/redeploy";
 import {
-    REDEPLOY_ENV, redeployLambda, redeployLambdaEnvironment, redeployLambdaPackage, redeployPolicyStatements, rotationSucceededPattern,
+    REDEPLOY_ENV, redeployLambda, redeployLambdaEnvironment, redeployLambdaPackage, redeployPolicyStatements, currentVersionChangedPattern, rotationEventPattern,
 } from "../../lambda/redeploy/package";
 import { jsLambda } from "../rotation/js-check";
 
@@ -26,6 +26,16 @@ function event(eventName = "RotationSucceeded"): RotationSucceededEvent {
             requestParameters: null,
             additionalEventData: { SecretId: SECRET_ARN },
         },
+    };
+}
+
+/** Secrets Manager's native event when AWSCURRENT moves (Secrets Manager "Secret event notifications"). */
+function labelUpdated(label = "AWSCURRENT"): RotationSucceededEvent {
+    return {
+        source: "aws.secretsmanager",
+        "detail-type": "Secret Label Updated",
+        resources: [SECRET_ARN],
+        detail: { name: "platform-staging/app-AbCdEf", labelUpdated: label },
     };
 }
 
@@ -63,9 +73,18 @@ describe("redeploy lambda: handler", () => {
         assert.ok(logs.some((l) => l.includes(SECRET_ARN)), "logs which secret rotated");
     });
 
-    it("ignores other event names and other sources", async () => {
+    it("forces a new deployment for Secret Label Updated with AWSCURRENT (the event the rule matches)", async () => {
+        ecs.on(UpdateServiceCommand).resolves({});
+        const handler = makeHandler({ ecs: new ECSClient({ region: "us-east-1" }), env: ENV });
+        const { result, error, logs } = await captureLogs(() => handler(labelUpdated()));
+        assert.equal(error, undefined);
+        assert.deepEqual(result, { cluster: CLUSTER, redeployed: ["platform-staging-api", "platform-staging-devices"] });
+        assert.ok(logs.some((l) => l.includes(SECRET_ARN)), "logs which secret changed");
+    });
+
+    it("ignores other event names, other labels and other sources", async () => {
         const handler = makeHandler({ ecs: new ECSClient({}), env: ENV });
-        for (const e of [event("RotationStarted"), event("RotationFailed"), event("PutSecretValue"), { ...event(), source: "aws.ecs" }]) {
+        for (const e of [event("RotationStarted"), event("RotationFailed"), event("PutSecretValue"), { ...event(), source: "aws.ecs" }, labelUpdated("AWSPREVIOUS"), { ...labelUpdated(), source: "aws.ecs" }]) {
             const { result, error } = await captureLogs(() => handler(e));
             assert.equal(error, undefined);
             assert.deepEqual(result, { redeployed: [] });
@@ -145,13 +164,18 @@ describe("redeploy lambda: package", () => {
         assert.throws(() => redeployPolicyStatements([]), /no service ARNs/);
     });
 
-    it("event pattern: CloudTrail service event RotationSucceeded for the given secrets only", () => {
-        const pattern = rotationSucceededPattern([SECRET_ARN, SECRET_ARN]) as any;
-        assert.deepEqual(pattern.source, ["aws.secretsmanager"]);
+    it("event pattern: Secrets Manager's own Secret Label Updated (AWSCURRENT) for the given secrets only: no trail needed", () => {
+        const pattern = currentVersionChangedPattern([SECRET_ARN, SECRET_ARN]) as any;
+        assert.deepEqual(pattern, { source: ["aws.secretsmanager"], "detail-type": ["Secret Label Updated"], resources: [SECRET_ARN], detail: { labelUpdated: ["AWSCURRENT"] } });
+        assert.throws(() => currentVersionChangedPattern([]), /no secret ARNs/);
+    });
+
+    it("rotation outcome pattern (the RotationFailed notification): CloudTrail service events for the given secrets", () => {
+        const pattern = rotationEventPattern(["RotationFailed"], [SECRET_ARN]) as any;
         assert.deepEqual(pattern["detail-type"], ["AWS Service Event via CloudTrail"]);
-        assert.deepEqual(pattern.detail.eventName, ["RotationSucceeded"]);
+        assert.deepEqual(pattern.detail.eventName, ["RotationFailed"]);
         assert.deepEqual(pattern.detail.$or, [{ additionalEventData: { SecretId: [SECRET_ARN] } }, { requestParameters: { secretId: [SECRET_ARN] } }]);
-        assert.throws(() => rotationSucceededPattern([]), /no secret ARNs/);
+        assert.throws(() => rotationEventPattern(["RotationFailed"], []), /no secret ARNs/);
     });
 });
 
