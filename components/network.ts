@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NatStrategy, NetworkSettings } from "../config/types";
 import { AZ_IDS_WITHOUT_FARGATE } from "../config/aws-limits";
-import { amazonLinux2023Ami } from "./ami";
+import { NatInstance } from "./nat-instance";
 import { pickZoneIds } from "./zones";
 
 export interface NetworkArgs {
@@ -48,19 +48,6 @@ export function natRouteTargets(nat: NatStrategy, azCount: number): ({ gateway: 
 export function natGatewayCount(nat: NatStrategy, azCount: number): number {
     return nat === "per-az" ? azCount : nat === "single" ? 1 : 0;
 }
-
-/** NAT instance boot: forward and masquerade private traffic (AL2023 ships no NAT AMI). */
-const NAT_INSTANCE_USER_DATA = `#!/bin/bash
-set -euo pipefail
-dnf install -y iptables-services
-echo 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/90-nat.conf
-sysctl -p /etc/sysctl.d/90-nat.conf
-iface=$(ip route show default | awk '{print $5; exit}')
-iptables -t nat -A POSTROUTING -o "$iface" -j MASQUERADE
-iptables -F FORWARD
-service iptables save
-systemctl enable --now iptables
-`;
 
 export class Network extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
@@ -210,45 +197,16 @@ export class Network extends pulumi.ComponentResource {
         });
     }
 
-    private natInstance(name: string, args: NetworkArgs, vpc: aws.ec2.Vpc, subnet: aws.ec2.Subnet, namePrefix: string): aws.ec2.Instance {
-        const parent = { parent: this };
-        const sg = new aws.ec2.SecurityGroup(`${name}-nat`, {
+    private natInstance(name: string, args: NetworkArgs, vpc: aws.ec2.Vpc, subnet: aws.ec2.Subnet, namePrefix: string): NatInstance {
+        return new NatInstance(`${name}-nat`, {
             vpcId: vpc.id,
-            description: "NAT instance: forwards private subnets' traffic to the internet",
-            tags: { Name: `${namePrefix}-nat` },
-        }, parent);
-        args.settings.subnets.private.forEach((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-nat-from-private-${i + 1}`, {
-            securityGroupId: sg.id,
-            description: `All traffic from private subnet ${i + 1}`,
-            ipProtocol: "-1",
-            cidrIpv4: cidr,
-        }, parent));
-        new aws.vpc.SecurityGroupEgressRule(`${name}-nat-to-internet`, {
-            securityGroupId: sg.id,
-            description: "Forwarded traffic to the internet",
-            ipProtocol: "-1",
-            cidrIpv4: "0.0.0.0/0",
-        }, parent);
-        return new aws.ec2.Instance(`${name}-nat`, {
-            ami: amazonLinux2023Ami(args.settings.natInstanceType, parent),
-            instanceType: args.settings.natInstanceType,
+            vpcCidr: args.settings.vpcCidr,
             subnetId: subnet.id,
-            vpcSecurityGroupIds: [sg.id],
-            associatePublicIpAddress: true,
-            // A router forwards packets that are not addressed to it.
-            sourceDestCheck: false,
-            metadataOptions: { httpTokens: "required", httpEndpoint: "enabled" },
-            rootBlockDevice: { volumeType: "gp3", volumeSize: 8, encrypted: true },
-            // Unlimited credits would bill surplus CPU under sustained NAT load; standard throttles instead.
-            creditSpecification: { cpuCredits: "standard" },
-            userData: NAT_INSTANCE_USER_DATA,
-            userDataReplaceOnChange: false,
-            tags: { Name: `${namePrefix}-nat` },
-        }, {
-            parent: this,
-            ignoreChanges: ["ami"], // a newer AMI must not replace the router mid-day
-            dependsOn: this.internetRoute, // its boot script installs iptables from the internet
-        });
+            privateSubnetCidrs: args.settings.subnets.private,
+            instanceType: args.settings.natInstanceType,
+            namePrefix,
+            internetRoute: this.internetRoute,
+        }, { parent: this });
     }
 
     private flowLogs(name: string, vpc: aws.ec2.Vpc, settings: NetworkSettings, namePrefix: string): void {
