@@ -324,6 +324,97 @@ describe("rotation lambda: application secret", () => {
         });
     });
 
+    // RotateSecret with RotateImmediately=false (the stack's SecretRotation sets rotateImmediately:
+    // false): Secrets Manager "tests the rotation configuration by running the testSecret step ... The
+    // test creates an AWSPENDING version of the secret and then removes it" (RotateSecret API
+    // reference). `startConfigurationTest`/`endConfigurationTest` in fakes.ts are that sequence.
+    describe("enabling rotation without rotating (Secrets Manager's configuration test)", () => {
+        function snapshot(h: Harness) {
+            return {
+                current: h.store.versionWith("AWSCURRENT"),
+                previous: h.store.versionWith("AWSPREVIOUS"),
+                value: h.store.valueAt("AWSCURRENT"),
+                tokens: [...h.group.tokens],
+            };
+        }
+
+        it("testSecret accepts an AWSPENDING copy of AWSCURRENT, changes nothing, waits for nothing", async () => {
+            const h = track(setup());
+            const before = snapshot(h);
+
+            const token = h.store.startConfigurationTest();
+            await h.run("testSecret", token);
+            h.store.endConfigurationTest(token);
+
+            assert.equal(inputs(h.sm, PutSecretValueCommand).length, 0, "no PutSecretValue");
+            assert.equal(inputs(h.sm, UpdateSecretVersionStageCommand).length, 0, "no UpdateSecretVersionStage");
+            assert.equal(inputs(h.ec, ModifyReplicationGroupCommand).length, 0, "no ModifyReplicationGroup");
+            assert.deepEqual(inputs(h.ec, DescribeReplicationGroupsCommand), [{ ReplicationGroupId: GROUP_ID }], "the group is described once");
+            assert.deepEqual(h.sleeps, [], "no wait for an AUTH change that will never come");
+            assert.deepEqual(snapshot(h), before, "AWSCURRENT, AWSPREVIOUS and the cluster's tokens are as before");
+            assert.equal(h.store.versionWith("AWSPENDING"), undefined, "Secrets Manager removed AWSPENDING again");
+            assert.equal(h.store.generated.length, 0, "no password generated");
+        });
+
+        it("leaves the secret ready for the first scheduled rotation", async () => {
+            const h = track(setup());
+            const probe = h.store.startConfigurationTest();
+            await h.run("testSecret", probe);
+            h.store.endConfigurationTest(probe);
+
+            const token = h.store.startRotation(); // one interval later
+            await h.rotate(token);
+
+            assert.equal(h.store.versionWith("AWSCURRENT"), token);
+            assert.equal(h.group.modifyCount, 1);
+            assert.ok(h.group.accepts(h.store.valueAt("AWSCURRENT").redis.authToken), "the cluster accepts the new AWSCURRENT token");
+            assert.ok(h.group.accepts(INITIAL.redis.authToken), "and still the one before it");
+        });
+
+        it("returns at once if Secrets Manager labels the AWSCURRENT version itself AWSPENDING", async () => {
+            // The API reference does not say whether the test version is a copy or the current version
+            // relabelled; the second form is already AWSCURRENT and needs no test.
+            const h = track(setup());
+            const current = h.store.versions.get(h.store.versionWith("AWSCURRENT")!)!;
+            current.stages.push("AWSPENDING");
+
+            await h.run("testSecret", current.id);
+
+            assert.deepEqual(sent(h.sm), ["DescribeSecret"]);
+            assert.deepEqual(sent(h.ec), []);
+        });
+
+        it("fails the test when the replication group has AUTH disabled", async () => {
+            const h = track(setup());
+            h.group.authTokenEnabled = false;
+            const token = h.store.startConfigurationTest();
+
+            await assert.rejects(h.run("testSecret", token), /replication group platform-staging-cache has AUTH disabled/);
+        });
+
+        it("fails the test when the replication group does not exist", async () => {
+            const h = track(setup({ current: { ...INITIAL, redis: { ...INITIAL.redis, replicationGroupId: "no-such-group" } } }));
+            const token = h.store.startConfigurationTest();
+
+            await assert.rejects(h.run("testSecret", token), /replication group no-such-group was not found by DescribeReplicationGroups/);
+        });
+
+        it("fails the test when the secret's shape is wrong", async () => {
+            const h = track(setup({ current: { ...INITIAL, jwt: { ...INITIAL.jwt, refreshExpiresIn: 604800 } } }));
+            const token = h.store.startConfigurationTest();
+
+            await assert.rejects(h.run("testSecret", token), /key "jwt.refreshExpiresIn" must be a non-empty string/);
+            assert.deepEqual(sent(h.ec), [], "shape is checked before the cluster is asked");
+        });
+
+        it("fails the test when the AUTH token in the secret is one ElastiCache would refuse", async () => {
+            const h = track(setup({ current: { ...INITIAL, redis: { ...INITIAL.redis, authToken: "short" } } }));
+            const token = h.store.startConfigurationTest();
+
+            await assert.rejects(h.run("testSecret", token), /redis.authToken must be 16-128 characters/);
+        });
+    });
+
     describe("finishSecret", () => {
         it("moves AWSCURRENT to the new version; the cluster accepts AWSCURRENT and AWSPREVIOUS", async () => {
             const h = track(setup());
