@@ -16,6 +16,11 @@
  *                 cluster then accepts the current AND the pending token, so clients still holding
  *                 AWSCURRENT keep working whatever happens next. Skipped when there is no AUTH token.
  *   testSecret    waits until the group is `available` with the change applied; checks the JWT shape.
+ *                 When AWSPENDING holds the AWSCURRENT value it is Secrets Manager testing the
+ *                 configuration (RotateSecret with RotateImmediately=false, the stack's setting: "The
+ *                 test creates an AWSPENDING version of the secret and then removes it", RotateSecret
+ *                 API reference): it checks the shape, that the replication group is found by
+ *                 DescribeReplicationGroups with AUTH enabled, and returns without waiting.
  *   finishSecret  moves AWSCURRENT to the token (Secrets Manager moves AWSPREVIOUS itself).
  *
  * No follow-up SET: ROTATE keeps the two most recent tokens, so after finishSecret the cluster accepts
@@ -217,6 +222,27 @@ function assertValidAuthToken(token, label) {
 }
 
 /**
+ * JSON with object keys sorted, so two documents compare by content, not by key order.
+ * @param {unknown} value
+ * @returns {string}
+ */
+function canonicalJson(value) {
+    if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+    if (isObject(value)) {
+        return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(",")}}`;
+    }
+    return JSON.stringify(value) ?? "null";
+}
+
+/**
+ * @param {AppSecret} a
+ * @param {AppSecret} b
+ */
+function sameDocument(a, b) {
+    return canonicalJson(a) === canonicalJson(b);
+}
+
+/**
  * True when the group's AUTH token changed at or after the pending version was created, or a change
  * is under way. Compared at whole seconds: the two services may not report the same precision.
  * @param {import("@aws-sdk/client-elasticache").ReplicationGroup} group
@@ -282,6 +308,32 @@ function makeHandler(deps = {}) {
         return { secret: parseAppSecret(out.SecretString, which.VersionStage), created: out.CreatedDate };
     }
 
+    /**
+     * Secrets Manager's configuration test: RotateSecret with RotateImmediately=false "tests the
+     * rotation configuration by running the testSecret step ... The test creates an AWSPENDING version
+     * of the secret and then removes it" (RotateSecret API reference). That version holds the AWSCURRENT
+     * value, so there is no change to wait for: check what a rotation will rely on and return.
+     * @param {AppSecret} pending
+     * @param {Record<string, string | number | boolean | undefined>} ids
+     */
+    async function testConfiguration(pending, ids) {
+        if (!pending.redis || !hasAuthToken(pending)) {
+            log("info", "testSecret: AWSPENDING equals AWSCURRENT (configuration test); JWT shape valid, no redis.authToken", ids);
+            return;
+        }
+        assertValidAuthToken(/** @type {string} */ (pending.redis.authToken), "testSecret (AWSPENDING)");
+        const replicationGroupId = replicationGroupIdFor(pending, "testSecret");
+        const group = await describeGroup(replicationGroupId, "testSecret");
+        if (group.AuthTokenEnabled !== true) {
+            throw new Error(`testSecret: replication group ${replicationGroupId} has AUTH disabled; the secret's token cannot be rotated there`);
+        }
+        log("info", "testSecret: AWSPENDING equals AWSCURRENT (configuration test); shape valid, group found with AUTH enabled", {
+            ...ids,
+            replicationGroupId,
+            status: group.Status,
+        });
+    }
+
     /** @param {Record<string, unknown>} options */
     async function randomPassword(options) {
         const out = await sm().send(new GetRandomPasswordCommand(options));
@@ -291,11 +343,21 @@ function makeHandler(deps = {}) {
         return out.RandomPassword;
     }
 
-    /** @param {string} replicationGroupId */
-    async function describeGroup(replicationGroupId) {
-        const out = await ec().send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: replicationGroupId }));
+    /**
+     * @param {string} replicationGroupId
+     * @param {string} label which step, for messages
+     */
+    async function describeGroup(replicationGroupId, label) {
+        /** @type {import("@aws-sdk/client-elasticache").DescribeReplicationGroupsCommandOutput} */
+        let out;
+        try {
+            out = await ec().send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: replicationGroupId }));
+        } catch (err) {
+            if (errorName(err) !== "ReplicationGroupNotFoundFault") throw err;
+            out = { $metadata: {} };
+        }
         const group = out.ReplicationGroups?.[0];
-        if (!group) throw new Error(`Replication group ${replicationGroupId} not found`);
+        if (!group) throw new Error(`${label}: replication group ${replicationGroupId} was not found by DescribeReplicationGroups`);
         return group;
     }
 
@@ -355,7 +417,7 @@ function makeHandler(deps = {}) {
         const authToken = /** @type {string} */ (pending.redis.authToken);
         assertValidAuthToken(authToken, "setSecret (AWSPENDING)");
         const replicationGroupId = replicationGroupIdFor(pending, "setSecret");
-        const group = await describeGroup(replicationGroupId);
+        const group = await describeGroup(replicationGroupId, "setSecret");
         const fields = { ...ids, replicationGroupId, status: group.Status };
 
         if (group.AuthTokenEnabled === false) {
@@ -401,6 +463,8 @@ function makeHandler(deps = {}) {
         for (const key of /** @type {const} */ (["expiresIn", "refreshExpiresIn"])) {
             if (typeof jwt[key] !== "string" || jwt[key] === "") throw new Error(`testSecret: key "jwt.${key}" must be a non-empty string`);
         }
+        const { secret: current } = await getSecretVersion(arn, { VersionStage: "AWSCURRENT" });
+        if (sameDocument(pending, current)) return testConfiguration(pending, ids);
         if (!pending.redis || !hasAuthToken(pending)) {
             log("info", "testSecret: JWT shape valid; no redis.authToken to test", ids);
             return;
@@ -414,7 +478,7 @@ function makeHandler(deps = {}) {
         const remaining = context?.getRemainingTimeInMillis?.();
         const deadline = now() + (remaining !== undefined ? Math.max(0, remaining - TIMEOUT_MARGIN_MS) : maxWaitMs);
         for (let attempt = 1; ; attempt++) {
-            const group = await describeGroup(replicationGroupId);
+            const group = await describeGroup(replicationGroupId, "testSecret");
             const authTokenStatus = group.PendingModifiedValues?.AuthTokenStatus;
             const applied = authTokenChangedSince(group, created);
             const fields = { ...ids, replicationGroupId, status: group.Status, authTokenStatus, applied, attempt };

@@ -298,8 +298,11 @@ describe("rotation lambda: application secret", () => {
 
             await h.run("testSecret", token);
 
-            assert.deepEqual(sent(h.sm), ["DescribeSecret", "GetSecretValue"]);
-            assert.deepEqual(inputs(h.sm, GetSecretValueCommand), [{ SecretId: ARN, VersionId: token, VersionStage: "AWSPENDING" }]);
+            assert.deepEqual(sent(h.sm), ["DescribeSecret", "GetSecretValue", "GetSecretValue"]);
+            assert.deepEqual(inputs(h.sm, GetSecretValueCommand), [
+                { SecretId: ARN, VersionId: token, VersionStage: "AWSPENDING" },
+                { SecretId: ARN, VersionStage: "AWSCURRENT" }, // to tell a rotation from the configuration test
+            ]);
             assert.deepEqual(sent(h.ec), ["DescribeReplicationGroups", "DescribeReplicationGroups", "DescribeReplicationGroups"]);
             assert.deepEqual(h.sleeps, [10_000, 10_000]);
             assert.equal(inputs(h.sm, UpdateSecretVersionStageCommand).length, 0);
@@ -571,7 +574,7 @@ describe("rotation lambda: application secret", () => {
                 // 45 s of Lambda time: 30 s of waiting after the 15 s margin, polls at 0, 10, 20 s.
                 await assert.rejects(h.run("testSecret", token, 45_000), /is still "modifying" \(auth token status ROTATING\); the rotation will be retried/);
                 assert.deepEqual(sent(h.ec), ["DescribeReplicationGroups", "DescribeReplicationGroups", "DescribeReplicationGroups"]);
-                assert.deepEqual(sent(h.sm), ["DescribeSecret", "GetSecretValue"]);
+                assert.deepEqual(sent(h.sm), ["DescribeSecret", "GetSecretValue", "GetSecretValue"]);
 
                 assertUntouched(h, before);
                 h.reset();
