@@ -1,21 +1,37 @@
 // @ts-check
 "use strict";
 /**
- * Secrets Manager rotation function for the stack's application secret (seed 003 §10.2.6):
+ * Secrets Manager rotation function for the stack's application secret (seed 003 §10.2.6). The
+ * secret's documented shape:
  *
- *   {"database": {"host","port","dbname","masterSecretArn"},
- *    "redis":    {"host","port","authToken","replicationGroupId"?},   (optional; authToken optional)
- *    "jwt":      {"secret","expiresIn","refreshExpiresIn"}}
+ *   {"database": {"host","port","dbname","masterSecretArn"},                  (optional)
+ *    "redis":    {"host","port","authToken"?,"replicationGroupId"?},           (optional)
+ *    "jwt":      {"secret","previousSecret"?,"nextSecret","expiresIn","refreshExpiresIn"},
+ *    ...any other key (e.g. "newrelic": {"licenseKey","appName"}, "devices_grpc": {"url"})}
  *
- * It rotates `jwt.secret` and, when present, `redis.authToken`. Everything else is copied
- * unchanged: the database password lives in its own RDS-managed secret and is never touched here.
+ * It rotates the JWT keys and, when present, `redis.authToken`. Everything else (every other key,
+ * and every other field of "jwt" and "redis") is copied unchanged: the database password lives in
+ * its own RDS-managed secret and is never touched here.
+ *
+ * JWT: applications SIGN with `jwt.secret` and VERIFY with each of `secret`, `previousSecret` and
+ * `nextSecret` that is present. A rotation makes the new version
+ *   { secret: <current nextSecret>, previousSecret: <current secret>, nextSecret: <fresh> }
+ * (a fresh `secret` too when the current version has no `nextSecret`, e.g. a document written before
+ * it existed). During the rolling redeploy that follows, new tasks verify the old tasks' tokens with
+ * `previousSecret`, and old tasks verify the new tasks' tokens with their `nextSecret`, published one
+ * rotation earlier; a refresh token (7 days) outlives a rotation (30 days). A secret stops verifying
+ * two rotations after it stopped signing. To revoke after a leak of the whole document, rotate three
+ * times (RotateSecret): the leaked `nextSecret` signs after the first and verifies after the second.
  *
  * Steps (AWS rotation-function contract, event {SecretId, ClientRequestToken, Step}):
- *   createSecret  new values from GetRandomPassword, stored as the token's version with AWSPENDING.
+ *   createSecret  the next JWT keys (above) and a new AUTH token from GetRandomPassword, stored as the
+ *                 token's version with AWSPENDING.
  *   setSecret     ModifyReplicationGroup AuthToken=<pending>, AuthTokenUpdateStrategy=ROTATE: the
  *                 cluster then accepts the current AND the pending token, so clients still holding
  *                 AWSCURRENT keep working whatever happens next. Skipped when there is no AUTH token.
- *   testSecret    waits until the group is `available` with the change applied; checks the JWT shape.
+ *   testSecret    waits until the group is `available` with the change applied; checks the JWT keys'
+ *                 shape and that they continue AWSCURRENT's (previousSecret = its secret, secret = its
+ *                 nextSecret), the two facts no one gets logged out by.
  *                 When AWSPENDING holds the AWSCURRENT value it is Secrets Manager testing the
  *                 configuration (RotateSecret with RotateImmediately=false, the stack's setting: "The
  *                 test creates an AWSPENDING version of the secret and then removes it", RotateSecret
@@ -23,12 +39,14 @@
  *                 DescribeReplicationGroups with AUTH enabled, and returns without waiting.
  *   finishSecret  moves AWSCURRENT to the token (Secrets Manager moves AWSPREVIOUS itself).
  *
- * No follow-up SET: ROTATE keeps the two most recent tokens, so after finishSecret the cluster accepts
+ * No follow-up SET: ROTATE keeps the two most recent tokens ("If this modification is performed on a
+ * server that already supports two AUTH tokens, the oldest AUTH token will also be removed", ElastiCache
+ * guide, Modifying the AUTH token on an existing cluster), so after finishSecret the cluster accepts
  * AWSCURRENT and AWSPREVIOUS. Application instances that read the secret before the rotation keep
  * working until the NEXT rotation drops the older token, a whole rotation interval later. A SET in
  * finishSecret would cut those instances off at once, which is the outage rotation must not cause.
- * The price: a leaked token stays valid for one more interval; rotate early (RotateSecret twice) to
- * revoke it.
+ * The price: a leaked AUTH token stays valid for one more interval; rotate early (RotateSecret twice)
+ * to revoke it.
  *
  * Every step is idempotent, because Secrets Manager retries steps and whole rotations with the same
  * token. setSecret in particular must never send a second ROTATE for the same token: ROTATE on a
@@ -80,7 +98,17 @@ const {
  * @typedef {object} AppSecret
  * @property {Record<string, unknown>} [database]
  * @property {{ host?: unknown, port?: unknown, authToken?: string, replicationGroupId?: string, [key: string]: unknown }} [redis]
- * @property {{ secret: string, expiresIn?: unknown, refreshExpiresIn?: unknown, [key: string]: unknown }} jwt
+ * @property {JwtKeys} jwt
+ */
+
+/**
+ * The "jwt" section: sign with `secret`, verify with each of secret/previousSecret/nextSecret present.
+ * @typedef {object} JwtKeys
+ * @property {string} secret
+ * @property {string} [previousSecret]
+ * @property {string} [nextSecret]
+ * @property {unknown} [expiresIn]
+ * @property {unknown} [refreshExpiresIn]
  */
 
 /**
@@ -119,6 +147,9 @@ const AUTH_TOKEN_PASSWORD_OPTIONS = Object.freeze({
     IncludeSpace: false,
     RequireEachIncludedType: true,
 });
+
+/** The JWT keys applications verify with; `secret` is also the one they sign with. */
+const JWT_KEYS = /** @type {const} */ (["secret", "previousSecret", "nextSecret"]);
 
 const AUTH_TOKEN_PATTERN = /^[A-Za-z0-9!&#$^<>-]{16,128}$/;
 const MIN_JWT_SECRET_LENGTH = 32;
@@ -182,8 +213,12 @@ function parseAppSecret(secretString, label) {
     if (!isObject(parsed)) throw new Error(`${label}: SecretString must be a JSON object`);
     const { jwt, redis, database } = parsed;
     if (!isObject(jwt)) throw new Error(`${label}: key "jwt" must be an object`);
-    if (typeof jwt.secret !== "string" || jwt.secret.length === 0) {
-        throw new Error(`${label}: key "jwt.secret" must be a non-empty string`);
+    for (const key of JWT_KEYS) {
+        const optional = key !== "secret"; // previousSecret: not before the first rotation; nextSecret: not in older documents
+        if (optional && jwt[key] === undefined) continue;
+        if (typeof jwt[key] !== "string" || jwt[key] === "") {
+            throw new Error(`${label}: key "jwt.${key}" must be a non-empty string${optional ? " when present" : ""}`);
+        }
     }
     if (database !== undefined && !isObject(database)) {
         throw new Error(`${label}: key "database" must be an object when present`);
@@ -218,6 +253,55 @@ function assertValidAuthToken(token, label) {
             `${label}: redis.authToken must be 16-128 characters from A-Z a-z 0-9 ! & # $ ^ < > - ` +
                 `(length is ${token.length})`,
         );
+    }
+}
+
+/**
+ * The "jwt" section of the next version. Pure: the caller supplies the fresh values.
+ * @param {JwtKeys} current AWSCURRENT's jwt section
+ * @param {{ nextSecret: string, secret?: string }} fresh `secret` is used only when `current` has no nextSecret
+ * @returns {JwtKeys}
+ */
+function nextJwtKeys(current, fresh) {
+    const secret = typeof current.nextSecret === "string" && current.nextSecret !== "" ? current.nextSecret : fresh.secret;
+    if (secret === undefined) throw new Error("nextJwtKeys: the current version has no nextSecret, so a fresh secret is needed");
+    return { ...current, secret, previousSecret: current.secret, nextSecret: fresh.nextSecret };
+}
+
+/**
+ * Checks one version's JWT keys: each present key long enough, all different, lifetimes set.
+ * Messages name keys, never values.
+ * @param {JwtKeys} jwt
+ * @param {string} label
+ */
+function checkJwtKeys(jwt, label) {
+    /** @type {string[]} */
+    const present = [];
+    for (const key of JWT_KEYS) {
+        const value = jwt[key];
+        if (value === undefined) continue;
+        if (value.length < MIN_JWT_SECRET_LENGTH) throw new Error(`${label}: jwt.${key} is shorter than ${MIN_JWT_SECRET_LENGTH} characters`);
+        if (present.includes(value)) throw new Error(`${label}: jwt.${key} repeats another JWT key; the three must differ`);
+        present.push(value);
+    }
+    for (const key of /** @type {const} */ (["expiresIn", "refreshExpiresIn"])) {
+        if (typeof jwt[key] !== "string" || jwt[key] === "") throw new Error(`${label}: key "jwt.${key}" must be a non-empty string`);
+    }
+}
+
+/**
+ * Checks that a rotated version continues the current one, so tokens keep verifying across it.
+ * @param {JwtKeys} pending
+ * @param {JwtKeys} current
+ * @param {string} label
+ */
+function checkJwtContinuity(pending, current, label) {
+    if (pending.nextSecret === undefined) throw new Error(`${label}: jwt.nextSecret is missing; the next rotation would log everyone out`);
+    if (pending.previousSecret !== current.secret) {
+        throw new Error(`${label}: jwt.previousSecret is not AWSCURRENT's jwt.secret; tokens signed before the rotation would stop verifying`);
+    }
+    if (current.nextSecret !== undefined && pending.secret !== current.nextSecret) {
+        throw new Error(`${label}: jwt.secret is not AWSCURRENT's jwt.nextSecret; tasks still on AWSCURRENT could not verify new tokens`);
     }
 }
 
@@ -317,6 +401,9 @@ function makeHandler(deps = {}) {
      * @param {Record<string, string | number | boolean | undefined>} ids
      */
     async function testConfiguration(pending, ids) {
+        if (pending.jwt.nextSecret === undefined) {
+            log("warn", "testSecret: jwt.nextSecret is missing; the first rotation will make tasks on this version reject new tokens until they are replaced", ids);
+        }
         if (!pending.redis || !hasAuthToken(pending)) {
             log("info", "testSecret: AWSPENDING equals AWSCURRENT (configuration test); JWT shape valid, no redis.authToken", ids);
             return;
@@ -376,20 +463,28 @@ function makeHandler(deps = {}) {
         }
         const { secret: current } = await getSecretVersion(arn, { VersionStage: "AWSCURRENT" });
 
-        /** @type {AppSecret} */
-        const next = { ...current, jwt: { ...current.jwt, secret: await randomPassword(JWT_SECRET_PASSWORD_OPTIONS) } };
-        if (next.jwt.secret.length < MIN_JWT_SECRET_LENGTH) {
-            throw new Error(`createSecret: generated jwt.secret is shorter than ${MIN_JWT_SECRET_LENGTH} characters`);
+        const legacy = current.jwt.nextSecret === undefined;
+        if (legacy) {
+            // Nothing was published for old tasks to verify the new signing secret with: during this
+            // one redeploy, tokens signed by new tasks fail on old ones. From the next rotation on, no.
+            log("warn", "createSecret: AWSCURRENT has no jwt.nextSecret; the new jwt.secret is fresh, so tasks still on AWSCURRENT cannot verify tokens signed after the redeploy", ids);
         }
+        const fresh = {
+            secret: legacy ? await randomPassword(JWT_SECRET_PASSWORD_OPTIONS) : undefined,
+            nextSecret: await randomPassword(JWT_SECRET_PASSWORD_OPTIONS),
+        };
+        /** @type {AppSecret} */
+        const next = { ...current, jwt: nextJwtKeys(current.jwt, fresh) };
+        checkJwtKeys(next.jwt, "createSecret (generated JWT keys)");
         if (current.redis && hasAuthToken(current)) {
             const replicationGroupId = replicationGroupIdFor(current, "createSecret");
             const authToken = await randomPassword(AUTH_TOKEN_PASSWORD_OPTIONS);
             assertValidAuthToken(authToken, "createSecret (generated token)");
             if (authToken === current.redis.authToken) throw new Error("createSecret: generated AUTH token equals the current one");
             next.redis = { ...current.redis, authToken };
-            log("info", "createSecret: generated a new jwt.secret and redis.authToken", { ...ids, replicationGroupId });
+            log("info", "createSecret: generated the next JWT keys and redis.authToken", { ...ids, replicationGroupId });
         } else {
-            log("info", "createSecret: generated a new jwt.secret; no redis.authToken to rotate", ids);
+            log("info", "createSecret: generated the next JWT keys; no redis.authToken to rotate", ids);
         }
 
         await sm().send(
@@ -456,15 +551,10 @@ function makeHandler(deps = {}) {
      */
     async function testSecret(arn, token, ids, context) {
         const { secret: pending, created } = await getSecretVersion(arn, { VersionId: token, VersionStage: "AWSPENDING" });
-        const { jwt } = pending;
-        if (jwt.secret.length < MIN_JWT_SECRET_LENGTH) {
-            throw new Error(`testSecret: jwt.secret is shorter than ${MIN_JWT_SECRET_LENGTH} characters`);
-        }
-        for (const key of /** @type {const} */ (["expiresIn", "refreshExpiresIn"])) {
-            if (typeof jwt[key] !== "string" || jwt[key] === "") throw new Error(`testSecret: key "jwt.${key}" must be a non-empty string`);
-        }
+        checkJwtKeys(pending.jwt, "testSecret (AWSPENDING)");
         const { secret: current } = await getSecretVersion(arn, { VersionStage: "AWSCURRENT" });
         if (sameDocument(pending, current)) return testConfiguration(pending, ids);
+        checkJwtContinuity(pending.jwt, current.jwt, "testSecret (AWSPENDING)");
         if (!pending.redis || !hasAuthToken(pending)) {
             log("info", "testSecret: JWT shape valid; no redis.authToken to test", ids);
             return;
@@ -569,6 +659,9 @@ module.exports = {
     handler,
     makeHandler,
     parseAppSecret,
+    nextJwtKeys,
+    checkJwtKeys,
+    checkJwtContinuity,
     JWT_SECRET_PASSWORD_OPTIONS,
     AUTH_TOKEN_PASSWORD_OPTIONS,
 };

@@ -34,13 +34,30 @@ const INITIAL = {
         authToken: "InitialAuthToken0123456789abcdefXYZ",
         replicationGroupId: GROUP_ID,
     },
-    jwt: { secret: "initialJwtSecret0123456789abcdefghijklmnopqrstuvwxyzABCDEF", expiresIn: "15m", refreshExpiresIn: "7d" },
+    // Signs with `secret`; verifies with secret, previousSecret and nextSecret.
+    jwt: {
+        secret: "initialJwtSecret0123456789abcdefghijklmnopqrstuvwxyzABCDEF",
+        previousSecret: "previousJwtSecret0123456789abcdefghijklmnopqrstuvwxyzABCD",
+        nextSecret: "publishedNextJwtSecret0123456789abcdefghijklmnopqrstuvwxyz",
+        expiresIn: "15m",
+        refreshExpiresIn: "7d",
+    },
+    // Keys the function knows nothing about: copied unchanged.
+    newrelic: { licenseKey: "nrLicenseKeyIsNotRotatedHere0123456789", appName: "platform-staging" },
+    devices_grpc: { url: "devices.platform-staging.local:50051" },
 };
 const PREVIOUS = {
     ...INITIAL,
     redis: { ...INITIAL.redis, authToken: "PreviousAuthToken0123456789abcdefXYZ" },
-    jwt: { ...INITIAL.jwt, secret: "previousJwtSecret0123456789abcdefghijklmnopqrstuvwxyzABCD" },
+    jwt: {
+        ...INITIAL.jwt,
+        secret: INITIAL.jwt.previousSecret,
+        previousSecret: "olderJwtSecret0123456789abcdefghijklmnopqrstuvwxyzABCDEFG",
+        nextSecret: INITIAL.jwt.secret,
+    },
 };
+/** A document written before jwt.nextSecret existed (today's Pulumi-written first version). */
+const LEGACY = { ...INITIAL, jwt: { secret: INITIAL.jwt.secret, expiresIn: "15m", refreshExpiresIn: "7d" } };
 
 // The exact generator options, spelled out here so a change to them in index.js fails a test.
 const JWT_PASSWORD_INPUT = { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false, RequireEachIncludedType: true };
@@ -134,7 +151,13 @@ describe("rotation lambda: application secret", () => {
 
     afterEach(() => {
         Object.assign(console, originals);
-        const values = new Set([INITIAL.jwt.secret, INITIAL.redis.authToken, PREVIOUS.jwt.secret, PREVIOUS.redis.authToken]);
+        const values = new Set([
+            ...Object.values(INITIAL.jwt).filter((v) => v.length >= 32),
+            ...Object.values(PREVIOUS.jwt).filter((v) => v.length >= 32),
+            INITIAL.redis.authToken,
+            PREVIOUS.redis.authToken,
+            INITIAL.newrelic.licenseKey,
+        ]);
         for (const h of harnesses) for (const v of [...h.store.generated, ...h.store.secretValues()]) values.add(v);
         for (const line of lines) {
             for (const value of values) assert.ok(!line.includes(value), `a log line contains a secret value: ${line.slice(0, 80)}...`);
@@ -142,7 +165,7 @@ describe("rotation lambda: application secret", () => {
     });
 
     describe("createSecret", () => {
-        it("stores an AWSPENDING version with a new jwt.secret and redis.authToken and everything else unchanged", async () => {
+        it("stores an AWSPENDING version with the next JWT keys and a new redis.authToken, everything else unchanged", async () => {
             const h = track(setup());
             const oldCurrent = h.store.versionWith("AWSCURRENT");
             const token = h.store.startRotation();
@@ -155,7 +178,7 @@ describe("rotation lambda: application secret", () => {
                 { SecretId: ARN, VersionStage: "AWSCURRENT" },
             ]);
             assert.deepEqual(inputs(h.sm, GetRandomPasswordCommand), [JWT_PASSWORD_INPUT, AUTH_TOKEN_PASSWORD_INPUT]);
-            const [jwtSecret, authToken] = h.store.generated;
+            const [freshNextSecret, authToken] = h.store.generated;
             const [put] = inputs(h.sm, PutSecretValueCommand);
             assert.deepEqual({ ...put, SecretString: undefined }, {
                 SecretId: ARN,
@@ -166,10 +189,18 @@ describe("rotation lambda: application secret", () => {
             assert.deepEqual(JSON.parse(put!.SecretString!), {
                 database: INITIAL.database,
                 redis: { ...INITIAL.redis, authToken },
-                jwt: { ...INITIAL.jwt, secret: jwtSecret },
+                jwt: {
+                    secret: "publishedNextJwtSecret0123456789abcdefghijklmnopqrstuvwxyz", // published one rotation ago
+                    previousSecret: "initialJwtSecret0123456789abcdefghijklmnopqrstuvwxyzABCDEF", // what old tasks sign with
+                    nextSecret: freshNextSecret,
+                    expiresIn: "15m",
+                    refreshExpiresIn: "7d",
+                },
+                newrelic: INITIAL.newrelic,
+                devices_grpc: INITIAL.devices_grpc,
             });
             assert.match(authToken!, /^[A-Za-z0-9]{64}$/);
-            assert.match(jwtSecret!, /^[A-Za-z0-9]{64}$/);
+            assert.match(freshNextSecret!, /^[A-Za-z0-9]{64}$/);
             assert.deepEqual(sent(h.ec), [], "createSecret must not touch the cache");
             assert.equal(h.store.versionWith("AWSCURRENT"), oldCurrent);
             assert.deepEqual(h.store.stages()[token], ["AWSPENDING"]);
@@ -188,6 +219,43 @@ describe("rotation lambda: application secret", () => {
             assert.deepEqual(inputs(h.sm, GetSecretValueCommand), [{ SecretId: ARN, VersionId: token, VersionStage: "AWSPENDING" }]);
             assert.deepEqual(h.store.valueAt("AWSPENDING"), pending);
             assert.equal(h.store.generated.length, 2);
+        });
+
+        it("gives a legacy document (no jwt.nextSecret) a fresh secret and a fresh nextSecret, and warns", async () => {
+            const h = track(setup({ current: LEGACY }));
+            const token = h.store.startRotation();
+            await h.run("createSecret", token);
+
+            assert.deepEqual(inputs(h.sm, GetRandomPasswordCommand), [JWT_PASSWORD_INPUT, JWT_PASSWORD_INPUT, AUTH_TOKEN_PASSWORD_INPUT]);
+            const [freshSecret, freshNextSecret] = h.store.generated;
+            assert.deepEqual(h.store.valueAt("AWSPENDING").jwt, {
+                secret: freshSecret,
+                previousSecret: LEGACY.jwt.secret,
+                nextSecret: freshNextSecret,
+                expiresIn: "15m",
+                refreshExpiresIn: "7d",
+            });
+            assert.ok(lines.some((l) => JSON.parse(l).level === "warn" && /no jwt.nextSecret/.test(JSON.parse(l).message)), "a warning says old tasks cannot verify the new tokens");
+        });
+
+        it("keeps unknown keys inside jwt and redis", async () => {
+            const current = { ...INITIAL, jwt: { ...INITIAL.jwt, issuer: "platform" }, redis: { ...INITIAL.redis, tls: true } };
+            const h = track(setup({ current }));
+            const token = h.store.startRotation();
+            await h.run("createSecret", token);
+
+            const pending = h.store.valueAt("AWSPENDING");
+            assert.equal(pending.jwt.issuer, "platform");
+            assert.equal(pending.redis.tls, true);
+        });
+
+        it("refuses generated JWT keys that repeat one another, storing nothing", async () => {
+            const h = track(setup());
+            h.store.nextPasswords.push(INITIAL.jwt.nextSecret); // the "fresh" nextSecret equals the new signing secret
+            const token = h.store.startRotation();
+
+            await assert.rejects(h.run("createSecret", token), /jwt.nextSecret repeats another JWT key/);
+            assert.equal(inputs(h.sm, PutSecretValueCommand).length, 0);
         });
 
         it("refuses a generated AUTH token ElastiCache would reject, storing nothing", async () => {
@@ -223,6 +291,14 @@ describe("rotation lambda: application secret", () => {
             const token = h.store.startRotation();
 
             await assert.rejects(h.run("createSecret", token), /set REPLICATION_GROUP_ID or redis.replicationGroupId/);
+            assert.equal(inputs(h.sm, PutSecretValueCommand).length, 0);
+        });
+
+        it("refuses a jwt.nextSecret that is not a string, storing nothing", async () => {
+            const h = track(setup({ current: { ...INITIAL, jwt: { ...INITIAL.jwt, nextSecret: 42 } } }));
+            const token = h.store.startRotation();
+
+            await assert.rejects(h.run("createSecret", token), /AWSCURRENT: key "jwt.nextSecret" must be a non-empty string when present/);
             assert.equal(inputs(h.sm, PutSecretValueCommand).length, 0);
         });
 
@@ -325,6 +401,27 @@ describe("rotation lambda: application secret", () => {
 
             await assert.rejects(h.run("testSecret", token), /key "jwt.expiresIn" must be a non-empty string/);
         });
+
+        // A pending version that breaks continuity would log people out at finishSecret; testSecret is
+        // the last step before it, so it refuses (the edits below stand in for a bug or a manual put).
+        for (const [what, edit, message] of [
+            ["previousSecret is not AWSCURRENT's secret", (jwt: any) => ({ ...jwt, previousSecret: "someOtherSecret0123456789abcdefghijklmnopqrstuvwxyz" }), /jwt.previousSecret is not AWSCURRENT's jwt.secret/],
+            ["secret is not AWSCURRENT's nextSecret", (jwt: any) => ({ ...jwt, secret: "someOtherSecret0123456789abcdefghijklmnopqrstuvwxyz" }), /jwt.secret is not AWSCURRENT's jwt.nextSecret/],
+            ["nextSecret is missing", ({ nextSecret: _n, ...jwt }: any) => jwt, /jwt.nextSecret is missing/],
+            ["nextSecret is too short", (jwt: any) => ({ ...jwt, nextSecret: "short" }), /jwt.nextSecret is shorter than 32 characters/],
+            ["two keys are equal", (jwt: any) => ({ ...jwt, nextSecret: jwt.previousSecret }), /jwt.nextSecret repeats another JWT key/],
+        ] as const) {
+            it(`fails when the pending version's JWT keys break continuity: ${what}`, async () => {
+                const h = track(setup({ current: { ...INITIAL, redis: undefined } }));
+                const token = h.store.startRotation();
+                await h.run("createSecret", token);
+                const pending = h.store.versions.get(token)!;
+                const doc = JSON.parse(pending.value!);
+                pending.value = JSON.stringify({ ...doc, jwt: edit(doc.jwt) });
+
+                await assert.rejects(h.run("testSecret", token), message);
+            });
+        }
     });
 
     // RotateSecret with RotateImmediately=false (the stack's SecretRotation sets rotateImmediately:
@@ -385,6 +482,15 @@ describe("rotation lambda: application secret", () => {
 
             assert.deepEqual(sent(h.sm), ["DescribeSecret"]);
             assert.deepEqual(sent(h.ec), []);
+        });
+
+        it("passes for a document without jwt.nextSecret, with a warning that its first rotation logs old tasks' users out", async () => {
+            const h = track(setup({ current: LEGACY }));
+            const token = h.store.startConfigurationTest();
+
+            await h.run("testSecret", token);
+
+            assert.ok(lines.some((l) => JSON.parse(l).level === "warn" && /jwt.nextSecret is missing/.test(JSON.parse(l).message)), "warned");
         });
 
         it("fails the test when the replication group has AUTH disabled", async () => {
@@ -502,7 +608,7 @@ describe("rotation lambda: application secret", () => {
     });
 
     describe("stacks without cache AUTH", () => {
-        it("rotates only jwt.secret when the secret has no redis section", async () => {
+        it("rotates only the JWT keys when the secret has no redis section", async () => {
             const { redis: _r, ...jwtOnly } = INITIAL;
             const h = track(setup({ current: jwtOnly, previous: jwtOnly }));
             const token = h.store.startRotation();
@@ -510,7 +616,10 @@ describe("rotation lambda: application secret", () => {
 
             assert.deepEqual(inputs(h.sm, GetRandomPasswordCommand), [JWT_PASSWORD_INPUT]);
             assert.deepEqual(sent(h.ec), [], "no ElastiCache call at all");
-            assert.deepEqual(h.store.valueAt("AWSCURRENT"), { ...jwtOnly, jwt: { ...INITIAL.jwt, secret: h.store.generated[0] } });
+            assert.deepEqual(h.store.valueAt("AWSCURRENT"), {
+                ...jwtOnly,
+                jwt: { ...INITIAL.jwt, secret: INITIAL.jwt.nextSecret, previousSecret: INITIAL.jwt.secret, nextSecret: h.store.generated[0] },
+            });
             assert.equal(h.store.versionWith("AWSCURRENT"), token);
         });
 
