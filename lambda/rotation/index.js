@@ -52,14 +52,16 @@
  * token. setSecret in particular must never send a second ROTATE for the same token: ROTATE on a
  * cluster that already holds two tokens drops the oldest, which would be the AWSCURRENT one.
  *
- * The function only calls AWS control-plane APIs: it needs no VPC access and ships no node_modules
- * (the Node.js 22 runtime provides both SDK clients).
+ * The function only calls AWS APIs (Secrets Manager, the ElastiCache control plane), never the cache
+ * nodes: it runs outside the VPC (package.ts) and ships no node_modules (the Node.js 22 runtime
+ * provides both SDK clients). It cannot, and does not, try an AUTH against the cache itself.
  *
  * Environment variables:
  *   REPLICATION_GROUP_ID      optional. The replication group whose AUTH token is rotated. When unset,
  *                             `redis.replicationGroupId` from the secret is used; when both are set
  *                             they must agree. One of them is required if the secret has an AUTH token.
- *   SECRETS_MANAGER_ENDPOINT  optional. Secrets Manager endpoint URL, e.g. a VPC interface endpoint.
+ *   SECRETS_MANAGER_ENDPOINT  optional. Secrets Manager endpoint URL (e.g. the region's FIPS endpoint);
+ *                             not a VPC interface endpoint, which is unreachable from outside the VPC.
  *
  * Logs never contain secret values: only the secret ARN, the version id, the step and decisions.
  */

@@ -602,11 +602,11 @@ describe("rotation lambda: application secret", () => {
                 );
                 assert.deepEqual(sm.commandCalls(DescribeSecretCommand).map((c) => c.args[0].input), [{ SecretId: ARN }]);
 
-                const withEndpoint = makeHandler({ env: { SECRETS_MANAGER_ENDPOINT: "https://vpce-0abc.secretsmanager.us-east-1.vpce.amazonaws.com" } });
+                const withEndpoint = makeHandler({ env: { SECRETS_MANAGER_ENDPOINT: "https://secretsmanager-fips.us-east-1.amazonaws.com" } });
                 await assert.rejects(withEndpoint({ SecretId: ARN, ClientRequestToken: "t", Step: "setSecret" }), /is not enabled for rotation/);
                 const client = sm.call(1).thisValue as SecretsManagerClient;
                 const endpoint = await client.config.endpoint?.();
-                assert.equal(endpoint?.hostname, "vpce-0abc.secretsmanager.us-east-1.vpce.amazonaws.com");
+                assert.equal(endpoint?.hostname, "secretsmanager-fips.us-east-1.amazonaws.com");
             } finally {
                 sm.restore();
             }
