@@ -19,9 +19,10 @@
  * (a fresh `secret` too when the current version has no `nextSecret`, e.g. a document written before
  * it existed). During the rolling redeploy that follows, new tasks verify the old tasks' tokens with
  * `previousSecret`, and old tasks verify the new tasks' tokens with their `nextSecret`, published one
- * rotation earlier; a refresh token (7 days) outlives a rotation (30 days). A secret stops verifying
- * two rotations after it stopped signing. To revoke after a leak of the whole document, rotate three
- * times (RotateSecret): the leaked `nextSecret` signs after the first and verifies after the second.
+ * rotation earlier; a refresh token (7 days) outlives a rotation (30 days). A signing secret keeps
+ * verifying for one rotation after it stops signing and is gone after the next. To revoke after a leak
+ * of the whole document, rotate three times (RotateSecret): the leaked `nextSecret` signs after the
+ * first rotation and still verifies after the second.
  *
  * Steps (AWS rotation-function contract, event {SecretId, ClientRequestToken, Step}):
  *   createSecret  the next JWT keys (above) and a new AUTH token from GetRandomPassword, stored as the

@@ -9,7 +9,7 @@ import {
     UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
 import { DescribeReplicationGroupsCommand, InvalidReplicationGroupStateFault, ModifyReplicationGroupCommand } from "@aws-sdk/client-elasticache";
-import { handler as defaultHandler, makeHandler } from "../../lambda/rotation";
+import { checkJwtContinuity, handler as defaultHandler, makeHandler, nextJwtKeys } from "../../lambda/rotation";
 import {
     ARN,
     AUTH_TOKEN_PASSWORD_INPUT,
@@ -435,6 +435,22 @@ describe("rotation lambda: application secret", () => {
             assert.equal(h.store.versionWith("AWSPREVIOUS"), first);
             assert.deepEqual(h.group.tokens, [h.store.valueAt("AWSPREVIOUS").redis.authToken, h.store.valueAt("AWSCURRENT").redis.authToken]);
             assert.ok(!h.group.accepts(INITIAL.redis.authToken), "the token from two rotations ago is dropped");
+        });
+    });
+
+    describe("JWT key arithmetic (pure)", () => {
+        it("nextJwtKeys signs with the published nextSecret, keeps the current secret to verify, publishes the fresh one", () => {
+            const next = nextJwtKeys({ ...INITIAL.jwt, issuer: "platform" } as never, { nextSecret: "fresh".padEnd(64, "x") });
+            assert.deepEqual(next, { ...INITIAL.jwt, issuer: "platform", secret: INITIAL.jwt.nextSecret, previousSecret: INITIAL.jwt.secret, nextSecret: "fresh".padEnd(64, "x") });
+        });
+
+        it("nextJwtKeys refuses a legacy section without a fresh signing secret", () => {
+            assert.throws(() => nextJwtKeys(LEGACY.jwt, { nextSecret: "fresh".padEnd(64, "x") }), /has no nextSecret, so a fresh secret is needed/);
+        });
+
+        it("checkJwtContinuity accepts a legacy current version (nothing was published to continue)", () => {
+            const pending = nextJwtKeys(LEGACY.jwt, { secret: "s".repeat(64), nextSecret: "n".repeat(64) });
+            assert.doesNotThrow(() => checkJwtContinuity(pending, LEGACY.jwt, "test"));
         });
     });
 
