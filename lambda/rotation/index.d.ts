@@ -28,13 +28,15 @@ export type AppSecret = {
 };
 /**
  * The "jwt" section: sign with `secret`, verify with each of secret/previousSecret/nextSecret present.
+ * Other fields are preserved on rotation.
  */
 export type JwtKeys = {
     secret: string;
-    previousSecret?: string | undefined;
-    nextSecret?: string | undefined;
+    previousSecret?: string;
+    nextSecret?: string;
     expiresIn?: unknown;
     refreshExpiresIn?: unknown;
+    [key: string]: unknown;
 };
 /**
  * Dependencies, all optional; tests inject clients, a fake clock and a no-op sleep.

@@ -32,7 +32,7 @@
  *                 AWSCURRENT keep working whatever happens next. Skipped when there is no AUTH token.
  *   testSecret    waits until the group is `available` with the change applied; checks the JWT keys'
  *                 shape and that they continue AWSCURRENT's (previousSecret = its secret, secret = its
- *                 nextSecret), the two facts no one gets logged out by.
+ *                 nextSecret), the two facts that keep everyone logged in.
  *                 When AWSPENDING holds the AWSCURRENT value it is Secrets Manager testing the
  *                 configuration (RotateSecret with RotateImmediately=false, the stack's setting: "The
  *                 test creates an AWSPENDING version of the secret and then removes it", RotateSecret
@@ -106,12 +106,8 @@ const {
 
 /**
  * The "jwt" section: sign with `secret`, verify with each of secret/previousSecret/nextSecret present.
- * @typedef {object} JwtKeys
- * @property {string} secret
- * @property {string} [previousSecret]
- * @property {string} [nextSecret]
- * @property {unknown} [expiresIn]
- * @property {unknown} [refreshExpiresIn]
+ * Other fields are preserved on rotation.
+ * @typedef {{ secret: string, previousSecret?: string, nextSecret?: string, expiresIn?: unknown, refreshExpiresIn?: unknown, [key: string]: unknown }} JwtKeys
  */
 
 /**
