@@ -24,12 +24,19 @@ export type AppSecret = {
         authToken?: string;
         replicationGroupId?: string;
     } | undefined;
-    jwt: {
-        secret: string;
-        expiresIn?: unknown;
-        refreshExpiresIn?: unknown;
-        [key: string]: unknown;
-    };
+    jwt: JwtKeys;
+};
+/**
+ * The "jwt" section: sign with `secret`, verify with each of secret/previousSecret/nextSecret present.
+ * Other fields are preserved on rotation.
+ */
+export type JwtKeys = {
+    secret: string;
+    previousSecret?: string;
+    nextSecret?: string;
+    expiresIn?: unknown;
+    refreshExpiresIn?: unknown;
+    [key: string]: unknown;
 };
 /**
  * Dependencies, all optional; tests inject clients, a fake clock and a no-op sleep.
@@ -71,6 +78,30 @@ export function makeHandler(deps?: RotationDeps): RotationHandler;
  * @returns {AppSecret}
  */
 export function parseAppSecret(secretString: string | undefined, label: string): AppSecret;
+/**
+ * The "jwt" section of the next version. Pure: the caller supplies the fresh values.
+ * @param {JwtKeys} current AWSCURRENT's jwt section
+ * @param {{ nextSecret: string, secret?: string }} fresh `secret` is used only when `current` has no nextSecret
+ * @returns {JwtKeys}
+ */
+export function nextJwtKeys(current: JwtKeys, fresh: {
+    nextSecret: string;
+    secret?: string;
+}): JwtKeys;
+/**
+ * Checks one version's JWT keys: each present key long enough, all different, lifetimes set.
+ * Messages name keys, never values.
+ * @param {JwtKeys} jwt
+ * @param {string} label
+ */
+export function checkJwtKeys(jwt: JwtKeys, label: string): void;
+/**
+ * Checks that a rotated version continues the current one, so tokens keep verifying across it.
+ * @param {JwtKeys} pending
+ * @param {JwtKeys} current
+ * @param {string} label
+ */
+export function checkJwtContinuity(pending: JwtKeys, current: JwtKeys, label: string): void;
 /** JWT signing secret: 64 alphanumeric characters (about 380 bits). */
 export const JWT_SECRET_PASSWORD_OPTIONS: Readonly<{
     PasswordLength: 64;

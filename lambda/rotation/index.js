@@ -1,42 +1,68 @@
 // @ts-check
 "use strict";
 /**
- * Secrets Manager rotation function for the stack's application secret (seed 003 §10.2.6):
+ * Secrets Manager rotation function for the stack's application secret (seed 003 §10.2.6). The
+ * secret's documented shape:
  *
- *   {"database": {"host","port","dbname","masterSecretArn"},
- *    "redis":    {"host","port","authToken","replicationGroupId"?},   (optional; authToken optional)
- *    "jwt":      {"secret","expiresIn","refreshExpiresIn"}}
+ *   {"database": {"host","port","dbname","masterSecretArn"},                  (optional)
+ *    "redis":    {"host","port","authToken"?,"replicationGroupId"?},           (optional)
+ *    "jwt":      {"secret","previousSecret"?,"nextSecret","expiresIn","refreshExpiresIn"},
+ *    ...any other key (e.g. "newrelic": {"licenseKey","appName"}, "devices_grpc": {"url"})}
  *
- * It rotates `jwt.secret` and, when present, `redis.authToken`. Everything else is copied
- * unchanged: the database password lives in its own RDS-managed secret and is never touched here.
+ * It rotates the JWT keys and, when present, `redis.authToken`. Everything else (every other key,
+ * and every other field of "jwt" and "redis") is copied unchanged: the database password lives in
+ * its own RDS-managed secret and is never touched here.
+ *
+ * JWT: applications SIGN with `jwt.secret` and VERIFY with each of `secret`, `previousSecret` and
+ * `nextSecret` that is present. A rotation makes the new version
+ *   { secret: <current nextSecret>, previousSecret: <current secret>, nextSecret: <fresh> }
+ * (a fresh `secret` too when the current version has no `nextSecret`, e.g. a document written before
+ * it existed). During the rolling redeploy that follows, new tasks verify the old tasks' tokens with
+ * `previousSecret`, and old tasks verify the new tasks' tokens with their `nextSecret`, published one
+ * rotation earlier; a refresh token (7 days) outlives a rotation (30 days). A signing secret keeps
+ * verifying for one rotation after it stops signing and is gone after the next. To revoke after a leak
+ * of the whole document, rotate three times (RotateSecret): the leaked `nextSecret` signs after the
+ * first rotation and still verifies after the second.
  *
  * Steps (AWS rotation-function contract, event {SecretId, ClientRequestToken, Step}):
- *   createSecret  new values from GetRandomPassword, stored as the token's version with AWSPENDING.
+ *   createSecret  the next JWT keys (above) and a new AUTH token from GetRandomPassword, stored as the
+ *                 token's version with AWSPENDING.
  *   setSecret     ModifyReplicationGroup AuthToken=<pending>, AuthTokenUpdateStrategy=ROTATE: the
  *                 cluster then accepts the current AND the pending token, so clients still holding
  *                 AWSCURRENT keep working whatever happens next. Skipped when there is no AUTH token.
- *   testSecret    waits until the group is `available` with the change applied; checks the JWT shape.
+ *   testSecret    waits until the group is `available` with the change applied; checks the JWT keys'
+ *                 shape and that they continue AWSCURRENT's (previousSecret = its secret, secret = its
+ *                 nextSecret), the two facts that keep everyone logged in.
+ *                 When AWSPENDING holds the AWSCURRENT value it is Secrets Manager testing the
+ *                 configuration (RotateSecret with RotateImmediately=false, the stack's setting: "The
+ *                 test creates an AWSPENDING version of the secret and then removes it", RotateSecret
+ *                 API reference): it checks the shape, that the replication group is found by
+ *                 DescribeReplicationGroups with AUTH enabled, and returns without waiting.
  *   finishSecret  moves AWSCURRENT to the token (Secrets Manager moves AWSPREVIOUS itself).
  *
- * No follow-up SET: ROTATE keeps the two most recent tokens, so after finishSecret the cluster accepts
+ * No follow-up SET: ROTATE keeps the two most recent tokens ("If this modification is performed on a
+ * server that already supports two AUTH tokens, the oldest AUTH token will also be removed", ElastiCache
+ * guide, Modifying the AUTH token on an existing cluster), so after finishSecret the cluster accepts
  * AWSCURRENT and AWSPREVIOUS. Application instances that read the secret before the rotation keep
  * working until the NEXT rotation drops the older token, a whole rotation interval later. A SET in
  * finishSecret would cut those instances off at once, which is the outage rotation must not cause.
- * The price: a leaked token stays valid for one more interval; rotate early (RotateSecret twice) to
- * revoke it.
+ * The price: a leaked AUTH token stays valid for one more interval; rotate early (RotateSecret twice)
+ * to revoke it.
  *
  * Every step is idempotent, because Secrets Manager retries steps and whole rotations with the same
  * token. setSecret in particular must never send a second ROTATE for the same token: ROTATE on a
  * cluster that already holds two tokens drops the oldest, which would be the AWSCURRENT one.
  *
- * The function only calls AWS control-plane APIs: it needs no VPC access and ships no node_modules
- * (the Node.js 22 runtime provides both SDK clients).
+ * The function only calls AWS APIs (Secrets Manager, the ElastiCache control plane), never the cache
+ * nodes: it runs outside the VPC (package.ts) and ships no node_modules (the Node.js 22 runtime
+ * provides both SDK clients). It cannot, and does not, try an AUTH against the cache itself.
  *
  * Environment variables:
  *   REPLICATION_GROUP_ID      optional. The replication group whose AUTH token is rotated. When unset,
  *                             `redis.replicationGroupId` from the secret is used; when both are set
  *                             they must agree. One of them is required if the secret has an AUTH token.
- *   SECRETS_MANAGER_ENDPOINT  optional. Secrets Manager endpoint URL, e.g. a VPC interface endpoint.
+ *   SECRETS_MANAGER_ENDPOINT  optional. Secrets Manager endpoint URL (e.g. the region's FIPS endpoint);
+ *                             not a VPC interface endpoint, which is unreachable from outside the VPC.
  *
  * Logs never contain secret values: only the secret ARN, the version id, the step and decisions.
  */
@@ -75,7 +101,13 @@ const {
  * @typedef {object} AppSecret
  * @property {Record<string, unknown>} [database]
  * @property {{ host?: unknown, port?: unknown, authToken?: string, replicationGroupId?: string, [key: string]: unknown }} [redis]
- * @property {{ secret: string, expiresIn?: unknown, refreshExpiresIn?: unknown, [key: string]: unknown }} jwt
+ * @property {JwtKeys} jwt
+ */
+
+/**
+ * The "jwt" section: sign with `secret`, verify with each of secret/previousSecret/nextSecret present.
+ * Other fields are preserved on rotation.
+ * @typedef {{ secret: string, previousSecret?: string, nextSecret?: string, expiresIn?: unknown, refreshExpiresIn?: unknown, [key: string]: unknown }} JwtKeys
  */
 
 /**
@@ -114,6 +146,9 @@ const AUTH_TOKEN_PASSWORD_OPTIONS = Object.freeze({
     IncludeSpace: false,
     RequireEachIncludedType: true,
 });
+
+/** The JWT keys applications verify with; `secret` is also the one they sign with. */
+const JWT_KEYS = /** @type {const} */ (["secret", "previousSecret", "nextSecret"]);
 
 const AUTH_TOKEN_PATTERN = /^[A-Za-z0-9!&#$^<>-]{16,128}$/;
 const MIN_JWT_SECRET_LENGTH = 32;
@@ -177,8 +212,12 @@ function parseAppSecret(secretString, label) {
     if (!isObject(parsed)) throw new Error(`${label}: SecretString must be a JSON object`);
     const { jwt, redis, database } = parsed;
     if (!isObject(jwt)) throw new Error(`${label}: key "jwt" must be an object`);
-    if (typeof jwt.secret !== "string" || jwt.secret.length === 0) {
-        throw new Error(`${label}: key "jwt.secret" must be a non-empty string`);
+    for (const key of JWT_KEYS) {
+        const optional = key !== "secret"; // previousSecret: not before the first rotation; nextSecret: not in older documents
+        if (optional && jwt[key] === undefined) continue;
+        if (typeof jwt[key] !== "string" || jwt[key] === "") {
+            throw new Error(`${label}: key "jwt.${key}" must be a non-empty string${optional ? " when present" : ""}`);
+        }
     }
     if (database !== undefined && !isObject(database)) {
         throw new Error(`${label}: key "database" must be an object when present`);
@@ -214,6 +253,76 @@ function assertValidAuthToken(token, label) {
                 `(length is ${token.length})`,
         );
     }
+}
+
+/**
+ * The "jwt" section of the next version. Pure: the caller supplies the fresh values.
+ * @param {JwtKeys} current AWSCURRENT's jwt section
+ * @param {{ nextSecret: string, secret?: string }} fresh `secret` is used only when `current` has no nextSecret
+ * @returns {JwtKeys}
+ */
+function nextJwtKeys(current, fresh) {
+    const secret = typeof current.nextSecret === "string" && current.nextSecret !== "" ? current.nextSecret : fresh.secret;
+    if (secret === undefined) throw new Error("nextJwtKeys: the current version has no nextSecret, so a fresh secret is needed");
+    return { ...current, secret, previousSecret: current.secret, nextSecret: fresh.nextSecret };
+}
+
+/**
+ * Checks one version's JWT keys: each present key long enough, all different, lifetimes set.
+ * Messages name keys, never values.
+ * @param {JwtKeys} jwt
+ * @param {string} label
+ */
+function checkJwtKeys(jwt, label) {
+    /** @type {string[]} */
+    const present = [];
+    for (const key of JWT_KEYS) {
+        const value = jwt[key];
+        if (value === undefined) continue;
+        if (value.length < MIN_JWT_SECRET_LENGTH) throw new Error(`${label}: jwt.${key} is shorter than ${MIN_JWT_SECRET_LENGTH} characters`);
+        if (present.includes(value)) throw new Error(`${label}: jwt.${key} repeats another JWT key; the three must differ`);
+        present.push(value);
+    }
+    for (const key of /** @type {const} */ (["expiresIn", "refreshExpiresIn"])) {
+        if (typeof jwt[key] !== "string" || jwt[key] === "") throw new Error(`${label}: key "jwt.${key}" must be a non-empty string`);
+    }
+}
+
+/**
+ * Checks that a rotated version continues the current one, so tokens keep verifying across it.
+ * @param {JwtKeys} pending
+ * @param {JwtKeys} current
+ * @param {string} label
+ */
+function checkJwtContinuity(pending, current, label) {
+    if (pending.nextSecret === undefined) throw new Error(`${label}: jwt.nextSecret is missing; the next rotation would log everyone out`);
+    if (pending.previousSecret !== current.secret) {
+        throw new Error(`${label}: jwt.previousSecret is not AWSCURRENT's jwt.secret; tokens signed before the rotation would stop verifying`);
+    }
+    if (current.nextSecret !== undefined && pending.secret !== current.nextSecret) {
+        throw new Error(`${label}: jwt.secret is not AWSCURRENT's jwt.nextSecret; tasks still on AWSCURRENT could not verify new tokens`);
+    }
+}
+
+/**
+ * JSON with object keys sorted, so two documents compare by content, not by key order.
+ * @param {unknown} value
+ * @returns {string}
+ */
+function canonicalJson(value) {
+    if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+    if (isObject(value)) {
+        return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(",")}}`;
+    }
+    return JSON.stringify(value) ?? "null";
+}
+
+/**
+ * @param {AppSecret} a
+ * @param {AppSecret} b
+ */
+function sameDocument(a, b) {
+    return canonicalJson(a) === canonicalJson(b);
 }
 
 /**
@@ -282,6 +391,35 @@ function makeHandler(deps = {}) {
         return { secret: parseAppSecret(out.SecretString, which.VersionStage), created: out.CreatedDate };
     }
 
+    /**
+     * Secrets Manager's configuration test: RotateSecret with RotateImmediately=false "tests the
+     * rotation configuration by running the testSecret step ... The test creates an AWSPENDING version
+     * of the secret and then removes it" (RotateSecret API reference). That version holds the AWSCURRENT
+     * value, so there is no change to wait for: check what a rotation will rely on and return.
+     * @param {AppSecret} pending
+     * @param {Record<string, string | number | boolean | undefined>} ids
+     */
+    async function testConfiguration(pending, ids) {
+        if (pending.jwt.nextSecret === undefined) {
+            log("warn", "testSecret: jwt.nextSecret is missing; the first rotation will make tasks on this version reject new tokens until they are replaced", ids);
+        }
+        if (!pending.redis || !hasAuthToken(pending)) {
+            log("info", "testSecret: AWSPENDING equals AWSCURRENT (configuration test); JWT shape valid, no redis.authToken", ids);
+            return;
+        }
+        assertValidAuthToken(/** @type {string} */ (pending.redis.authToken), "testSecret (AWSPENDING)");
+        const replicationGroupId = replicationGroupIdFor(pending, "testSecret");
+        const group = await describeGroup(replicationGroupId, "testSecret");
+        if (group.AuthTokenEnabled !== true) {
+            throw new Error(`testSecret: replication group ${replicationGroupId} has AUTH disabled; the secret's token cannot be rotated there`);
+        }
+        log("info", "testSecret: AWSPENDING equals AWSCURRENT (configuration test); shape valid, group found with AUTH enabled", {
+            ...ids,
+            replicationGroupId,
+            status: group.Status,
+        });
+    }
+
     /** @param {Record<string, unknown>} options */
     async function randomPassword(options) {
         const out = await sm().send(new GetRandomPasswordCommand(options));
@@ -291,11 +429,21 @@ function makeHandler(deps = {}) {
         return out.RandomPassword;
     }
 
-    /** @param {string} replicationGroupId */
-    async function describeGroup(replicationGroupId) {
-        const out = await ec().send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: replicationGroupId }));
+    /**
+     * @param {string} replicationGroupId
+     * @param {string} label which step, for messages
+     */
+    async function describeGroup(replicationGroupId, label) {
+        /** @type {import("@aws-sdk/client-elasticache").DescribeReplicationGroupsCommandOutput} */
+        let out;
+        try {
+            out = await ec().send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: replicationGroupId }));
+        } catch (err) {
+            if (errorName(err) !== "ReplicationGroupNotFoundFault") throw err;
+            out = { $metadata: {} };
+        }
         const group = out.ReplicationGroups?.[0];
-        if (!group) throw new Error(`Replication group ${replicationGroupId} not found`);
+        if (!group) throw new Error(`${label}: replication group ${replicationGroupId} was not found by DescribeReplicationGroups`);
         return group;
     }
 
@@ -314,20 +462,28 @@ function makeHandler(deps = {}) {
         }
         const { secret: current } = await getSecretVersion(arn, { VersionStage: "AWSCURRENT" });
 
-        /** @type {AppSecret} */
-        const next = { ...current, jwt: { ...current.jwt, secret: await randomPassword(JWT_SECRET_PASSWORD_OPTIONS) } };
-        if (next.jwt.secret.length < MIN_JWT_SECRET_LENGTH) {
-            throw new Error(`createSecret: generated jwt.secret is shorter than ${MIN_JWT_SECRET_LENGTH} characters`);
+        const legacy = current.jwt.nextSecret === undefined;
+        if (legacy) {
+            // Nothing was published for old tasks to verify the new signing secret with: during this
+            // one redeploy, tokens signed by new tasks fail on old ones. From the next rotation on, no.
+            log("warn", "createSecret: AWSCURRENT has no jwt.nextSecret; the new jwt.secret is fresh, so tasks still on AWSCURRENT cannot verify tokens signed after the redeploy", ids);
         }
+        const fresh = {
+            secret: legacy ? await randomPassword(JWT_SECRET_PASSWORD_OPTIONS) : undefined,
+            nextSecret: await randomPassword(JWT_SECRET_PASSWORD_OPTIONS),
+        };
+        /** @type {AppSecret} */
+        const next = { ...current, jwt: nextJwtKeys(current.jwt, fresh) };
+        checkJwtKeys(next.jwt, "createSecret (generated JWT keys)");
         if (current.redis && hasAuthToken(current)) {
             const replicationGroupId = replicationGroupIdFor(current, "createSecret");
             const authToken = await randomPassword(AUTH_TOKEN_PASSWORD_OPTIONS);
             assertValidAuthToken(authToken, "createSecret (generated token)");
             if (authToken === current.redis.authToken) throw new Error("createSecret: generated AUTH token equals the current one");
             next.redis = { ...current.redis, authToken };
-            log("info", "createSecret: generated a new jwt.secret and redis.authToken", { ...ids, replicationGroupId });
+            log("info", "createSecret: generated the next JWT keys and redis.authToken", { ...ids, replicationGroupId });
         } else {
-            log("info", "createSecret: generated a new jwt.secret; no redis.authToken to rotate", ids);
+            log("info", "createSecret: generated the next JWT keys; no redis.authToken to rotate", ids);
         }
 
         await sm().send(
@@ -355,7 +511,7 @@ function makeHandler(deps = {}) {
         const authToken = /** @type {string} */ (pending.redis.authToken);
         assertValidAuthToken(authToken, "setSecret (AWSPENDING)");
         const replicationGroupId = replicationGroupIdFor(pending, "setSecret");
-        const group = await describeGroup(replicationGroupId);
+        const group = await describeGroup(replicationGroupId, "setSecret");
         const fields = { ...ids, replicationGroupId, status: group.Status };
 
         if (group.AuthTokenEnabled === false) {
@@ -394,13 +550,10 @@ function makeHandler(deps = {}) {
      */
     async function testSecret(arn, token, ids, context) {
         const { secret: pending, created } = await getSecretVersion(arn, { VersionId: token, VersionStage: "AWSPENDING" });
-        const { jwt } = pending;
-        if (jwt.secret.length < MIN_JWT_SECRET_LENGTH) {
-            throw new Error(`testSecret: jwt.secret is shorter than ${MIN_JWT_SECRET_LENGTH} characters`);
-        }
-        for (const key of /** @type {const} */ (["expiresIn", "refreshExpiresIn"])) {
-            if (typeof jwt[key] !== "string" || jwt[key] === "") throw new Error(`testSecret: key "jwt.${key}" must be a non-empty string`);
-        }
+        checkJwtKeys(pending.jwt, "testSecret (AWSPENDING)");
+        const { secret: current } = await getSecretVersion(arn, { VersionStage: "AWSCURRENT" });
+        if (sameDocument(pending, current)) return testConfiguration(pending, ids);
+        checkJwtContinuity(pending.jwt, current.jwt, "testSecret (AWSPENDING)");
         if (!pending.redis || !hasAuthToken(pending)) {
             log("info", "testSecret: JWT shape valid; no redis.authToken to test", ids);
             return;
@@ -414,7 +567,7 @@ function makeHandler(deps = {}) {
         const remaining = context?.getRemainingTimeInMillis?.();
         const deadline = now() + (remaining !== undefined ? Math.max(0, remaining - TIMEOUT_MARGIN_MS) : maxWaitMs);
         for (let attempt = 1; ; attempt++) {
-            const group = await describeGroup(replicationGroupId);
+            const group = await describeGroup(replicationGroupId, "testSecret");
             const authTokenStatus = group.PendingModifiedValues?.AuthTokenStatus;
             const applied = authTokenChangedSince(group, created);
             const fields = { ...ids, replicationGroupId, status: group.Status, authTokenStatus, applied, attempt };
@@ -505,6 +658,9 @@ module.exports = {
     handler,
     makeHandler,
     parseAppSecret,
+    nextJwtKeys,
+    checkJwtKeys,
+    checkJwtContinuity,
     JWT_SECRET_PASSWORD_OPTIONS,
     AUTH_TOKEN_PASSWORD_OPTIONS,
 };

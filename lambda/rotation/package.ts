@@ -2,6 +2,12 @@
 // where its code is, how Lambda runs it, what it reads from the environment and what it may call.
 // The folder ships as-is (`new pulumi.asset.FileArchive(rotationLambda.path)`): plain CommonJS, no
 // build step, no node_modules (the Node.js 22 runtime provides both AWS SDK clients it uses).
+//
+// The function runs OUTSIDE the VPC: it calls only the public regional endpoints of Secrets Manager
+// and the ElastiCache control plane, never the cache's nodes. A function with no VPC configuration
+// reaches AWS services and the internet ("By default, Lambda runs your functions in a secure VPC with
+// access to AWS services and the internet", Lambda guide, configuration-vpc), so it needs no subnets,
+// security group, NAT path or ENI permissions (AWSLambdaVPCAccessExecutionRole): only its log group.
 
 import { LambdaPackage, LambdaPolicyStatement, nodeLambdaPackage } from "../package-common";
 
@@ -11,7 +17,13 @@ import { LambdaPackage, LambdaPolicyStatement, nodeLambdaPackage } from "../pack
  * then fails so Secrets Manager retries; the maximum costs nothing extra, it only bounds the wait.
  * `memorySize` is 128 MB: only AWS API calls, the minimum is plenty.
  */
-export type RotationLambdaPackage = LambdaPackage;
+export type RotationLambdaPackage = LambdaPackage & {
+    /**
+     * `false`: deploy without `vpcConfig` (see the header). Inside a VPC the function would need a NAT
+     * path or interface endpoints for both APIs and gain nothing.
+     */
+    runsInVpc: false;
+};
 
 /**
  * The rotation function's package description.
@@ -25,7 +37,7 @@ export type RotationLambdaPackage = LambdaPackage;
  * }, { parent: this });
  */
 export function rotationLambdaPackage(): RotationLambdaPackage {
-    return nodeLambdaPackage(__dirname, { timeout: 900, memorySize: 128 });
+    return { ...nodeLambdaPackage(__dirname, { timeout: 900, memorySize: 128 }), runsInVpc: false };
 }
 
 /** The same, as a value: `rotationLambda.path`, `rotationLambda.handler`. */
@@ -35,7 +47,10 @@ export const rotationLambda: RotationLambdaPackage = rotationLambdaPackage();
 export const ROTATION_ENV = {
     /** Replication group whose AUTH token is rotated; else `redis.replicationGroupId` from the secret. */
     replicationGroupId: "REPLICATION_GROUP_ID",
-    /** Secrets Manager endpoint URL (e.g. a VPC interface endpoint); else the regional default. */
+    /**
+     * Secrets Manager endpoint URL (e.g. the region's FIPS endpoint); else the regional default. Not a
+     * VPC interface endpoint: the function runs outside the VPC.
+     */
     secretsManagerEndpoint: "SECRETS_MANAGER_ENDPOINT",
 } as const;
 
@@ -54,7 +69,9 @@ export function rotationLambdaEnvironment<T = string>(opts: {
 }
 
 /** One IAM policy statement, assignable to `aws.iam.PolicyStatement` when `A` is a Pulumi input. */
-export type RotationPolicyStatement<A = string> = LambdaPolicyStatement<A>;
+export type RotationPolicyStatement<A = string> = LambdaPolicyStatement<A> & {
+    Condition?: { StringEquals: Record<string, A | string> };
+};
 
 /** Secrets Manager actions on the application secret, in the order the steps use them. */
 export const SECRET_ACTIONS = [
@@ -71,25 +88,52 @@ export const REPLICATION_GROUP_ACTIONS = [
 ] as const;
 
 /**
- * Least-privilege statements for the rotation function's role (attach CloudWatch Logs permissions,
- * e.g. AWSLambdaBasicExecutionRole, separately).
+ * KMS actions Secrets Manager performs with the caller's permissions: GenerateDataKey for
+ * PutSecretValue, Decrypt for GetSecretValue (Secrets Manager guide, "Secret encryption and
+ * decryption", Permissions for the KMS key).
+ */
+export const KMS_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"] as const;
+
+/** AWS region names, as `aws:region` holds them (us-east-1, eu-central-1, us-gov-west-1). */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/**
+ * The `kms:ViaService` value for Secrets Manager in `region`: `secretsmanager.<Region>.amazonaws.com`
+ * ("To allow the KMS key to be used only for requests that originate in Secrets Manager, you can use
+ * the kms:ViaService condition key with the secretsmanager.<Region>.amazonaws.com value", Secrets
+ * Manager guide, Permissions for the KMS key).
+ */
+export function secretsManagerViaService(region: string): string {
+    if (!REGION.test(region)) throw new Error(`rotationPolicyStatements: region ${JSON.stringify(region)} is not an AWS region such as us-east-1`);
+    return `secretsmanager.${region}.amazonaws.com`;
+}
+
+/**
+ * Least-privilege statements for the rotation function's role (attach CloudWatch Logs permissions
+ * for its own log group separately; no VPC/ENI permissions: the function runs outside the VPC).
  *
  * @param secretArn the application secret's ARN.
  * @param replicationGroupArn the replication group's ARN (`arn:aws:elasticache:<region>:<account>:replicationgroup:<id>`);
  *   leave it out in a stack without cache AUTH, and no ElastiCache permission is granted.
  * @param options.kmsKeyArn the customer-managed KMS key encrypting the secret, if any (the AWS-managed
- *   `aws/secretsmanager` key needs no statement).
+ *   `aws/secretsmanager` key needs no statement: its key policy already allows use through Secrets
+ *   Manager only).
+ * @param options.region the stack's region (`aws:region`); required with `kmsKeyArn`. The key may then
+ *   be used only through Secrets Manager in that region (`kms:ViaService`) and only for this secret
+ *   (`kms:EncryptionContext:SecretARN`, the context Secrets Manager sends with every GenerateDataKey
+ *   and Decrypt, as in the guide's "Policy statement for customer managed key" for rotation roles),
+ *   so the role cannot decrypt anything else with the stack key.
  * @example
  * new aws.iam.RolePolicy(`${name}-rotation`, {
  *     role: role.id,
  *     policy: pulumi.jsonStringify({ Version: "2012-10-17",
- *         Statement: rotationPolicyStatements(secret.arn, cache.arn) }),
+ *         Statement: rotationPolicyStatements(secret.arn, cache.arn, { kmsKeyArn: key.arn, region }) }),
  * }, { parent: this });
  */
 export function rotationPolicyStatements<A = string>(
     secretArn: A,
     replicationGroupArn?: A,
-    options: { kmsKeyArn?: A } = {},
+    options: { kmsKeyArn?: A; region?: string } = {},
 ): RotationPolicyStatement<A>[] {
     const statements: RotationPolicyStatement<A>[] = [
         { Sid: "RotateAppSecret", Effect: "Allow", Action: [...SECRET_ACTIONS], Resource: secretArn },
@@ -105,11 +149,22 @@ export function rotationPolicyStatements<A = string>(
         });
     }
     if (options.kmsKeyArn !== undefined) {
+        if (options.region === undefined) {
+            // Refused rather than granted without the condition: an unconditioned kms:Decrypt on the
+            // stack key decrypts RDS, cache and every other secret's data keys outside Secrets Manager.
+            throw new Error("rotationPolicyStatements: options.region is required with options.kmsKeyArn (kms:ViaService condition)");
+        }
         statements.push({
             Sid: "UseSecretKmsKey",
             Effect: "Allow",
-            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Action: [...KMS_ACTIONS],
             Resource: options.kmsKeyArn,
+            Condition: {
+                StringEquals: {
+                    "kms:ViaService": secretsManagerViaService(options.region),
+                    "kms:EncryptionContext:SecretARN": secretArn,
+                },
+            },
         });
     }
     return statements;

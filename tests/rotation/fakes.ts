@@ -4,8 +4,23 @@
 // calls were made. Behaviour follows the AWS documentation:
 // - RotateSecret creates the new version empty with AWSPENDING; GetSecretValue on a version without a
 //   value, or without the requested stage, is ResourceNotFoundException.
+// - RotateSecret with RotateImmediately=false "tests the rotation configuration by running the
+//   testSecret step ... The test creates an AWSPENDING version of the secret and then removes it"
+//   (RotateSecret API reference, RotateImmediately). That the version holds the AWSCURRENT value is
+//   not spelled out there: it is what getmoto/moto's rotate_secret models and what AWS's own
+//   templates need (aws-samples/aws-secrets-manager-rotation-lambdas, RDS single-user test_secret
+//   logs in with AWSPENDING, which only works when it equals the current credentials). Unconfirmed.
+// - A version without labels is deprecated and no longer listed in VersionIdsToStages (DescribeSecret
+//   API reference).
 // - A staging label is on one version at most; moving AWSCURRENT puts AWSPREVIOUS on the old version.
+// - If a rotation fails, Secrets Manager retries the entire rotation (DescribeSecret API reference,
+//   NextRotationDate) with the same token (RotateSecret ClientRequestToken: "prevent the accidental
+//   creation of duplicate versions if there are failures and retries during a rotation").
 // - ElastiCache ROTATE adds the token and keeps the two most recent ones; a modify needs `available`.
+//
+// Faults: `failNext(command, "before")` fails a call without applying it (throttling, a network error);
+// `failNext(command, "after")` applies it and loses the response (the Lambda timed out or crashed after
+// the request reached AWS), the case idempotent steps exist for.
 import { randomBytes, randomUUID } from "crypto";
 import { AwsStub } from "aws-sdk-client-mock";
 import {
@@ -40,6 +55,39 @@ export type EcStub = AwsStub<EcInput, EcOutput, ElastiCacheClientResolvedConfig>
 
 const $metadata = {};
 
+/** A transient service error: what a throttled or dropped call looks like to the caller. */
+export function transientError(command: string): Error {
+    return Object.assign(new Error(`${command}: Rate exceeded (injected fault)`), { name: "ThrottlingException", $metadata });
+}
+
+type FaultTiming = "before" | "after";
+interface Fault {
+    command: string;
+    when: FaultTiming;
+    error: Error;
+}
+
+/** One-shot faults per command name, shared by both fakes. */
+class Faults {
+    private readonly pending: Fault[] = [];
+    /** Every fault that fired, in order, as `<command>:<when>`. */
+    readonly fired: string[] = [];
+
+    add(command: string, when: FaultTiming, error: Error = transientError(command)): void {
+        this.pending.push({ command, when, error });
+    }
+
+    /** Runs `apply` for a call of `command`, honouring a pending fault for it. */
+    run<T>(command: string, apply: () => T): T {
+        const i = this.pending.findIndex((f) => f.command === command);
+        if (i < 0) return apply();
+        const [fault] = this.pending.splice(i, 1);
+        this.fired.push(`${command}:${fault!.when}`);
+        if (fault!.when === "after") apply();
+        throw fault!.error;
+    }
+}
+
 /** A clock the fakes and the handler share; every service call moves it on a little. */
 export class FakeClock {
     constructor(private t: number) {}
@@ -70,6 +118,7 @@ export class FakeSecretStore {
     readonly generated: string[] = [];
     /** Passwords to return next instead of random ones (to simulate a bad generator). */
     readonly nextPasswords: string[] = [];
+    readonly faults = new Faults();
 
     constructor(
         readonly arn: string,
@@ -119,7 +168,33 @@ export class FakeSecretStore {
         return token;
     }
 
-    /** Every value stored in any version under jwt.secret or redis.authToken. */
+    /**
+     * What RotateSecret with RotateImmediately=false does before it invokes testSecret: a new
+     * AWSPENDING version holding the AWSCURRENT value (see the header for what is confirmed).
+     */
+    startConfigurationTest(token: string = randomUUID()): string {
+        const pending = this.versionWith("AWSPENDING");
+        if (pending && pending !== this.versionWith("AWSCURRENT")) {
+            throw new InvalidRequestException({ $metadata, message: "A previous rotation isn't complete. That rotation will be reattempted." });
+        }
+        const current = this.versions.get(this.versionWith("AWSCURRENT")!)!;
+        this.addVersion(current.value, ["AWSPENDING"], 0, token);
+        return token;
+    }
+
+    /** ...and what it does after testSecret: the AWSPENDING label is removed again. */
+    endConfigurationTest(token: string): void {
+        const version = this.versions.get(token);
+        if (!version?.stages.includes("AWSPENDING")) throw new Error(`fake: version ${token} is not AWSPENDING`);
+        version.stages = version.stages.filter((s) => s !== "AWSPENDING");
+    }
+
+    /** One-shot fault for the next call of a Secrets Manager command (see the header). */
+    failNext(command: "DescribeSecret" | "GetSecretValue" | "GetRandomPassword" | "PutSecretValue" | "UpdateSecretVersionStage", when: FaultTiming, error?: Error): void {
+        this.faults.add(command, when, error);
+    }
+
+    /** Every value stored in any version under jwt.secret/previousSecret/nextSecret or redis.authToken. */
     secretValues(): string[] {
         const out: string[] = [];
         for (const v of this.versions.values()) {
@@ -131,7 +206,9 @@ export class FakeSecretStore {
                 out.push(v.value); // unparsable: the whole string counts as secret
                 continue;
             }
-            if (typeof parsed?.jwt?.secret === "string") out.push(parsed.jwt.secret);
+            for (const key of ["secret", "previousSecret", "nextSecret"]) {
+                if (typeof parsed?.jwt?.[key] === "string") out.push(parsed.jwt[key]);
+            }
             if (typeof parsed?.redis?.authToken === "string") out.push(parsed.redis.authToken);
         }
         return out;
@@ -144,13 +221,13 @@ export class FakeSecretStore {
             if (id !== this.arn) throw notFound("Secrets Manager can't find the specified secret.");
         };
 
-        mock.on(DescribeSecretCommand).callsFake((input) => {
+        mock.on(DescribeSecretCommand).callsFake((input) => this.faults.run("DescribeSecret", () => {
             tick();
             checkArn(input.SecretId);
             return { ARN: this.arn, Name: "app", RotationEnabled: this.rotationEnabled, VersionIdsToStages: this.stages() };
-        });
+        }));
 
-        mock.on(GetSecretValueCommand).callsFake((input) => {
+        mock.on(GetSecretValueCommand).callsFake((input) => this.faults.run("GetSecretValue", () => {
             tick();
             checkArn(input.SecretId);
             const id = input.VersionId ?? this.versionWith(input.VersionStage ?? "AWSCURRENT");
@@ -160,9 +237,9 @@ export class FakeSecretStore {
             }
             if (version.value === undefined) throw notFound("Secrets Manager can't find the specified secret value for VersionId.");
             return { ARN: this.arn, VersionId: version.id, SecretString: version.value, VersionStages: [...version.stages], CreatedDate: version.created };
-        });
+        }));
 
-        mock.on(GetRandomPasswordCommand).callsFake((input: GetRandomPasswordCommandInput) => {
+        mock.on(GetRandomPasswordCommand).callsFake((input: GetRandomPasswordCommandInput) => this.faults.run("GetRandomPassword", () => {
             tick();
             let password = this.nextPasswords.shift();
             if (password === undefined) {
@@ -172,9 +249,9 @@ export class FakeSecretStore {
             }
             this.generated.push(password);
             return { RandomPassword: password };
-        });
+        }));
 
-        mock.on(PutSecretValueCommand).callsFake((input) => {
+        mock.on(PutSecretValueCommand).callsFake((input) => this.faults.run("PutSecretValue", () => {
             tick();
             checkArn(input.SecretId);
             const id = input.ClientRequestToken;
@@ -195,9 +272,9 @@ export class FakeSecretStore {
                 this.addVersion(input.SecretString, stages, 0, id);
             }
             return { ARN: this.arn, VersionId: id, VersionStages: [...this.versions.get(id)!.stages] };
-        });
+        }));
 
-        mock.on(UpdateSecretVersionStageCommand).callsFake((input) => {
+        mock.on(UpdateSecretVersionStageCommand).callsFake((input) => this.faults.run("UpdateSecretVersionStage", () => {
             tick();
             checkArn(input.SecretId);
             const stage = input.VersionStage!;
@@ -217,7 +294,7 @@ export class FakeSecretStore {
                 this.versions.get(holder)!.stages.push("AWSPREVIOUS");
             }
             return { ARN: this.arn, Name: "app" };
-        });
+        }));
     }
 }
 
@@ -233,6 +310,7 @@ export class FakeReplicationGroup {
     pollsUntilApplied = 2;
     /** Error the next ModifyReplicationGroup throws instead of acting. */
     failNextModify?: Error;
+    readonly faults = new Faults();
     /**
      * When AuthTokenLastModifiedDate moves: the API does not document it, so tests cover both.
      * "completion": when the new token becomes valid; "request": when the modify is accepted.
@@ -247,6 +325,11 @@ export class FakeReplicationGroup {
     ) {
         this.tokens = [initialToken];
         this.lastModified = new Date(clock.now() - 30 * 86_400_000);
+    }
+
+    /** One-shot fault for the next call of an ElastiCache command (see the header). */
+    failNext(command: "DescribeReplicationGroups" | "ModifyReplicationGroup", when: FaultTiming, error?: Error): void {
+        this.faults.add(command, when, error);
     }
 
     accepts(token: string): boolean {
@@ -281,16 +364,16 @@ export class FakeReplicationGroup {
     }
 
     install(mock: EcStub): void {
-        mock.on(DescribeReplicationGroupsCommand).callsFake((input) => {
+        mock.on(DescribeReplicationGroupsCommand).callsFake((input) => this.faults.run("DescribeReplicationGroups", () => {
             this.clock.advance(500);
             if (input.ReplicationGroupId !== this.id) {
                 throw new ReplicationGroupNotFoundFault({ $metadata, message: `ReplicationGroup ${input.ReplicationGroupId} not found.` });
             }
             if (this.inFlight && --this.inFlight.pollsLeft <= 0) this.apply();
             return { ReplicationGroups: [this.view()] };
-        });
+        }));
 
-        mock.on(ModifyReplicationGroupCommand).callsFake((input) => {
+        mock.on(ModifyReplicationGroupCommand).callsFake((input) => this.faults.run("ModifyReplicationGroup", () => {
             this.clock.advance(800);
             if (input.ReplicationGroupId !== this.id) {
                 throw new ReplicationGroupNotFoundFault({ $metadata, message: `ReplicationGroup ${input.ReplicationGroupId} not found.` });
@@ -312,6 +395,6 @@ export class FakeReplicationGroup {
             this.inFlight = { token, pollsLeft: this.pollsUntilApplied };
             if (this.lastModifiedOn === "request") this.lastModified = this.clock.date();
             return { ReplicationGroup: this.view() };
-        });
+        }));
     }
 }

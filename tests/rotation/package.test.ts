@@ -11,6 +11,7 @@ import {
     rotationLambdaPackage,
     rotationPolicyStatements,
     SECRET_ACTIONS,
+    secretsManagerViaService,
 } from "../../lambda/rotation/package";
 import { checkJs, generateDeclarations, INDEX_DTS, INDEX_JS, ROTATION_DIR } from "./js-check";
 
@@ -33,7 +34,7 @@ export function _typeCheckAgainstPulumiAws(secretArn: Output<string>, groupArn: 
     };
     const policy: aws.iam.PolicyDocument = {
         Version: "2012-10-17",
-        Statement: rotationPolicyStatements(secretArn, groupArn, { kmsKeyArn: secretArn }),
+        Statement: rotationPolicyStatements(secretArn, groupArn, { kmsKeyArn: secretArn, region: "us-east-1" }),
     };
     return { args, policy };
 }
@@ -51,6 +52,7 @@ describe("rotation lambda: package", () => {
             architectures: ["arm64"],
             timeout: 900,
             memorySize: 128,
+            runsInVpc: false,
         });
         assert.deepEqual(rotationLambda, pkg);
         pkg.architectures.push("arm64" as never);
@@ -115,8 +117,43 @@ describe("rotation lambda: IAM statements", () => {
     it("grants no ElastiCache action without a replication group, and KMS only when asked", () => {
         const jwtOnly = rotationPolicyStatements(SECRET_ARN);
         assert.deepEqual(jwtOnly.map((s) => s.Sid), ["RotateAppSecret", "GenerateRandomPassword"]);
-        const withKey = rotationPolicyStatements(SECRET_ARN, undefined, { kmsKeyArn: KEY_ARN });
-        assert.deepEqual(withKey[2], { Sid: "UseSecretKmsKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: KEY_ARN });
+        assert.ok(!jwtOnly.some((s) => s.Action.some((a) => a.startsWith("kms:"))), "no KMS statement for the AWS-managed key");
+    });
+
+    // Secrets Manager guide, "Secret encryption and decryption": the caller needs kms:GenerateDataKey
+    // and kms:Decrypt; kms:ViaService `secretsmanager.<Region>.amazonaws.com` limits them to requests
+    // Secrets Manager makes; every such request carries the encryption context SecretARN=<secret ARN>.
+    it("lets the KMS key be used only through Secrets Manager in the stack's region, only for this secret (review D)", () => {
+        const withKey = rotationPolicyStatements(SECRET_ARN, undefined, { kmsKeyArn: KEY_ARN, region: "eu-central-1" });
+        assert.deepEqual(withKey[2], {
+            Sid: "UseSecretKmsKey",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: KEY_ARN,
+            Condition: {
+                StringEquals: {
+                    "kms:ViaService": "secretsmanager.eu-central-1.amazonaws.com",
+                    "kms:EncryptionContext:SecretARN": SECRET_ARN,
+                },
+            },
+        });
+    });
+
+    it("refuses a KMS key without the region rather than grant decrypt unconditioned", () => {
+        assert.throws(() => rotationPolicyStatements(SECRET_ARN, GROUP_ARN, { kmsKeyArn: KEY_ARN }), /options.region is required with options.kmsKeyArn/);
+    });
+
+    it("refuses a region that is not an AWS region name", () => {
+        for (const region of ["", "us-east", "US-EAST-1", "secretsmanager.us-east-1.amazonaws.com", "us-east-1 "]) {
+            assert.throws(() => rotationPolicyStatements(SECRET_ARN, undefined, { kmsKeyArn: KEY_ARN, region }), /is not an AWS region such as us-east-1/, region);
+        }
+        assert.equal(secretsManagerViaService("us-gov-west-1"), "secretsmanager.us-gov-west-1.amazonaws.com");
+    });
+
+    it("asks for no VPC permission: the function runs outside the VPC (review E)", () => {
+        const all = rotationPolicyStatements(SECRET_ARN, GROUP_ARN, { kmsKeyArn: KEY_ARN, region: "us-east-1" }).flatMap((s) => s.Action);
+        assert.deepEqual(all.filter((a) => a.startsWith("ec2:")), [], "no ENI actions (AWSLambdaVPCAccessExecutionRole's job)");
+        assert.equal(rotationLambda.runsInVpc, false);
     });
 
     it("covers every command index.js sends, and nothing more", () => {

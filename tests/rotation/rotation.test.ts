@@ -8,141 +8,30 @@ import {
     SecretsManagerClient,
     UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
+import { DescribeReplicationGroupsCommand, InvalidReplicationGroupStateFault, ModifyReplicationGroupCommand } from "@aws-sdk/client-elasticache";
+import { checkJwtContinuity, handler as defaultHandler, makeHandler, nextJwtKeys } from "../../lambda/rotation";
 import {
-    DescribeReplicationGroupsCommand,
-    ElastiCacheClient,
-    InvalidReplicationGroupStateFault,
-    ModifyReplicationGroupCommand,
-} from "@aws-sdk/client-elasticache";
-import { handler as defaultHandler, makeHandler, RotationContext } from "../../lambda/rotation";
-import { EcStub, FakeClock, FakeReplicationGroup, FakeSecretStore, SmStub } from "./fakes";
-
-const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:platform/staging/app-AbCdEf";
-const GROUP_ID = "platform-staging-cache";
-const STEPS = ["createSecret", "setSecret", "testSecret", "finishSecret"] as const;
-
-const INITIAL = {
-    database: {
-        host: "platform-staging.abc123.us-east-1.rds.amazonaws.com",
-        port: 5432,
-        dbname: "app",
-        masterSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf",
-    },
-    redis: {
-        host: "clustercfg.platform-staging-cache.abc123.use1.cache.amazonaws.com",
-        port: 6379,
-        authToken: "InitialAuthToken0123456789abcdefXYZ",
-        replicationGroupId: GROUP_ID,
-    },
-    jwt: { secret: "initialJwtSecret0123456789abcdefghijklmnopqrstuvwxyzABCDEF", expiresIn: "15m", refreshExpiresIn: "7d" },
-};
-const PREVIOUS = {
-    ...INITIAL,
-    redis: { ...INITIAL.redis, authToken: "PreviousAuthToken0123456789abcdefXYZ" },
-    jwt: { ...INITIAL.jwt, secret: "previousJwtSecret0123456789abcdefghijklmnopqrstuvwxyzABCD" },
-};
-
-// The exact generator options, spelled out here so a change to them in index.js fails a test.
-const JWT_PASSWORD_INPUT = { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false, RequireEachIncludedType: true };
-const AUTH_TOKEN_PASSWORD_INPUT = {
-    PasswordLength: 64,
-    ExcludePunctuation: true,
-    ExcludeCharacters: '/"@',
-    IncludeSpace: false,
-    RequireEachIncludedType: true,
-};
-
-/** Names of the commands a stub received, in order. */
-function sent(mock: SmStub | EcStub): string[] {
-    return mock.calls().map((call) => (call.args[0] as object).constructor.name.replace(/Command$/, ""));
-}
-
-function inputs<T extends abstract new (...args: any) => any>(mock: SmStub | EcStub, command: T): ConstructorParameters<T>[0][] {
-    return mock.calls().filter((call) => call.args[0] instanceof command).map((call) => (call.args[0] as { input: unknown }).input);
-}
-
-interface Options {
-    current?: object;
-    previous?: object;
-    env?: Record<string, string | undefined>;
-}
-
-function setup(opts: Options = {}) {
-    const clock = new FakeClock(Date.parse("2026-11-02T10:00:00Z"));
-    const smClient = new SecretsManagerClient({ region: "us-east-1" });
-    const ecClient = new ElastiCacheClient({ region: "us-east-1" });
-    const sm = mockClient(smClient);
-    const ec = mockClient(ecClient);
-    const current = opts.current ?? INITIAL;
-    const store = new FakeSecretStore(ARN, clock, { current, previous: opts.previous ?? PREVIOUS });
-    store.install(sm);
-    const group = new FakeReplicationGroup(GROUP_ID, clock, INITIAL.redis.authToken);
-    group.tokens = [PREVIOUS.redis.authToken, INITIAL.redis.authToken];
-    group.install(ec);
-    const sleeps: number[] = [];
-    const handler = makeHandler({
-        secretsManager: smClient,
-        elastiCache: ecClient,
-        env: opts.env ?? {},
-        now: () => clock.now(),
-        sleep: async (ms) => {
-            sleeps.push(ms);
-            clock.advance(ms);
-        },
-        pollIntervalMs: 10_000,
-    });
-    /** A Lambda context whose timeout is `timeoutMs` after the invocation starts. */
-    const context = (timeoutMs: number): RotationContext => {
-        const end = clock.now() + timeoutMs;
-        return { getRemainingTimeInMillis: () => end - clock.now() };
-    };
-    const run = (step: string, token: string, timeoutMs = 900_000) =>
-        handler({ SecretId: ARN, ClientRequestToken: token, Step: step }, context(timeoutMs));
-    const rotate = async (token: string) => {
-        for (const step of STEPS) await run(step, token);
-    };
-    const reset = () => {
-        sm.resetHistory();
-        ec.resetHistory();
-    };
-    return { clock, sm, ec, store, group, sleeps, handler, run, rotate, reset };
-}
-
-type Harness = ReturnType<typeof setup>;
-
-// Every assert.ok has a message: without one, a failing assert.ok makes Node re-parse the
-// (tsx-transformed) call site to build a message, which can spin for minutes instead of failing.
-
-// Console capture for every test: no log line may contain a secret value (checked in afterEach).
-let lines: string[] = [];
-let harnesses: Harness[] = [];
-const originals = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
-
-function track(h: Harness): Harness {
-    harnesses.push(h);
-    return h;
-}
+    ARN,
+    AUTH_TOKEN_PASSWORD_INPUT,
+    captureLogs,
+    GROUP_ID,
+    Harness,
+    INITIAL,
+    inputs,
+    JWT_PASSWORD_INPUT,
+    LEGACY,
+    PREVIOUS,
+    sent,
+    setup,
+    STEPS,
+} from "./harness";
 
 describe("rotation lambda: application secret", () => {
-    beforeEach(() => {
-        lines = [];
-        harnesses = [];
-        for (const name of Object.keys(originals) as (keyof typeof originals)[]) {
-            console[name] = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
-        }
-    });
-
-    afterEach(() => {
-        Object.assign(console, originals);
-        const values = new Set([INITIAL.jwt.secret, INITIAL.redis.authToken, PREVIOUS.jwt.secret, PREVIOUS.redis.authToken]);
-        for (const h of harnesses) for (const v of [...h.store.generated, ...h.store.secretValues()]) values.add(v);
-        for (const line of lines) {
-            for (const value of values) assert.ok(!line.includes(value), `a log line contains a secret value: ${line.slice(0, 80)}...`);
-        }
-    });
+    const logs = captureLogs();
+    const track = logs.track;
 
     describe("createSecret", () => {
-        it("stores an AWSPENDING version with a new jwt.secret and redis.authToken and everything else unchanged", async () => {
+        it("stores an AWSPENDING version with the next JWT keys and a new redis.authToken, everything else unchanged", async () => {
             const h = track(setup());
             const oldCurrent = h.store.versionWith("AWSCURRENT");
             const token = h.store.startRotation();
@@ -155,7 +44,7 @@ describe("rotation lambda: application secret", () => {
                 { SecretId: ARN, VersionStage: "AWSCURRENT" },
             ]);
             assert.deepEqual(inputs(h.sm, GetRandomPasswordCommand), [JWT_PASSWORD_INPUT, AUTH_TOKEN_PASSWORD_INPUT]);
-            const [jwtSecret, authToken] = h.store.generated;
+            const [freshNextSecret, authToken] = h.store.generated;
             const [put] = inputs(h.sm, PutSecretValueCommand);
             assert.deepEqual({ ...put, SecretString: undefined }, {
                 SecretId: ARN,
@@ -166,10 +55,18 @@ describe("rotation lambda: application secret", () => {
             assert.deepEqual(JSON.parse(put!.SecretString!), {
                 database: INITIAL.database,
                 redis: { ...INITIAL.redis, authToken },
-                jwt: { ...INITIAL.jwt, secret: jwtSecret },
+                jwt: {
+                    secret: "publishedNextJwtSecret0123456789abcdefghijklmnopqrstuvwxyz", // published one rotation ago
+                    previousSecret: "initialJwtSecret0123456789abcdefghijklmnopqrstuvwxyzABCDEF", // what old tasks sign with
+                    nextSecret: freshNextSecret,
+                    expiresIn: "15m",
+                    refreshExpiresIn: "7d",
+                },
+                newrelic: INITIAL.newrelic,
+                devices_grpc: INITIAL.devices_grpc,
             });
             assert.match(authToken!, /^[A-Za-z0-9]{64}$/);
-            assert.match(jwtSecret!, /^[A-Za-z0-9]{64}$/);
+            assert.match(freshNextSecret!, /^[A-Za-z0-9]{64}$/);
             assert.deepEqual(sent(h.ec), [], "createSecret must not touch the cache");
             assert.equal(h.store.versionWith("AWSCURRENT"), oldCurrent);
             assert.deepEqual(h.store.stages()[token], ["AWSPENDING"]);
@@ -188,6 +85,43 @@ describe("rotation lambda: application secret", () => {
             assert.deepEqual(inputs(h.sm, GetSecretValueCommand), [{ SecretId: ARN, VersionId: token, VersionStage: "AWSPENDING" }]);
             assert.deepEqual(h.store.valueAt("AWSPENDING"), pending);
             assert.equal(h.store.generated.length, 2);
+        });
+
+        it("gives a legacy document (no jwt.nextSecret) a fresh secret and a fresh nextSecret, and warns", async () => {
+            const h = track(setup({ current: LEGACY }));
+            const token = h.store.startRotation();
+            await h.run("createSecret", token);
+
+            assert.deepEqual(inputs(h.sm, GetRandomPasswordCommand), [JWT_PASSWORD_INPUT, JWT_PASSWORD_INPUT, AUTH_TOKEN_PASSWORD_INPUT]);
+            const [freshSecret, freshNextSecret] = h.store.generated;
+            assert.deepEqual(h.store.valueAt("AWSPENDING").jwt, {
+                secret: freshSecret,
+                previousSecret: LEGACY.jwt.secret,
+                nextSecret: freshNextSecret,
+                expiresIn: "15m",
+                refreshExpiresIn: "7d",
+            });
+            assert.ok(logs.lines().some((l) => JSON.parse(l).level === "warn" && /no jwt.nextSecret/.test(JSON.parse(l).message)), "a warning says old tasks cannot verify the new tokens");
+        });
+
+        it("keeps unknown keys inside jwt and redis", async () => {
+            const current = { ...INITIAL, jwt: { ...INITIAL.jwt, issuer: "platform" }, redis: { ...INITIAL.redis, tls: true } };
+            const h = track(setup({ current }));
+            const token = h.store.startRotation();
+            await h.run("createSecret", token);
+
+            const pending = h.store.valueAt("AWSPENDING");
+            assert.equal(pending.jwt.issuer, "platform");
+            assert.equal(pending.redis.tls, true);
+        });
+
+        it("refuses generated JWT keys that repeat one another, storing nothing", async () => {
+            const h = track(setup());
+            h.store.nextPasswords.push(INITIAL.jwt.nextSecret); // the "fresh" nextSecret equals the new signing secret
+            const token = h.store.startRotation();
+
+            await assert.rejects(h.run("createSecret", token), /jwt.nextSecret repeats another JWT key/);
+            assert.equal(inputs(h.sm, PutSecretValueCommand).length, 0);
         });
 
         it("refuses a generated AUTH token ElastiCache would reject, storing nothing", async () => {
@@ -223,6 +157,14 @@ describe("rotation lambda: application secret", () => {
             const token = h.store.startRotation();
 
             await assert.rejects(h.run("createSecret", token), /set REPLICATION_GROUP_ID or redis.replicationGroupId/);
+            assert.equal(inputs(h.sm, PutSecretValueCommand).length, 0);
+        });
+
+        it("refuses a jwt.nextSecret that is not a string, storing nothing", async () => {
+            const h = track(setup({ current: { ...INITIAL, jwt: { ...INITIAL.jwt, nextSecret: 42 } } }));
+            const token = h.store.startRotation();
+
+            await assert.rejects(h.run("createSecret", token), /AWSCURRENT: key "jwt.nextSecret" must be a non-empty string when present/);
             assert.equal(inputs(h.sm, PutSecretValueCommand).length, 0);
         });
 
@@ -298,8 +240,11 @@ describe("rotation lambda: application secret", () => {
 
             await h.run("testSecret", token);
 
-            assert.deepEqual(sent(h.sm), ["DescribeSecret", "GetSecretValue"]);
-            assert.deepEqual(inputs(h.sm, GetSecretValueCommand), [{ SecretId: ARN, VersionId: token, VersionStage: "AWSPENDING" }]);
+            assert.deepEqual(sent(h.sm), ["DescribeSecret", "GetSecretValue", "GetSecretValue"]);
+            assert.deepEqual(inputs(h.sm, GetSecretValueCommand), [
+                { SecretId: ARN, VersionId: token, VersionStage: "AWSPENDING" },
+                { SecretId: ARN, VersionStage: "AWSCURRENT" }, // to tell a rotation from the configuration test
+            ]);
             assert.deepEqual(sent(h.ec), ["DescribeReplicationGroups", "DescribeReplicationGroups", "DescribeReplicationGroups"]);
             assert.deepEqual(h.sleeps, [10_000, 10_000]);
             assert.equal(inputs(h.sm, UpdateSecretVersionStageCommand).length, 0);
@@ -321,6 +266,127 @@ describe("rotation lambda: application secret", () => {
             pending.value = JSON.stringify({ ...JSON.parse(pending.value!), jwt: { secret: "x".repeat(64), expiresIn: 900 } });
 
             await assert.rejects(h.run("testSecret", token), /key "jwt.expiresIn" must be a non-empty string/);
+        });
+
+        // A pending version that breaks continuity would log people out at finishSecret; testSecret is
+        // the last step before it, so it refuses (the edits below stand in for a bug or a manual put).
+        for (const [what, edit, message] of [
+            ["previousSecret is not AWSCURRENT's secret", (jwt: any) => ({ ...jwt, previousSecret: "someOtherSecret0123456789abcdefghijklmnopqrstuvwxyz" }), /jwt.previousSecret is not AWSCURRENT's jwt.secret/],
+            ["secret is not AWSCURRENT's nextSecret", (jwt: any) => ({ ...jwt, secret: "someOtherSecret0123456789abcdefghijklmnopqrstuvwxyz" }), /jwt.secret is not AWSCURRENT's jwt.nextSecret/],
+            ["nextSecret is missing", ({ nextSecret: _n, ...jwt }: any) => jwt, /jwt.nextSecret is missing/],
+            ["nextSecret is too short", (jwt: any) => ({ ...jwt, nextSecret: "short" }), /jwt.nextSecret is shorter than 32 characters/],
+            ["two keys are equal", (jwt: any) => ({ ...jwt, nextSecret: jwt.previousSecret }), /jwt.nextSecret repeats another JWT key/],
+        ] as const) {
+            it(`fails when the pending version's JWT keys break continuity: ${what}`, async () => {
+                const h = track(setup({ current: { ...INITIAL, redis: undefined } }));
+                const token = h.store.startRotation();
+                await h.run("createSecret", token);
+                const pending = h.store.versions.get(token)!;
+                const doc = JSON.parse(pending.value!);
+                pending.value = JSON.stringify({ ...doc, jwt: edit(doc.jwt) });
+
+                await assert.rejects(h.run("testSecret", token), message);
+            });
+        }
+    });
+
+    // RotateSecret with RotateImmediately=false (the stack's SecretRotation sets rotateImmediately:
+    // false): Secrets Manager "tests the rotation configuration by running the testSecret step ... The
+    // test creates an AWSPENDING version of the secret and then removes it" (RotateSecret API
+    // reference). `startConfigurationTest`/`endConfigurationTest` in fakes.ts are that sequence.
+    describe("enabling rotation without rotating (Secrets Manager's configuration test)", () => {
+        function snapshot(h: Harness) {
+            return {
+                current: h.store.versionWith("AWSCURRENT"),
+                previous: h.store.versionWith("AWSPREVIOUS"),
+                value: h.store.valueAt("AWSCURRENT"),
+                tokens: [...h.group.tokens],
+            };
+        }
+
+        it("testSecret accepts an AWSPENDING copy of AWSCURRENT, changes nothing, waits for nothing", async () => {
+            const h = track(setup());
+            const before = snapshot(h);
+
+            const token = h.store.startConfigurationTest();
+            await h.run("testSecret", token);
+            h.store.endConfigurationTest(token);
+
+            assert.equal(inputs(h.sm, PutSecretValueCommand).length, 0, "no PutSecretValue");
+            assert.equal(inputs(h.sm, UpdateSecretVersionStageCommand).length, 0, "no UpdateSecretVersionStage");
+            assert.equal(inputs(h.ec, ModifyReplicationGroupCommand).length, 0, "no ModifyReplicationGroup");
+            assert.deepEqual(inputs(h.ec, DescribeReplicationGroupsCommand), [{ ReplicationGroupId: GROUP_ID }], "the group is described once");
+            assert.deepEqual(h.sleeps, [], "no wait for an AUTH change that will never come");
+            assert.deepEqual(snapshot(h), before, "AWSCURRENT, AWSPREVIOUS and the cluster's tokens are as before");
+            assert.equal(h.store.versionWith("AWSPENDING"), undefined, "Secrets Manager removed AWSPENDING again");
+            assert.equal(h.store.generated.length, 0, "no password generated");
+        });
+
+        it("leaves the secret ready for the first scheduled rotation", async () => {
+            const h = track(setup());
+            const probe = h.store.startConfigurationTest();
+            await h.run("testSecret", probe);
+            h.store.endConfigurationTest(probe);
+
+            const token = h.store.startRotation(); // one interval later
+            await h.rotate(token);
+
+            assert.equal(h.store.versionWith("AWSCURRENT"), token);
+            assert.equal(h.group.modifyCount, 1);
+            assert.ok(h.group.accepts(h.store.valueAt("AWSCURRENT").redis.authToken), "the cluster accepts the new AWSCURRENT token");
+            assert.ok(h.group.accepts(INITIAL.redis.authToken), "and still the one before it");
+        });
+
+        it("returns at once if Secrets Manager labels the AWSCURRENT version itself AWSPENDING", async () => {
+            // The API reference does not say whether the test version is a copy or the current version
+            // relabelled; the second form is already AWSCURRENT and needs no test.
+            const h = track(setup());
+            const current = h.store.versions.get(h.store.versionWith("AWSCURRENT")!)!;
+            current.stages.push("AWSPENDING");
+
+            await h.run("testSecret", current.id);
+
+            assert.deepEqual(sent(h.sm), ["DescribeSecret"]);
+            assert.deepEqual(sent(h.ec), []);
+        });
+
+        it("passes for a document without jwt.nextSecret, with a warning that its first rotation logs old tasks' users out", async () => {
+            const h = track(setup({ current: LEGACY }));
+            const token = h.store.startConfigurationTest();
+
+            await h.run("testSecret", token);
+
+            assert.ok(logs.lines().some((l) => JSON.parse(l).level === "warn" && /jwt.nextSecret is missing/.test(JSON.parse(l).message)), "warned");
+        });
+
+        it("fails the test when the replication group has AUTH disabled", async () => {
+            const h = track(setup());
+            h.group.authTokenEnabled = false;
+            const token = h.store.startConfigurationTest();
+
+            await assert.rejects(h.run("testSecret", token), /replication group platform-staging-cache has AUTH disabled/);
+        });
+
+        it("fails the test when the replication group does not exist", async () => {
+            const h = track(setup({ current: { ...INITIAL, redis: { ...INITIAL.redis, replicationGroupId: "no-such-group" } } }));
+            const token = h.store.startConfigurationTest();
+
+            await assert.rejects(h.run("testSecret", token), /replication group no-such-group was not found by DescribeReplicationGroups/);
+        });
+
+        it("fails the test when the secret's shape is wrong", async () => {
+            const h = track(setup({ current: { ...INITIAL, jwt: { ...INITIAL.jwt, refreshExpiresIn: 604800 } } }));
+            const token = h.store.startConfigurationTest();
+
+            await assert.rejects(h.run("testSecret", token), /key "jwt.refreshExpiresIn" must be a non-empty string/);
+            assert.deepEqual(sent(h.ec), [], "shape is checked before the cluster is asked");
+        });
+
+        it("fails the test when the AUTH token in the secret is one ElastiCache would refuse", async () => {
+            const h = track(setup({ current: { ...INITIAL, redis: { ...INITIAL.redis, authToken: "short" } } }));
+            const token = h.store.startConfigurationTest();
+
+            await assert.rejects(h.run("testSecret", token), /redis.authToken must be 16-128 characters/);
         });
     });
 
@@ -372,6 +438,22 @@ describe("rotation lambda: application secret", () => {
         });
     });
 
+    describe("JWT key arithmetic (pure)", () => {
+        it("nextJwtKeys signs with the published nextSecret, keeps the current secret to verify, publishes the fresh one", () => {
+            const next = nextJwtKeys({ ...INITIAL.jwt, issuer: "platform" }, { nextSecret: "fresh".padEnd(64, "x") });
+            assert.deepEqual(next, { ...INITIAL.jwt, issuer: "platform", secret: INITIAL.jwt.nextSecret, previousSecret: INITIAL.jwt.secret, nextSecret: "fresh".padEnd(64, "x") });
+        });
+
+        it("nextJwtKeys refuses a legacy section without a fresh signing secret", () => {
+            assert.throws(() => nextJwtKeys(LEGACY.jwt, { nextSecret: "fresh".padEnd(64, "x") }), /has no nextSecret, so a fresh secret is needed/);
+        });
+
+        it("checkJwtContinuity accepts a legacy current version (nothing was published to continue)", () => {
+            const pending = nextJwtKeys(LEGACY.jwt, { secret: "s".repeat(64), nextSecret: "n".repeat(64) });
+            assert.doesNotThrow(() => checkJwtContinuity(pending, LEGACY.jwt, "test"));
+        });
+    });
+
     describe("event checks", () => {
         it("refuses a secret whose rotation is not enabled, before doing anything", async () => {
             const h = track(setup());
@@ -408,7 +490,7 @@ describe("rotation lambda: application secret", () => {
     });
 
     describe("stacks without cache AUTH", () => {
-        it("rotates only jwt.secret when the secret has no redis section", async () => {
+        it("rotates only the JWT keys when the secret has no redis section", async () => {
             const { redis: _r, ...jwtOnly } = INITIAL;
             const h = track(setup({ current: jwtOnly, previous: jwtOnly }));
             const token = h.store.startRotation();
@@ -416,7 +498,10 @@ describe("rotation lambda: application secret", () => {
 
             assert.deepEqual(inputs(h.sm, GetRandomPasswordCommand), [JWT_PASSWORD_INPUT]);
             assert.deepEqual(sent(h.ec), [], "no ElastiCache call at all");
-            assert.deepEqual(h.store.valueAt("AWSCURRENT"), { ...jwtOnly, jwt: { ...INITIAL.jwt, secret: h.store.generated[0] } });
+            assert.deepEqual(h.store.valueAt("AWSCURRENT"), {
+                ...jwtOnly,
+                jwt: { ...INITIAL.jwt, secret: INITIAL.jwt.nextSecret, previousSecret: INITIAL.jwt.secret, nextSecret: h.store.generated[0] },
+            });
             assert.equal(h.store.versionWith("AWSCURRENT"), token);
         });
 
@@ -480,7 +565,7 @@ describe("rotation lambda: application secret", () => {
                 // 45 s of Lambda time: 30 s of waiting after the 15 s margin, polls at 0, 10, 20 s.
                 await assert.rejects(h.run("testSecret", token, 45_000), /is still "modifying" \(auth token status ROTATING\); the rotation will be retried/);
                 assert.deepEqual(sent(h.ec), ["DescribeReplicationGroups", "DescribeReplicationGroups", "DescribeReplicationGroups"]);
-                assert.deepEqual(sent(h.sm), ["DescribeSecret", "GetSecretValue"]);
+                assert.deepEqual(sent(h.sm), ["DescribeSecret", "GetSecretValue", "GetSecretValue"]);
 
                 assertUntouched(h, before);
                 h.reset();
@@ -501,7 +586,7 @@ describe("rotation lambda: application secret", () => {
             const token = h.store.startRotation();
             await h.rotate(token);
 
-            const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+            const records = logs.lines().map((l) => JSON.parse(l) as Record<string, unknown>);
             assert.ok(records.length >= 4, `expected at least 4 log lines, got ${records.length}`);
             assert.deepEqual([...new Set(records.map((r) => r.step))], [...STEPS]);
             for (const r of records) {
@@ -533,11 +618,11 @@ describe("rotation lambda: application secret", () => {
                 );
                 assert.deepEqual(sm.commandCalls(DescribeSecretCommand).map((c) => c.args[0].input), [{ SecretId: ARN }]);
 
-                const withEndpoint = makeHandler({ env: { SECRETS_MANAGER_ENDPOINT: "https://vpce-0abc.secretsmanager.us-east-1.vpce.amazonaws.com" } });
+                const withEndpoint = makeHandler({ env: { SECRETS_MANAGER_ENDPOINT: "https://secretsmanager-fips.us-east-1.amazonaws.com" } });
                 await assert.rejects(withEndpoint({ SecretId: ARN, ClientRequestToken: "t", Step: "setSecret" }), /is not enabled for rotation/);
                 const client = sm.call(1).thisValue as SecretsManagerClient;
                 const endpoint = await client.config.endpoint?.();
-                assert.equal(endpoint?.hostname, "vpce-0abc.secretsmanager.us-east-1.vpce.amazonaws.com");
+                assert.equal(endpoint?.hostname, "secretsmanager-fips.us-east-1.amazonaws.com");
             } finally {
                 sm.restore();
             }
