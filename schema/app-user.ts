@@ -358,7 +358,9 @@ export async function readCatalog(client: Queryable, spec: AppUserSpec): Promise
     `WITH wanted AS (SELECT unnest($2::text[]) AS name),
           parents AS (SELECT w.name, c.oid FROM wanted w LEFT JOIN pg_class c
                         ON c.relname = w.name AND c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p')),
-          rels AS (SELECT p.name AS input, t.relid AS oid FROM parents p, LATERAL pg_partition_tree(p.oid) t WHERE p.oid IS NOT NULL
+          -- pg_partition_tree returns nothing for a plain table, so the tables themselves are added.
+          rels AS (SELECT p.name AS input, p.oid FROM parents p WHERE p.oid IS NOT NULL
+                   UNION SELECT p.name, t.relid FROM parents p, LATERAL pg_partition_tree(p.oid) t WHERE p.oid IS NOT NULL
                    UNION SELECT NULL, c.oid FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind = 'S')
      SELECT r.input, n.nspname, c.relname, c.relkind,
             ARRAY(SELECT DISTINCT a.privilege_type FROM aclexplode(c.relacl) a
