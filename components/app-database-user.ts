@@ -221,7 +221,8 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
             role: role.name,
             policyArn: aws.iam.ManagedPolicy.AWSLambdaVPCAccessExecutionRole,
         }, parent);
-        const kmsKeyArns = [args.kmsKeyArn, args.database.masterSecretKmsKeyArn].filter((k): k is pulumi.Input<string> => k !== undefined);
+        // One statement per distinct key (the stack's data key often encrypts both secrets).
+        const kmsKeyArns = [...new Set([args.kmsKeyArn, args.database.masterSecretKmsKeyArn])].filter((k): k is pulumi.Input<string> => k !== undefined);
         const policy = new aws.iam.RolePolicy(`${name}-bootstrap`, {
             role: role.id,
             policy: pulumi.jsonStringify({
