@@ -11,6 +11,10 @@
  * Connection: --url, else $DATABASE_URL, else the libpq PG* variables (PGHOST, PGPORT, PGDATABASE,
  * PGUSER, PGPASSWORD, PGSSLMODE). A password missing from the URL is taken from PGPASSWORD, or from the
  * RDS-managed master secret with --secret-arn (JSON with `username` and `password`).
+ *
+ * --app-user-secret-arn (RDS only): after the schema, creates or refreshes the application's own
+ * least-privilege user (schema/app-user.ts) named in that secret (the JSON shape AWS's alternating-users
+ * rotation function uses). Its password is used only when the role does not exist yet.
  */
 import { Client, type ClientConfig } from "pg";
 import {
@@ -21,6 +25,7 @@ import {
   type SchemaSettings,
 } from "./contract";
 import { cronSqlFiles, splitStatements, sqlFiles, type SqlFile } from "./sql";
+import { appUserFromSecret, ensureAppUser, parseAppUserSecret, type AppUserSpec, type EnsureAppUserResult } from "./app-user";
 
 export interface ApplyOptions extends Partial<SchemaSettings> {
   engine: Engine;
@@ -28,6 +33,8 @@ export interface ApplyOptions extends Partial<SchemaSettings> {
   connection: string | ClientConfig;
   /** RDS: database pg_cron lives in. @default the server's `cron.database_name` */
   cronDatabase?: string;
+  /** RDS only: create or refresh the app user after the schema (ensureAppUser, same connection). */
+  appUser?: AppUserSpec;
   log?: (line: string) => void;
 }
 
@@ -38,6 +45,8 @@ export interface ApplyResult {
   cronDatabase?: string;
   settings: SchemaSettings;
   statements: number;
+  /** With `appUser`: what ensureAppUser did. */
+  appUser?: EnsureAppUserResult;
 }
 
 const LOCK_KEY = "device_events schema apply";
@@ -140,6 +149,10 @@ export async function applySchema(opts: ApplyOptions): Promise<ApplyResult> {
   if (!ENGINES.includes(opts.engine)) {
     throw new Error(`engine: ${String(opts.engine)} is not allowed; use one of ${ENGINES.join(", ")}`);
   }
+  if (opts.appUser && opts.engine !== "rds") {
+    // TimescaleDB keeps chunks in its own schema; the grants there are not verified here.
+    throw new Error("appUser: only with --engine rds");
+  }
   const settings = resolveSettings(opts);
   const log = opts.log ?? (() => undefined);
   const client = await connect(opts.connection);
@@ -181,8 +194,19 @@ export async function applySchema(opts: ApplyOptions): Promise<ApplyResult> {
       statements += await runFiles(cronClient, cronSqlFiles(), log);
       log(`pg_cron jobs registered in database ${cronDatabase}, running in ${database}`);
     }
+    let appUser: EnsureAppUserResult | undefined;
+    if (opts.appUser) {
+      // After the tables exist, so their grants are direct; default privileges cover later partitions.
+      appUser = await ensureAppUser(client, opts.appUser);
+      log(`app user ${appUser.username}: ${appUser.roleCreated ? "created" : "exists"}, ${appUser.changes.length} change(s)`);
+    }
     await client.query("SELECT pg_advisory_unlock(hashtext($1))", [LOCK_KEY]);
-    return { engine: opts.engine, database, cronDatabase, settings: { ...settings, retention: rows[0].retention, compressAfter: rows[0].compress_after }, statements };
+    return {
+      engine: opts.engine, database, cronDatabase,
+      settings: { ...settings, retention: rows[0].retention, compressAfter: rows[0].compress_after },
+      statements,
+      ...(appUser ? { appUser } : {}),
+    };
   } finally {
     if (cronClient && cronClient !== client) await cronClient.end().catch(() => undefined);
     await client.end().catch(() => undefined);
@@ -195,15 +219,17 @@ export interface CliArgs extends Partial<SchemaSettings> {
   engine?: string;
   url?: string;
   secretArn?: string;
+  appUserSecretArn?: string;
   cronDatabase?: string;
   help?: boolean;
 }
 
 const USAGE = `usage: npx tsx schema/apply.ts --engine rds|timescaledb [--url postgres://user@host:port/db]
        [--secret-arn arn:aws:secretsmanager:...] [--retention "30 days"] [--premake 4]
-       [--compress-after "7 days"] [--cron-database postgres]
+       [--compress-after "7 days"] [--cron-database postgres] [--app-user-secret-arn arn:aws:secretsmanager:...]
 Connection: --url, else $DATABASE_URL, else PGHOST/PGPORT/PGDATABASE/PGUSER/PGPASSWORD/PGSSLMODE.
---engine defaults to $SCHEMA_ENGINE. --secret-arn reads username/password from an RDS-managed secret.`;
+--engine defaults to $SCHEMA_ENGINE. --secret-arn reads username/password from an RDS-managed secret.
+--app-user-secret-arn (rds): then creates/refreshes the app's least-privilege user named in that secret.`;
 
 export function parseArgs(argv: string[]): CliArgs {
   const out: CliArgs = {};
@@ -219,6 +245,7 @@ export function parseArgs(argv: string[]): CliArgs {
       case "--engine": out.engine = value(); break;
       case "--url": out.url = value(); break;
       case "--secret-arn": out.secretArn = value(); break;
+      case "--app-user-secret-arn": out.appUserSecretArn = value(); break;
       case "--retention": out.retention = value(); break;
       case "--premake": out.premake = Number(value()); break;
       case "--compress-after": out.compressAfter = value(); break;
@@ -230,12 +257,16 @@ export function parseArgs(argv: string[]): CliArgs {
   return out;
 }
 
-async function secretCredentials(arn: string): Promise<{ user: string; password: string }> {
+async function secretString(arn: string): Promise<string | undefined> {
   const region = arn.split(":")[3];
   const sm = await import("@aws-sdk/client-secrets-manager");
   const client = new sm.SecretsManagerClient(region ? { region } : {});
   const res = await client.send(new sm.GetSecretValueCommand({ SecretId: arn }));
-  const json = JSON.parse(res.SecretString ?? "{}") as { username?: string; password?: string };
+  return res.SecretString;
+}
+
+async function secretCredentials(arn: string): Promise<{ user: string; password: string }> {
+  const json = JSON.parse((await secretString(arn)) ?? "{}") as { username?: string; password?: string };
   if (!json.username || !json.password) throw new Error(`secret ${arn} has no username/password`);
   return { user: json.username, password: json.password };
 }
@@ -250,6 +281,12 @@ async function main(): Promise<void> {
   if (engine !== "rds" && engine !== "timescaledb") {
     throw new Error(`--engine: ${engine ?? "(missing)"} is not allowed; use rds or timescaledb\n${USAGE}`);
   }
+  if (args.appUserSecretArn && engine !== "rds") {
+    throw new Error(`--app-user-secret-arn: only with --engine rds\n${USAGE}`);
+  }
+  const appUser = args.appUserSecretArn
+    ? appUserFromSecret(parseAppUserSecret(await secretString(args.appUserSecretArn), `secret ${args.appUserSecretArn}`))
+    : undefined;
   const url = args.url ?? process.env.DATABASE_URL;
   let connection: string | ClientConfig = url ?? {};
   if (args.secretArn) {
@@ -271,6 +308,7 @@ async function main(): Promise<void> {
     premake: args.premake,
     compressAfter: args.compressAfter,
     cronDatabase: args.cronDatabase,
+    appUser,
     log: (l) => console.log(l),
   });
   console.log(

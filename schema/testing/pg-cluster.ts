@@ -16,9 +16,10 @@ const EXT_DIR = `/usr/share/postgresql/${PG_MAJOR}/extension`;
 
 export const INSTALL_HINT = "install them with `bash .ci/setup-postgres.sh` (Debian 12: postgresql-15, postgresql-15-partman, postgresql-15-cron)";
 
-/** What is missing for a real-database test run, or an empty list. */
-export function missingPrerequisites(): string[] {
+/** What is missing for a real-database test run, or an empty list (`tls`: also openssl, for the throwaway CA). */
+export function missingPrerequisites(opts: { tls?: boolean } = {}): string[] {
   const missing: string[] = [];
+  if (opts.tls && spawnSync("openssl", ["version"]).status !== 0) missing.push("openssl (for the throwaway TLS certificates; Debian package openssl)");
   for (const bin of ["initdb", "pg_ctl", "postgres"]) {
     if (!fs.existsSync(path.join(PG_BIN, bin))) missing.push(path.join(PG_BIN, bin));
   }
@@ -38,8 +39,12 @@ export interface PgCluster {
   /** The database pg_cron lives in (`cron.database_name`). */
   cronDatabase: string;
   dataDir: string;
-  /** libpq/pg connection string for a database of this cluster. */
-  url(database: string): string;
+  /** libpq/pg connection string for a database of this cluster, as the superuser or as `as`. */
+  url(database: string, as?: { user: string; password?: string }): string;
+  /** With `tls`: the throwaway CA's certificate (PEM), which signed the server's certificate for 127.0.0.1 and localhost. */
+  caCert?: string;
+  /** With `tls`: where that PEM file is (for NODE_EXTRA_CA_CERTS). */
+  caCertPath?: string;
   /** Creates a database (as the cluster's superuser, via the `postgres` database). */
   createDatabase(name: string): void;
   /** Stops the server (immediate shutdown: the data is thrown away) and removes its directory. Safe to call twice. */
@@ -78,6 +83,44 @@ export interface StartOptions {
    * no server listens, so scheduled runs fail to connect and touch nothing.
    */
   runJobs?: boolean;
+  /**
+   * Password authentication (scram-sha-256) on 127.0.0.1 for every role but the cluster's superuser, which
+   * keeps `trust` so the helpers here (createDatabase, url()) need no password. Off: everyone is trusted, so
+   * a wrong password would still log in.
+   */
+  passwordAuth?: boolean;
+  /**
+   * TLS with a throwaway CA (openssl): `ssl = on`, and TCP connections of other roles without TLS are
+   * rejected, like `rds.force_ssl = 1` on RDS. The server certificate names 127.0.0.1 and localhost.
+   */
+  tls?: boolean;
+}
+
+/** A CA and a server certificate it signed, in `dir` (readable by the server's OS user). */
+function makeCertificates(dir: string, asPostgres: boolean): { caCert: string; caCertPath: string } {
+  fs.mkdirSync(dir, { mode: 0o700 });
+  const openssl = (args: string[]): void => {
+    execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  };
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  openssl(["req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=pgtest throwaway CA",
+    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+  openssl(["req", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"]);
+  fs.writeFileSync(path.join(dir, "server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
+  openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "server.ext"]);
+  fs.chmodSync(path.join(dir, "server.key"), 0o600);
+  if (asPostgres) execFileSync("chown", ["-R", "postgres:postgres", dir]);
+  const caCertPath = path.join(dir, "ca.crt");
+  return { caCert: fs.readFileSync(caCertPath, "utf8"), caCertPath };
+}
+
+/** pg_hba.conf for the options (first match wins): the superuser keeps trust, others per passwordAuth/tls. */
+export function hbaConf(superuser: string, opts: Pick<StartOptions, "passwordAuth" | "tls">): string {
+  const method = opts.passwordAuth ? "scram-sha-256" : "trust";
+  const lines = ["local all all trust", `host all ${superuser} 127.0.0.1/32 trust`];
+  if (opts.tls) lines.push(`hostssl all all 127.0.0.1/32 ${method}`, "hostnossl all all 127.0.0.1/32 reject");
+  else lines.push(`host all all 127.0.0.1/32 ${method}`);
+  return `${lines.join("\n")}\n`;
 }
 
 export async function startCluster(opts: StartOptions = {}): Promise<PgCluster> {
@@ -92,6 +135,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<PgCluster> 
   if (asPostgres) execFileSync("chown", ["postgres:postgres", dir]);
 
   let started = false;
+  let tls: { caCert: string; caCertPath: string } | undefined;
   const stop = (): void => {
     if (started) {
       try {
@@ -120,8 +164,16 @@ export async function startCluster(opts: StartOptions = {}): Promise<PgCluster> 
       `max_connections = 30`,
       `shared_buffers = '128MB'`,
       `logging_collector = off`,
-    ].join("\n");
-    fs.appendFileSync(path.join(dataDir, "postgresql.conf"), `\n# pgtest\n${conf}\n`);
+    ];
+    if (opts.tls) {
+      tls = makeCertificates(path.join(dir, "tls"), asPostgres);
+      conf.push(`ssl = on`, `ssl_cert_file = '${path.join(dir, "tls", "server.crt")}'`, `ssl_key_file = '${path.join(dir, "tls", "server.key")}'`);
+    }
+    fs.appendFileSync(path.join(dataDir, "postgresql.conf"), `\n# pgtest\n${conf.join("\n")}\n`);
+    if (opts.passwordAuth || opts.tls) {
+      fs.writeFileSync(path.join(dataDir, "pg_hba.conf"), hbaConf(user, opts));
+      if (asPostgres) execFileSync("chown", ["postgres:postgres", path.join(dataDir, "pg_hba.conf")]);
+    }
     runPg("pg_ctl", ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "30"], asPostgres);
     started = true;
   } catch (err) {
@@ -132,9 +184,13 @@ export async function startCluster(opts: StartOptions = {}): Promise<PgCluster> 
     throw new Error(`could not start a throwaway PostgreSQL: ${e.message}\n${e.stderr ?? ""}\n${log}`);
   }
 
-  const url = (database: string): string => `postgres://${encodeURIComponent(user)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  const url = (database: string, as?: { user: string; password?: string }): string => {
+    const who = as ? `${encodeURIComponent(as.user)}${as.password !== undefined ? `:${encodeURIComponent(as.password)}` : ""}` : encodeURIComponent(user);
+    return `postgres://${who}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  };
   return {
     host: "127.0.0.1",
+    ...(tls ? { caCert: tls.caCert, caCertPath: tls.caCertPath } : {}),
     port,
     user,
     cronDatabase,

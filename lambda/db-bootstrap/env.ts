@@ -1,0 +1,10 @@
+// Names shared by the function (index.ts) and its package description (package.ts), which the Pulumi
+// program imports without loading the function's dependencies.
+
+/** Environment variables the function reads. */
+export const BOOTSTRAP_ENV = {
+    masterSecretArn: "MASTER_SECRET_ARN",
+    appSecretArn: "APP_USER_SECRET_ARN",
+    username: "APP_USERNAME",
+    secretsManagerEndpoint: "SECRETS_MANAGER_ENDPOINT",
+} as const;
