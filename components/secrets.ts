@@ -227,7 +227,7 @@ export class AppSecret extends pulumi.ComponentResource {
             }),
         }, parent);
         const statements = [
-            ...rotationPolicyStatements<pulumi.Input<string>>(secret.arn, args.cache?.replicationGroupArn, kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
+            ...rotationPolicyStatements<pulumi.Input<string>>(secret.arn, args.cache?.replicationGroupArn, kmsKeyArn !== undefined ? { kmsKeyArn, region: args.region } : {}),
             { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
         ];
         const policy = new aws.iam.RolePolicy(`${name}-rotation`, {
