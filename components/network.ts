@@ -85,10 +85,7 @@ export class Network extends pulumi.ComponentResource {
         const parent = { parent: this };
         const named = (suffix: string) => ({ Name: `${namePrefix}-${suffix}` });
         // Regular AZs only: opted-in Local Zones (us-east-1-atl-2a...) have no NAT gateways or RDS.
-        const azs = aws.getAvailabilityZonesOutput({
-            state: "available",
-            filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
-        }, parent);
+        const azs = aws.getAvailabilityZonesOutput({ excludeZoneIds: ["use1-az3"], filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent);
         const azName = (i: number) => azs.names[i];
 
         const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
