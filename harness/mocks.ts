@@ -303,28 +303,13 @@ export function computedState(type: string, name: string, inputs: Record<string,
             Object.assign(state, { arn: `arn:aws:cloudtrail:${region}:${account}:trail/${physical}`, homeRegion: region });
             break;
         case "random:index/randomPassword:RandomPassword":
-            state.result = mockPassword(name, inputs);
+            // Deterministic stand-in; tests scan for it to prove it never leaks in plain text.
+            state.result = `MOCK-SECRET-${hex(name, 24)}`;
             delete state.arn;
             delete state.name;
             break;
     }
     return state;
-}
-
-/** random_password's default special characters (terraform-provider-random docs: !@#$%&*()-_=+[]{}<>:?). */
-const RANDOM_DEFAULT_SPECIAL = "!@#$%&*()-_=+[]{}<>:?";
-
-/**
- * Deterministic stand-in for RandomPassword.result with the requested length; tests scan for the
- * `MOCK-SECRET-` prefix to prove it never leaks in plain text. When special characters are allowed
- * (random's default) the value ends with them, so rules on allowed characters see what a real
- * result may contain.
- */
-function mockPassword(name: string, inputs: Record<string, any>): string {
-    const length = typeof inputs.length === "number" ? inputs.length : 16;
-    const special = inputs.special === false ? "" : (typeof inputs.overrideSpecial === "string" ? inputs.overrideSpecial : RANDOM_DEFAULT_SPECIAL);
-    const body = `MOCK-SECRET-${hex(name, 24)}${hex(`${name}#`, 24)}`.repeat(Math.ceil(length / 60) + 1);
-    return `${body.slice(0, Math.max(0, length - special.length))}${special.slice(0, length)}`.slice(0, length);
 }
 
 /** IAM policy JSON from `getPolicyDocument` statements, as the real data source renders it. */

@@ -115,15 +115,15 @@ function strictContext(ctx: MockContext): StrictContext {
 let strictRejectionsSwallowed = false;
 /**
  * A refused registration rejects every output of that resource, and nothing awaits them: keep those
- * (already reported by runStack) off the console. Any other unhandled rejection behaves as without
- * this listener when nobody else listens (the process fails).
+ * (runStack reports them) off the console. Installed at the first refusal only; from then on the
+ * process no longer exits on an unhandled rejection by default (mocha never does anyway).
  */
 function swallowStrictRejections(): void {
     if (strictRejectionsSwallowed) return;
     strictRejectionsSwallowed = true;
     process.on("unhandledRejection", (reason) => {
         if (String((reason as Error)?.message ?? reason).includes(STRICT_MARK)) return;
-        if (process.listenerCount("unhandledRejection") === 1) throw reason;
+        // Not ours: leave it to the other listeners (mocha re-emits user rejections to them).
     });
 }
 
@@ -169,11 +169,11 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     const strict = strictContext(ctx);
     const captured: CapturedResource[] = [];
     const violations: Violation[] = [];
+    const states = new Map<string, Record<string, any>>();
     const registrations = new Map<string, Registration>();
     const key = (type: string, name: string) => `${type}::${name}`;
     let signalRefusal: () => void = () => undefined;
     const refusal = new Promise<void>((resolve) => { signalRefusal = resolve; });
-    swallowStrictRejections();
 
     pulumi.runtime.setAllConfig(stackFile.config, stackFile.secretKeys);
     await pulumi.runtime.setMocks({
@@ -203,10 +203,12 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
             const refused = checkResource({ type: args.type, name: args.name, inputs, region: resourceRegion }, strict);
             if (refused.length > 0) {
                 violations.push(...refused);
+                swallowStrictRejections();
                 signalRefusal();
                 throw new Error(refused.map(formatViolation).join("\n"));
             }
             const state = computedState(args.type, args.name, inputs, resourceRegion, ctx.account, ctx);
+            states.set(key(args.type, args.name), state);
             return { id: state.id, state: { ...inputs, ...state, ...pickInputsOverState(inputs) } };
         },
         call(args) {
@@ -248,7 +250,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     ]);
 
     // Cross-resource rules, once the whole program is known; then every refusal at once, as a preview lists them.
-    const custom: StrictResource[] = captured.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, region: r.region ?? region }));
+    const custom: StrictResource[] = captured.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, region: r.region ?? region, state: states.get(key(r.type, r.name)) }));
     violations.push(...checkStack(custom, strict));
     if (violations.length > 0) throw new StrictViolationError(violations);
 

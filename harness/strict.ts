@@ -12,6 +12,8 @@ export interface StrictResource {
     inputs: Record<string, any>;
     /** Region of the provider that creates it (the stack's unless an explicit provider says otherwise). */
     region: string;
+    /** What the mock answered for it (stack rules only): lets a rule follow a value to its generator. */
+    state?: Record<string, any>;
 }
 
 export interface StrictContext {
@@ -222,7 +224,11 @@ const T = {
     role: "aws:iam/role:Role",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     distribution: "aws:cloudfront/distribution:Distribution",
+    password: "random:index/randomPassword:RandomPassword",
 };
+
+/** random_password's special characters when `overrideSpecial` is absent (terraform-provider-random docs; unconfirmed in this session). */
+const RANDOM_DEFAULT_SPECIAL = "!@#$%&*()-_=+[]{}<>:?";
 
 export const RULES: StrictRule[] = [
     {
@@ -508,6 +514,29 @@ export const RULES: StrictRule[] = [
             }
             if (r.inputs.transitEncryptionEnabled !== true) findings.push({ input: "transitEncryptionEnabled", value: r.inputs.transitEncryptionEnabled, allowed: "true when authToken is set" });
             return findings;
+        },
+    },
+    {
+        id: "elasticache-auth-token-generator", scope: "stack", types: [T.cache, T.password],
+        message: "a generated AUTH token may contain characters or a length ElastiCache refuses",
+        source: "ElastiCache API CreateReplicationGroup AuthToken (@aws-sdk/client-elasticache models: 16-128 printable ASCII, none of / \" @ %); terraform-provider-random random_password (special defaults to true, default set !@#$%&*()-_=+[]{}<>:?; unconfirmed in this session)",
+        check(resources) {
+            const out: { resource: StrictResource; finding: Finding }[] = [];
+            const passwords = resources.filter((r) => r.type === T.password);
+            for (const group of resources.filter((r) => r.type === T.cache && typeof r.inputs.authToken === "string")) {
+                const source = passwords.find((p) => p.state?.result !== undefined && p.state.result === group.inputs.authToken);
+                if (!source) continue;
+                const length = source.inputs.length;
+                if (typeof length === "number" && (length < 16 || length > 128)) {
+                    out.push({ resource: source, finding: { input: "length", value: length, allowed: `16-128 (it is ${group.name}'s authToken)` } });
+                }
+                if (source.inputs.special !== false) {
+                    const set = typeof source.inputs.overrideSpecial === "string" ? source.inputs.overrideSpecial : RANDOM_DEFAULT_SPECIAL;
+                    const bad = [...set].filter((c) => `/"@%`.includes(c));
+                    if (bad.length > 0) out.push({ resource: source, finding: { input: source.inputs.overrideSpecial !== undefined ? "overrideSpecial" : "special (default true)", value: set, allowed: `special: false, or overrideSpecial without ${bad.join(" ")} (it is ${group.name}'s authToken)` } });
+                }
+            }
+            return out;
         },
     },
     {
