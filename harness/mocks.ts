@@ -363,7 +363,8 @@ function hostedZone(args: Record<string, any>, ctx?: MockContext): Record<string
     const wanted = args.name !== undefined ? norm(String(args.name)) : [...(ctx?.zoneNames.entries() ?? [])].find(([id]) => id === args.zoneId)?.[1];
     const exists = wanted !== undefined && (ctx?.hostedZones === undefined || ctx.hostedZones.map(norm).includes(wanted));
     // terraform-provider-aws data source aws_route53_zone (pulumi-aws > 6.37): "no matching Route 53 Hosted Zone found".
-    if (!exists) throw new Error("no matching Route 53 Hosted Zone found");
+    // The runtime rethrows an invoke failure with the gRPC error's `details` (runtime/invoke.js), as the engine would.
+    if (!exists) throw Object.assign(new Error("no matching Route 53 Hosted Zone found"), { details: "no matching Route 53 Hosted Zone found" });
     const zoneId = args.zoneId ?? `Z${hex(wanted, 20).toUpperCase()}`;
     ctx?.zoneNames.set(zoneId, wanted);
     return {
