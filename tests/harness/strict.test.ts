@@ -333,9 +333,11 @@ describe("strict layer: realistic outputs later steps read", () => {
     it("issues ACM certificates in the provider's region with one CNAME validation record per name", async () => {
         const capture = await accepted(async () => {
             const cert = new aws.acm.Certificate("cert", { domainName: "api.example.com", subjectAlternativeNames: ["*.api.example.com"], validationMethod: "DNS" });
-            return { arn: cert.arn, options: cert.domainValidationOptions };
+            const validation = new aws.acm.CertificateValidation("cert", { certificateArn: cert.arn });
+            return { arn: cert.arn, options: cert.domainValidationOptions, validated: validation.certificateArn };
         });
         assert.match(String(capture.outputs.arn), new RegExp(`^arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/[0-9a-f-]{36}$`));
+        assert.strictEqual(capture.outputs.validated, capture.outputs.arn, "the validation hands on the certificate's ARN");
         const options = capture.outputs.options as Record<string, string>[];
         assert.deepStrictEqual(options.map((o) => o.domainName), ["api.example.com", "*.api.example.com"]);
         for (const o of options) {
