@@ -1,15 +1,62 @@
 // Realistic answers for the mocked engine: computed resource attributes and data-source results.
 // Values a real account would return (ARNs, endpoints, AZ names) so that the program's string
 // building, IAM documents and outputs look exactly as they would after `pulumi up`.
+import { physicalName, randomSuffix, prefixSuffix, NAMING } from "./naming";
 
-export const ACCOUNT_ID = "123456789012";
+/**
+ * The mocked caller account: deliberately not one of AWS's documentation example ids
+ * (123456789012, 111122223333, ...), so an example ARN pasted into config stands out (harness/strict.ts).
+ * A stack's `aws:allowedAccountIds` overrides it (harness/run.ts).
+ */
+export const ACCOUNT_ID = "482917365014";
 
-/** AZs per region, with the zone ids AWS pairs them with. */
-const AVAILABILITY_ZONES: Record<string, string[]> = {
-    "us-east-1": ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1f"],
-    "us-west-2": ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"],
-    "eu-west-1": ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+/**
+ * AZ name -> zone id per region, for one plausible account. AWS maps names to zone ids differently in
+ * every account (only zone ids are the same everywhere: "AZ IDs for your AWS resources", AWS RAM User
+ * Guide); this one has us-east-1b on use1-az3, the zone without Fargate, so a program that picks AZs by
+ * position meets it.
+ */
+export const AVAILABILITY_ZONES: Record<string, [name: string, zoneId: string][]> = {
+    "us-east-1": [["us-east-1a", "use1-az1"], ["us-east-1b", "use1-az3"], ["us-east-1c", "use1-az5"], ["us-east-1d", "use1-az2"], ["us-east-1e", "use1-az4"], ["us-east-1f", "use1-az6"]],
+    "us-west-2": [["us-west-2a", "usw2-az2"], ["us-west-2b", "usw2-az1"], ["us-west-2c", "usw2-az3"], ["us-west-2d", "usw2-az4"]],
+    "eu-west-1": [["eu-west-1a", "euw1-az3"], ["eu-west-1b", "euw1-az1"], ["eu-west-1c", "euw1-az2"]],
 };
+
+/** Zone-id prefix AWS uses for a region: us-east-1 -> use1, ap-southeast-2 -> apse2, eu-central-1 -> euc1. */
+function zoneIdPrefix(region: string): string {
+    const [geo, direction = "", n = ""] = region.split("-");
+    return `${geo}${direction.replace(/north|south|east|west|central/g, (w) => w[0])}${n}`;
+}
+
+export function availabilityZonesOf(region: string): [name: string, zoneId: string][] {
+    return AVAILABILITY_ZONES[region] ?? ["a", "b", "c"].map((s, i) => [`${region}${s}`, `${zoneIdPrefix(region)}-az${i + 1}`]);
+}
+
+/** What one mocked run knows beyond a single call: the caller account, regions and what it answered. */
+export interface MockContext {
+    /** Account of the deploying credentials. */
+    account: string;
+    /** The stack's `aws:region`. */
+    region: string;
+    /** Region of each explicit aws.Provider, by the id the mock gave it. */
+    providerRegions: Map<string, string>;
+    /** AZ name -> zone id that getAvailabilityZones answered, per region (for the strict layer). */
+    zoneAnswers: Map<string, Map<string, string>>;
+    /** Route 53 hosted zones that exist; undefined: every requested zone exists. */
+    hostedZones?: string[];
+    /** Zone id -> zone name of every zone getZone answered (record fqdn). */
+    zoneNames: Map<string, string>;
+}
+
+export function newMockContext(region: string, account: string = ACCOUNT_ID, hostedZones?: string[]): MockContext {
+    return { account, region, providerRegions: new Map(), zoneAnswers: new Map(), hostedZones, zoneNames: new Map() };
+}
+
+/** Region a resource is created in: its explicit provider's (reference `urn::id`), else the stack's. */
+export function regionOfProvider(ctx: MockContext, provider: string | undefined): string {
+    const id = provider ? provider.slice(provider.lastIndexOf("::") + 2) : "";
+    return ctx.providerRegions.get(id) ?? ctx.region;
+}
 
 /** ELB account ids for access-log bucket policies in regions opened before August 2022. */
 const ELB_ACCOUNT_IDS: Record<string, string> = {
@@ -31,7 +78,9 @@ function slug(name: string): string {
 function hex(name: string, length: number): string {
     let h = 2166136261;
     for (const c of name) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-    return h.toString(16).padStart(8, "0").repeat(3).slice(0, length);
+    const short = h.toString(16).padStart(8, "0").repeat(3);
+    // Longer values (ACM record names) continue with the hash of a derived name.
+    return length <= short.length ? short.slice(0, length) : `${short}${hex(`${name}+`, length - short.length)}`;
 }
 
 /** Physical id a real create would return for this type. */
@@ -64,99 +113,131 @@ function memberClusters(group: string, inputs: Record<string, any>): string[] {
     return Array.from({ length: inputs.numCacheClusters ?? 1 }, (_, node) => `${group}-${pad(node + 1, 3)}`);
 }
 
-/** Attributes AWS computes on create, merged over the inputs. */
-export function computedState(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, any> {
+/** The name a create would give: explicit, `namePrefix` + the provider's suffix, or Pulumi's autoname. */
+export function mockName(type: string, name: string, inputs: Record<string, any>): string {
+    const known = physicalName(type, name, inputs);
+    if (known) return known.value;
+    if (typeof inputs.name === "string") return inputs.name;
+    if (!NAMING[type] && typeof inputs.namePrefix === "string") return `${inputs.namePrefix}${prefixSuffix(name)}`;
+    return `${name}-${randomSuffix(name)}`;
+}
+
+/** ACM's DNS validation record for one domain name (a wildcard shares its base name's record). */
+function validationOption(domain: string): Record<string, string> {
+    const base = domain.replace(/^\*\./, "");
+    return {
+        domainName: domain,
+        resourceRecordName: `_${hex(base, 32)}.${base}.`,
+        resourceRecordType: "CNAME",
+        resourceRecordValue: `_${hex(`${base}#value`, 32)}.${hex(`${base}#zone`, 10)}.acm-validations.aws.`,
+    };
+}
+
+function uuid(name: string): string {
+    const h = hex(name, 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Attributes AWS computes on create, merged over the inputs. `region` is the creating provider's. */
+export function computedState(type: string, name: string, inputs: Record<string, any>, region: string, account: string = ACCOUNT_ID, ctx?: MockContext): Record<string, any> {
     const id = mockId(type, name);
-    const arn = `arn:aws:${service(type)}:${region}:${ACCOUNT_ID}:${slug(name)}`;
-    const physicalName = inputs.name ?? `${slug(name)}-${hex(name, 7)}`;
-    const state: Record<string, any> = { id, arn, name: physicalName };
+    const physical = mockName(type, name, inputs);
+    const arn = `arn:aws:${service(type)}:${region}:${account}:${slug(name)}`;
+    const state: Record<string, any> = { id, arn, name: physical };
     switch (type) {
         case "aws:rds/instance:Instance": {
-            const address = `${inputs.identifier ?? slug(name)}.c${hex(name, 11)}.${region}.rds.amazonaws.com`;
+            const address = `${physical.toLowerCase()}.c${hex(name, 11)}.${region}.rds.amazonaws.com`;
             Object.assign(state, {
+                identifier: physical,
                 address,
                 endpoint: `${address}:5432`,
                 port: inputs.port ?? 5432,
-                arn: `arn:aws:rds:${region}:${ACCOUNT_ID}:db:${inputs.identifier ?? slug(name)}`,
+                arn: `arn:aws:rds:${region}:${account}:db:${physical.toLowerCase()}`,
                 masterUserSecrets: inputs.manageMasterUserPassword
-                    ? [{ secretArn: `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:rds!db-${hex(name, 8)}-AbCdEf`, secretStatus: "active", kmsKeyId: "" }]
+                    ? [{ secretArn: `arn:aws:secretsmanager:${region}:${account}:secret:rds!db-${hex(name, 8)}-AbCdEf`, secretStatus: "active", kmsKeyId: "" }]
                     : [],
             });
+            delete state.name;
             break;
         }
         case "aws:elasticache/replicationGroup:ReplicationGroup": {
-            const host = `${inputs.replicationGroupId ?? slug(name)}.${hex(name, 6)}.cache.amazonaws.com`;
+            const group = physical.toLowerCase();
+            const host = `${group}.${hex(name, 6)}.cache.amazonaws.com`;
             const clustered = inputs.clusterMode === "enabled" || inputs.numNodeGroups !== undefined;
             Object.assign(state, {
-                arn: `arn:aws:elasticache:${region}:${ACCOUNT_ID}:replicationgroup:${inputs.replicationGroupId ?? slug(name)}`,
+                replicationGroupId: group,
+                arn: `arn:aws:elasticache:${region}:${account}:replicationgroup:${group}`,
                 configurationEndpointAddress: clustered ? `clustercfg.${host}` : undefined,
                 primaryEndpointAddress: clustered ? undefined : `master.${host}`,
                 readerEndpointAddress: clustered ? undefined : `replica.${host}`,
                 port: inputs.port ?? 6379,
                 // AWS names member clusters <group>-<shard>-<node> in cluster mode, <group>-<node> otherwise.
-                memberClusters: memberClusters(inputs.replicationGroupId ?? slug(name), inputs),
+                memberClusters: memberClusters(group, inputs),
             });
+            delete state.name;
             break;
         }
-        case "aws:lb/loadBalancer:LoadBalancer":
+        case "aws:lb/loadBalancer:LoadBalancer": {
+            const kind = inputs.loadBalancerType === "network" ? "net" : "app";
             Object.assign(state, {
-                dnsName: `${inputs.name ?? slug(name)}-${hex(name, 10)}.${region}.elb.amazonaws.com`,
-                arn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT_ID}:loadbalancer/${inputs.loadBalancerType === "network" ? "net" : "app"}/${inputs.name ?? slug(name)}/${hex(name, 16)}`,
-                arnSuffix: `${inputs.loadBalancerType === "network" ? "net" : "app"}/${inputs.name ?? slug(name)}/${hex(name, 16)}`,
+                dnsName: `${physical}-${hex(name, 10)}.${region}.elb.amazonaws.com`,
+                arn: `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/${kind}/${physical}/${hex(name, 16)}`,
+                arnSuffix: `${kind}/${physical}/${hex(name, 16)}`,
                 zoneId: "Z35SXDOTRQ7X7K",
             });
             break;
+        }
         case "aws:lb/targetGroup:TargetGroup":
             Object.assign(state, {
-                arn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT_ID}:targetgroup/${inputs.name ?? slug(name)}/${hex(name, 16)}`,
-                arnSuffix: `targetgroup/${inputs.name ?? slug(name)}/${hex(name, 16)}`,
+                arn: `arn:aws:elasticloadbalancing:${region}:${account}:targetgroup/${physical}/${hex(name, 16)}`,
+                arnSuffix: `targetgroup/${physical}/${hex(name, 16)}`,
             });
             break;
         case "aws:ecr/repository:Repository":
             Object.assign(state, {
-                repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${inputs.name ?? slug(name)}`,
-                arn: `arn:aws:ecr:${region}:${ACCOUNT_ID}:repository/${inputs.name ?? slug(name)}`,
+                repositoryUrl: `${account}.dkr.ecr.${region}.amazonaws.com/${physical}`,
+                arn: `arn:aws:ecr:${region}:${account}:repository/${physical}`,
             });
             break;
         case "aws:secretsmanager/secret:Secret":
-            state.arn = `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${inputs.name ?? slug(name)}-${hex(name, 6)}`;
+            // Secrets Manager appends "-" and six random characters to the name in the ARN.
+            state.arn = `arn:aws:secretsmanager:${region}:${account}:secret:${physical}-${hex(name, 6)}`;
             break;
         case "aws:cloudwatch/logGroup:LogGroup":
-            state.arn = `arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:${inputs.name ?? slug(name)}`;
+            state.arn = `arn:aws:logs:${region}:${account}:log-group:${physical}`;
             break;
         case "aws:iam/role:Role":
-            state.arn = `arn:aws:iam::${ACCOUNT_ID}:role/${inputs.name ?? physicalName}`;
+            // The provider's id of a role is its name.
+            Object.assign(state, { id: physical, arn: `arn:aws:iam::${account}:role/${physical}`, uniqueId: `AROA${hex(name, 17).toUpperCase()}` });
             break;
         case "aws:ecs/cluster:Cluster":
-            state.arn = `arn:aws:ecs:${region}:${ACCOUNT_ID}:cluster/${inputs.name ?? physicalName}`;
+            state.arn = `arn:aws:ecs:${region}:${account}:cluster/${physical}`;
             break;
         case "aws:ecs/taskDefinition:TaskDefinition":
-            state.arn = `arn:aws:ecs:${region}:${ACCOUNT_ID}:task-definition/${inputs.family ?? slug(name)}:1`;
+            state.arn = `arn:aws:ecs:${region}:${account}:task-definition/${inputs.family ?? slug(name)}:1`;
             state.revision = 1;
             break;
         case "aws:ecs/service:Service":
-            state.arn = `arn:aws:ecs:${region}:${ACCOUNT_ID}:service/${slug(name)}`;
+            state.arn = `arn:aws:ecs:${region}:${account}:service/${slug(name)}`;
             break;
         case "aws:kms/key:Key":
-            state.arn = `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${hex(name, 8)}-0000-4000-8000-${hex(name + "k", 12)}`;
+            state.arn = `arn:aws:kms:${region}:${account}:key/${hex(name, 8)}-0000-4000-8000-${hex(name + "k", 12)}`;
             state.keyId = state.arn.split("/")[1];
             break;
         case "aws:ssm/parameter:Parameter":
-            state.arn = `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter${String(inputs.name).startsWith("/") ? "" : "/"}${inputs.name}`;
+            state.arn = `arn:aws:ssm:${region}:${account}:parameter${String(inputs.name).startsWith("/") ? "" : "/"}${inputs.name}`;
             break;
         case "aws:s3/bucketV2:BucketV2":
-        case "aws:s3/bucket:Bucket": {
-            const bucket = inputs.bucket ?? `${slug(name)}-${hex(name, 7)}`;
-            Object.assign(state, { bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com` });
+        case "aws:s3/bucket:Bucket":
+            Object.assign(state, { bucket: physical, arn: `arn:aws:s3:::${physical}`, bucketDomainName: `${physical}.s3.amazonaws.com` });
             break;
-        }
         case "aws:ec2/instance:Instance":
             Object.assign(state, {
                 publicIp: "203.0.113.10",
                 publicDns: `ec2-203-0-113-10.compute-1.amazonaws.com`,
                 privateIp: "10.0.1.10",
                 primaryNetworkInterfaceId: `eni-${hex(name, 17)}`,
-                arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:instance/${id}`,
+                arn: `arn:aws:ec2:${region}:${account}:instance/${id}`,
             });
             break;
         case "aws:ec2/eip:Eip":
@@ -166,15 +247,66 @@ export function computedState(type: string, name: string, inputs: Record<string,
             Object.assign(state, { hostedZone: `Z${hex(name, 13).toUpperCase()}` });
             break;
         case "aws:lambda/function:Function":
-            state.arn = `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${inputs.name ?? physicalName}`;
+            state.arn = `arn:aws:lambda:${region}:${account}:function:${physical}`;
             state.invokeArn = `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${state.arn}/invocations`;
+            state.qualifiedArn = `${state.arn}:$LATEST`;
+            break;
+        case "aws:lambda/invocation:Invocation":
+            // The function's response payload as JSON text; the mock cannot run the function.
+            state.result = JSON.stringify({ statusCode: 200 });
             break;
         case "aws:sns/topic:Topic":
-            state.arn = `arn:aws:sns:${region}:${ACCOUNT_ID}:${inputs.name ?? physicalName}`;
+            state.arn = `arn:aws:sns:${region}:${account}:${physical}`;
+            break;
+        case "aws:acm/certificate:Certificate": {
+            const domains = [...new Set([inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].filter((d) => typeof d === "string"))];
+            state.arn = `arn:aws:acm:${region}:${account}:certificate/${uuid(name)}`;
+            state.id = state.arn;
+            state.domainValidationOptions = domains.map(validationOption);
+            state.status = "PENDING_VALIDATION";
+            delete state.name;
+            break;
+        }
+        case "aws:acm/certificateValidation:CertificateValidation":
+            Object.assign(state, { id: "2026-12-01 00:00:00 +0000 UTC", certificateArn: inputs.certificateArn });
+            delete state.arn;
+            delete state.name;
+            break;
+        case "aws:route53/record:Record": {
+            // The provider appends the zone's name to a record name that does not end with it.
+            const zone = ctx?.zoneNames.get(inputs.zoneId);
+            const record = String(inputs.name ?? "").replace(/\.$/, "");
+            const fqdn = zone && record !== zone && !record.endsWith(`.${zone}`) ? `${record}.${zone}` : record;
+            Object.assign(state, { id: `${inputs.zoneId}_${record}_${inputs.type}`, fqdn });
+            delete state.arn;
+            break;
+        }
+        case "aws:serverlessrepository/cloudFormationStack:CloudFormationStack":
+            Object.assign(state, {
+                id: `arn:aws:cloudformation:${region}:${account}:stack/serverlessrepo-${physical}/${uuid(name)}`,
+                // AWS's rotation applications export the function they create as RotationLambdaARN.
+                outputs: { RotationLambdaARN: `arn:aws:lambda:${region}:${account}:function:${inputs.parameters?.functionName ?? physical}` },
+            });
+            delete state.arn;
+            break;
+        case "aws:ssm/document:Document":
+            Object.assign(state, {
+                arn: `arn:aws:ssm:${region}:${account}:document/${physical}`,
+                latestVersion: "1", defaultVersion: "1", documentVersion: "1", status: "Active",
+            });
+            break;
+        case "aws:ebs/volume:Volume":
+            Object.assign(state, { id: `vol-${hex(name, 17)}`, arn: `arn:aws:ec2:${region}:${account}:volume/vol-${hex(name, 17)}` });
+            delete state.name;
+            break;
+        case "aws:cloudtrail/trail:Trail":
+            Object.assign(state, { arn: `arn:aws:cloudtrail:${region}:${account}:trail/${physical}`, homeRegion: region });
             break;
         case "random:index/randomPassword:RandomPassword":
             // Deterministic stand-in; tests scan for it to prove it never leaks in plain text.
             state.result = `MOCK-SECRET-${hex(name, 24)}`;
+            delete state.arn;
+            delete state.name;
             break;
     }
     return state;
@@ -199,15 +331,60 @@ function policyDocument(args: Record<string, any>): string {
     return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
+const norm = (zone: string) => zone.replace(/\.$/, "").toLowerCase();
+
+/** getAvailabilityZones as EC2 DescribeAvailabilityZones answers it, honouring the data source's arguments. */
+function availabilityZones(args: Record<string, any>, region: string, ctx?: MockContext): Record<string, any> {
+    const all = availabilityZonesOf(region).map(([name, zoneId]) => ({
+        "zone-name": name, "zone-id": zoneId, state: "available", "opt-in-status": "opt-in-not-required",
+        "region-name": region, "group-name": region, "zone-type": "availability-zone",
+    }));
+    ctx?.zoneAnswers.set(region, new Map(all.map((z) => [z["zone-name"], z["zone-id"]])));
+    const filters: { name: string; values: string[] }[] = args.filters ?? [];
+    for (const f of filters) {
+        if (!(f.name in all[0])) throw new Error(`harness/mocks.ts: getAvailabilityZones filter ${f.name} is not modelled; add it`);
+    }
+    const zones = all.filter((z) => (args.state === undefined || z.state === args.state)
+        && !(args.excludeNames ?? []).includes(z["zone-name"])
+        && !(args.excludeZoneIds ?? []).includes(z["zone-id"])
+        && filters.every((f) => f.values.includes((z as Record<string, string>)[f.name])));
+    return {
+        id: region,
+        names: zones.map((z) => z["zone-name"]),
+        zoneIds: zones.map((z) => z["zone-id"]),
+        groupNames: [...new Set(zones.map((z) => z["group-name"]))],
+        ...(args.state !== undefined ? { state: args.state } : {}),
+        excludeNames: args.excludeNames, excludeZoneIds: args.excludeZoneIds, filters: args.filters,
+    };
+}
+
+/** Route 53 getZone: the requested public zone, or the provider's own error when it does not exist. */
+function hostedZone(args: Record<string, any>, ctx?: MockContext): Record<string, any> {
+    const wanted = args.name !== undefined ? norm(String(args.name)) : [...(ctx?.zoneNames.entries() ?? [])].find(([id]) => id === args.zoneId)?.[1];
+    const exists = wanted !== undefined && (ctx?.hostedZones === undefined || ctx.hostedZones.map(norm).includes(wanted));
+    // terraform-provider-aws data source aws_route53_zone (pulumi-aws > 6.37): "no matching Route 53 Hosted Zone found".
+    // The runtime rethrows an invoke failure with the gRPC error's `details` (runtime/invoke.js), as the engine would.
+    if (!exists) throw Object.assign(new Error("no matching Route 53 Hosted Zone found"), { details: "no matching Route 53 Hosted Zone found" });
+    const zoneId = args.zoneId ?? `Z${hex(wanted, 20).toUpperCase()}`;
+    ctx?.zoneNames.set(zoneId, wanted);
+    return {
+        id: zoneId, zoneId, name: wanted, arn: `arn:aws:route53:::hostedzone/${zoneId}`,
+        privateZone: Boolean(args.privateZone), resourceRecordSetCount: 2, comment: "", callerReference: `mock-${hex(wanted, 8)}`,
+        nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net"],
+        primaryNameServer: "ns-1.awsdns-01.org", tags: {},
+    };
+}
+
 /** Data-source answers; an unknown token fails loudly instead of returning an empty shape. */
-export function callResult(token: string, args: Record<string, any>, region: string): Record<string, any> {
+export function callResult(token: string, args: Record<string, any>, region: string, ctx?: MockContext): Record<string, any> {
+    const account = ctx?.account ?? ACCOUNT_ID;
     switch (token) {
-        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-            const names = AVAILABILITY_ZONES[region] ?? ["a", "b", "c"].map((s) => `${region}${s}`);
-            return { id: region, names, zoneIds: names.map((_, i) => `${region.replace(/-/g, "").slice(0, 4)}-az${i + 1}`), groupNames: names.map(() => region), state: "available" };
-        }
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return availabilityZones(args, region, ctx);
         case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { id: ACCOUNT_ID, accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDAEXAMPLE" };
+            return { id: account, accountId: account, arn: `arn:aws:iam::${account}:user/deployer`, userId: "AIDAEXAMPLE" };
+        case "aws:route53/getZone:getZone":
+            return hostedZone(args, ctx);
         case "aws:index/getRegion:getRegion":
             return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
         case "aws:index/getPartition:getPartition":

@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { TIER_DEFAULTS } from "../config/defaults";
 import { Tier } from "../config/allowed-sizes";
-import { callResult, computedState } from "./mocks";
+import { ACCOUNT_ID, callResult, computedState, MockContext, mockId, newMockContext, regionOfProvider, availabilityZonesOf } from "./mocks";
+import { checkResource, checkStack, formatViolation, STRICT_MARK, StrictContext, StrictResource, StrictViolationError, Violation } from "./strict";
 import { CapturedResource, StackCapture } from "./types";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
@@ -26,6 +27,13 @@ export interface RunOptions {
      * instead of services that await their first image.
      */
     imageTag?: string;
+    /**
+     * Runs this program instead of the real one (program.ts `main`), under exactly the same mocks and
+     * strict checks: tests declare a resource AWS would refuse directly with @pulumi/aws.
+     */
+    program?: () => Promise<Record<string, unknown>>;
+    /** Route 53 hosted zones that exist in the mocked account; absent: every zone getZone asks for exists. */
+    hostedZones?: string[];
 }
 
 export interface StackFile {
@@ -97,6 +105,49 @@ function unwrap(value: any, pathSoFar: string, secrets: string[]): any {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrap(v, pathSoFar ? `${pathSoFar}.${k}` : k, secrets)]));
 }
 
+/**
+ * The deploying account: the first of the stack's `aws:allowedAccountIds` (the provider refuses any
+ * other account), else the mock's own account.
+ */
+export function callerAccount(stackFile: StackFile): string {
+    const raw = stackFile.config["aws:allowedAccountIds"];
+    if (raw === undefined) return ACCOUNT_ID;
+    let ids: unknown;
+    try {
+        ids = JSON.parse(raw);
+    } catch {
+        ids = undefined;
+    }
+    const first = Array.isArray(ids) ? ids[0] : undefined;
+    const id = typeof first === "number" ? String(first).padStart(12, "0") : first;
+    if (typeof id !== "string" || !/^\d{12}$/.test(id)) throw new Error(`aws:allowedAccountIds must be a list of 12-digit account ids, got ${raw}`);
+    return id;
+}
+
+/** The strict layer's view of the mocks: the caller account and the AZ mapping they answered. */
+function strictContext(ctx: MockContext): StrictContext {
+    return {
+        stackRegion: ctx.region,
+        account: ctx.account,
+        zoneIdOf: (region, zone) => ctx.zoneAnswers.get(region)?.get(zone) ?? new Map(availabilityZonesOf(region)).get(zone),
+    };
+}
+
+let strictRejectionsSwallowed = false;
+/**
+ * A refused registration rejects every output of that resource, and nothing awaits them: keep those
+ * (runStack reports them) off the console. Installed at the first refusal only; from then on the
+ * process no longer exits on an unhandled rejection by default (mocha never does anyway).
+ */
+function swallowStrictRejections(): void {
+    if (strictRejectionsSwallowed) return;
+    strictRejectionsSwallowed = true;
+    process.on("unhandledRejection", (reason) => {
+        if (String((reason as Error)?.message ?? reason).includes(STRICT_MARK)) return;
+        // Not ours: leave it to the other listeners (mocha re-emits user rejections to them).
+    });
+}
+
 interface Registration {
     type: string;
     name: string;
@@ -117,20 +168,45 @@ async function resolveOutput(value: unknown): Promise<{ value: any; secret: bool
 // program declared has been registered once it resolves.
 const waitForRPCs: () => Promise<void> = (pulumi.runtime as any).waitForRPCs ?? (async () => undefined);
 
+/** Resolves once `count()` has not grown for `quietMs` (or after `maxMs`): registrations have settled. */
+async function quiescence(count: () => number, quietMs = 100, maxMs = 10_000): Promise<void> {
+    const start = Date.now();
+    let last = -1;
+    let since = Date.now();
+    while (Date.now() - start < maxMs) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        if (count() !== last) {
+            last = count();
+            since = Date.now();
+        } else if (Date.now() - since >= quietMs) return;
+    }
+}
+
 /** Runs the program for `stack` under mocks and captures everything it declared. */
 export async function runStack(stack: string, options: RunOptions = {}): Promise<StackCapture> {
     const stackFile = readStackFile(stack, options);
     const region = stackFile.config["aws:region"] ?? "us-east-1";
+    const ctx = newMockContext(region, callerAccount(stackFile), options.hostedZones);
+    const strict = strictContext(ctx);
     const captured: CapturedResource[] = [];
+    const violations: Violation[] = [];
+    const states = new Map<string, Record<string, any>>();
     const registrations = new Map<string, Registration>();
     const key = (type: string, name: string) => `${type}::${name}`;
+    let signalRefusal: () => void = () => undefined;
+    const refusal = new Promise<void>((resolve) => { signalRefusal = resolve; });
 
     pulumi.runtime.setAllConfig(stackFile.config, stackFile.secretKeys);
     await pulumi.runtime.setMocks({
         newResource(args) {
             const secretInputs: string[] = [];
             const inputs = unwrap(args.inputs, "", secretInputs);
-            const state = computedState(args.type, args.name, inputs, region);
+            if (args.type === "pulumi:providers:aws") {
+                const id = mockId(args.type, args.name);
+                ctx.providerRegions.set(id, inputs.region ?? region);
+                return { id, state: inputs };
+            }
+            const resourceRegion = regionOfProvider(ctx, args.provider);
             captured.push({
                 type: args.type,
                 name: args.name,
@@ -142,20 +218,31 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
                 retainOnDelete: false,
                 ignoreChanges: [],
                 dependsOn: [],
+                region: resourceRegion,
             });
+            // As a preview would: the provider refuses the resource, so its registration fails.
+            const refused = checkResource({ type: args.type, name: args.name, inputs, region: resourceRegion }, strict);
+            if (refused.length > 0) {
+                violations.push(...refused);
+                swallowStrictRejections();
+                signalRefusal();
+                throw new Error(refused.map(formatViolation).join("\n"));
+            }
+            const state = computedState(args.type, args.name, inputs, resourceRegion, ctx.account, ctx);
+            states.set(key(args.type, args.name), state);
             return { id: state.id, state: { ...inputs, ...state, ...pickInputsOverState(inputs) } };
         },
         call(args) {
-            return callResult(args.token, unwrap(args.inputs, "", []), region);
+            return callResult(args.token, unwrap(args.inputs, "", []), regionOfProvider(ctx, args.provider), ctx);
         },
     }, stackFile.project, stack, false);
 
     // Imported after the mocks are set, as Pulumi's testing guide requires.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { main } = require("../program") as typeof import("../program");
+    const program = options.program ?? (require("../program") as typeof import("../program")).main;
     // main()'s own return value: runInPulumiStack resolves outputs to plain values and loses secretness.
     let outputs: Record<string, unknown> = {};
-    await pulumi.runtime.runInPulumiStack(async () => {
+    const run = pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {
             const parent = args.opts.parent;
             registrations.set(key(args.type, args.name), {
@@ -170,10 +257,23 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
             });
             return undefined;
         });
-        outputs = await main();
+        outputs = await program();
         return outputs;
-    });
-    await waitForRPCs();
+    }).then(() => waitForRPCs());
+    // A refused registration can leave the runtime waiting forever on outputs that never resolve
+    // (what depends on the refused resource): once one is refused, let the rest of the program register
+    // what it still can, then report every refusal.
+    await Promise.race([
+        run.catch((error) => {
+            if (violations.length === 0) throw error;
+        }),
+        refusal.then(() => quiescence(() => captured.length)),
+    ]);
+
+    // Cross-resource rules, once the whole program is known; then every refusal at once, as a preview lists them.
+    const custom: StrictResource[] = captured.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, region: r.region ?? region, state: states.get(key(r.type, r.name)) }));
+    violations.push(...checkStack(custom, strict));
+    if (violations.length > 0) throw new StrictViolationError(violations);
 
     const urnOf = (k: string | undefined, seen = new Set<string>()): string => {
         const reg = k ? registrations.get(k) : undefined;

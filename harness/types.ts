@@ -23,6 +23,8 @@ export interface CapturedResource {
     ignoreChanges?: string[];
     /** Explicit `dependsOn`, as `type::name` of each resource; always set by the harness. */
     dependsOn?: string[];
+    /** Region of the provider that creates it (an explicit aws.Provider's, else the stack's); custom resources only. */
+    region?: string;
 }
 
 /** Everything one mocked run produced. */

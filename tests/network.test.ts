@@ -49,7 +49,7 @@ for (const stack of ["staging", "production"]) {
             const subnets = ofType(capture, SUBNET);
             assert.strictEqual(subnets.length, 6);
             for (const tier of ["public", "private", "database"]) {
-                assert.deepStrictEqual(subnetsOf(capture, tier).map((s) => s.inputs.availabilityZone), ["us-east-1a", "us-east-1b"], `${tier} subnets per AZ`);
+                assert.deepStrictEqual(subnetsOf(capture, tier).map((s) => s.inputs.availabilityZone), ["us-east-1a", "us-east-1c"], `${tier} subnets per AZ`);
             }
             const cidrs = subnets.map((s) => parseCidr(s.inputs.cidrBlock)!);
             cidrs.forEach((c, i) => {
@@ -146,7 +146,7 @@ describe("network: NAT choices", () => {
     it("three AZs: three subnets per tier and three NAT gateways with per-az", async () => {
         const capture = await runWith("production", { config: { network: { azCount: 3 } } });
         assert.strictEqual(subnetsOf(capture, "private").length, 3);
-        assert.deepStrictEqual(subnetsOf(capture, "database").map((s) => s.inputs.availabilityZone), ["us-east-1a", "us-east-1b", "us-east-1c"]);
+        assert.deepStrictEqual(subnetsOf(capture, "database").map((s) => s.inputs.availabilityZone), ["us-east-1a", "us-east-1c", "us-east-1d"]);
         assert.strictEqual(ofType(capture, NAT).length, 3);
     });
 

@@ -16,7 +16,7 @@ describe("observability", () => {
             "cache-cpu", "cache-evictions", "cache-hit-rate", "cache-memory",
             "devices-cpu", "devices-memory", "rds-connections", "rds-cpu", "rds-free-storage",
         ]);
-        const topicArn = "arn:aws:sns:us-east-1:123456789012:platform-production-alarms";
+        const topicArn = "arn:aws:sns:us-east-1:482917365014:platform-production-alarms";
         for (const a of ofType(capture, ALARM)) {
             assert.deepStrictEqual(a.inputs.alarmActions, [topicArn], a.name);
             assert.strictEqual(a.inputs.treatMissingData, "notBreaching");

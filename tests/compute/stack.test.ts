@@ -100,7 +100,7 @@ for (const stack of ["staging", "production"]) {
             assert.deepStrictEqual(writers.map((s: any) => s.Principal), [{ AWS: "arn:aws:iam::127311923021:root" }, { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }]);
             for (const s of writers) {
                 assert.strictEqual(s.Action, "s3:PutObject");
-                assert.match(s.Resource, /^arn:aws:s3:::[^/]+\/alb\/AWSLogs\/123456789012\/\*$/);
+                assert.match(s.Resource, /^arn:aws:s3:::[^/]+\/alb\/AWSLogs\/482917365014\/\*$/);
             }
             assert.ok(policy.Statement.some((s: any) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false"));
             // AWS checks the bucket policy when access logging is enabled: the ALB waits for it.
@@ -120,7 +120,7 @@ for (const stack of ["staging", "production"]) {
                 assert.deepStrictEqual([logGroup.name, logGroup.retentionInDays], [`/ecs/platform-${stack}/${s}`, production ? 30 : 3]);
                 const [container] = containers(capture, s);
                 assert.strictEqual(container.logConfiguration.options["awslogs-group"], logGroup.name);
-                assert.strictEqual(container.image, `123456789012.dkr.ecr.us-east-1.amazonaws.com/platform-${stack}/${s}:latest`);
+                assert.strictEqual(container.image, `482917365014.dkr.ecr.us-east-1.amazonaws.com/platform-${stack}/${s}:latest`);
             }
         });
 
@@ -130,7 +130,7 @@ for (const stack of ["staging", "production"]) {
                 assert.ok(!container.environment.some((e: any) => /SECRET|PASSWORD|USERNAME/.test(e.name)), "no secret in plain environment");
                 for (const secret of container.secrets) {
                     assert.deepStrictEqual(Object.keys(secret).sort(), ["name", "valueFrom"]);
-                    assert.match(secret.valueFrom, /^arn:aws:secretsmanager:us-east-1:123456789012:secret:[^:]+(:[A-Za-z0-9_.-]+::)?$/);
+                    assert.match(secret.valueFrom, /^arn:aws:secretsmanager:us-east-1:482917365014:secret:[^:]+(:[A-Za-z0-9_.-]+::)?$/);
                 }
                 assert.strictEqual(container.privileged, undefined);
                 assert.strictEqual(container.essential, true);
@@ -145,8 +145,8 @@ for (const stack of ["staging", "production"]) {
                     if (resources.includes("*" as never)) assert.deepStrictEqual(st.Action, ["ecr:GetAuthorizationToken"]);
                 }
                 const bySid = Object.fromEntries(policy.Statement.map((st: any) => [st.Sid, st.Resource]));
-                assert.strictEqual(bySid.PullImage, `arn:aws:ecr:us-east-1:123456789012:repository/platform-${stack}/${s}`);
-                assert.strictEqual(bySid.WriteLogs, `arn:aws:logs:us-east-1:123456789012:log-group:/ecs/platform-${stack}/${s}:*`);
+                assert.strictEqual(bySid.PullImage, `arn:aws:ecr:us-east-1:482917365014:repository/platform-${stack}/${s}`);
+                assert.strictEqual(bySid.WriteLogs, `arn:aws:logs:us-east-1:482917365014:log-group:/ecs/platform-${stack}/${s}:*`);
                 const secretArns = [...new Set(containers(capture, s)[0].secrets.map((x: any) => x.valueFrom.replace(/:[A-Za-z0-9_.-]+::$/, "")))].sort();
                 assert.deepStrictEqual(bySid.ReadSecrets ?? [], secretArns, "reads exactly the secrets it is given");
             }
@@ -229,8 +229,8 @@ for (const stack of ["staging", "production"]) {
             assert.strictEqual(o.clusterName, `platform-${stack}`);
             assert.deepStrictEqual(o.serviceNames, { api: `platform-${stack}-api`, devices: `platform-${stack}-devices` });
             assert.deepStrictEqual(o.ecrRepositoryUrls, {
-                api: `123456789012.dkr.ecr.us-east-1.amazonaws.com/platform-${stack}/api`,
-                devices: `123456789012.dkr.ecr.us-east-1.amazonaws.com/platform-${stack}/devices`,
+                api: `482917365014.dkr.ecr.us-east-1.amazonaws.com/platform-${stack}/api`,
+                devices: `482917365014.dkr.ecr.us-east-1.amazonaws.com/platform-${stack}/devices`,
             });
         });
     });

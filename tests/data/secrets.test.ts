@@ -96,8 +96,8 @@ for (const [stack, tier] of Object.entries(tiers)) {
             const statements: any[] = JSON.parse(find(capture, T.rolePolicy, "app-secret-rotation").inputs.policy).Statement;
             const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
             assert.strictEqual(bySid.RotateAppSecret.Resource, secretArn());
-            assert.strictEqual(bySid.RotateCacheAuthToken.Resource, `arn:aws:elasticache:us-east-1:123456789012:replicationgroup:platform-${stack}-cache`);
-            assert.strictEqual(bySid.WriteOwnLogs.Resource, `arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/platform-${stack}-app-secret-rotation:*`);
+            assert.strictEqual(bySid.RotateCacheAuthToken.Resource, `arn:aws:elasticache:us-east-1:482917365014:replicationgroup:platform-${stack}-cache`);
+            assert.strictEqual(bySid.WriteOwnLogs.Resource, `arn:aws:logs:us-east-1:482917365014:log-group:/aws/lambda/platform-${stack}-app-secret-rotation:*`);
             assert.strictEqual(bySid.UseSecretKmsKey?.Resource, tier.kms ? mocked(T.kmsKey, "data-key-key", "arn") : undefined);
             // Only GetRandomPassword (which has no resource) may use "*".
             assert.deepStrictEqual(statements.filter((s) => s.Resource === "*").map((s) => s.Action), [["secretsmanager:GetRandomPassword"]]);

@@ -113,8 +113,8 @@ describe("host (dev, zero-cost): the instance", () => {
         assert.ok(userData.startsWith("#cloud-config\n"));
         assert.ok(Buffer.byteLength(userData) <= USER_DATA_MAX_BYTES);
         for (const image of [
-            "123456789012.dkr.ecr.us-east-1.amazonaws.com/platform-dev/api:latest",
-            "123456789012.dkr.ecr.us-east-1.amazonaws.com/platform-dev/devices:latest",
+            "482917365014.dkr.ecr.us-east-1.amazonaws.com/platform-dev/api:latest",
+            "482917365014.dkr.ecr.us-east-1.amazonaws.com/platform-dev/devices:latest",
             "timescale/timescaledb:2.17.2-pg16",
         ]) assert.ok(userData.includes(image), image);
         assert.ok(userData.includes("/platform/dev/redis-password") && userData.includes("/platform/dev/database-password"));
@@ -149,9 +149,9 @@ describe("host (dev, zero-cost): identity and secrets", () => {
         assert.strictEqual(ssm.length, 1);
         assert.deepStrictEqual(asList(ssm[0].Action).sort(), ["ssm:GetParameter", "ssm:GetParameters"]);
         assert.deepStrictEqual(asList(ssm[0].Resource), [
-            "arn:aws:ssm:us-east-1:123456789012:parameter/platform/dev/redis-password",
-            "arn:aws:ssm:us-east-1:123456789012:parameter/platform/dev/database-password",
-            "arn:aws:ssm:us-east-1:123456789012:parameter/platform/dev/app-secret",
+            "arn:aws:ssm:us-east-1:482917365014:parameter/platform/dev/redis-password",
+            "arn:aws:ssm:us-east-1:482917365014:parameter/platform/dev/database-password",
+            "arn:aws:ssm:us-east-1:482917365014:parameter/platform/dev/app-secret",
         ]);
         assert.ok(!statements.some((s) => asList(s.Action).some((a) => String(a).startsWith("kms:"))), "aws/ssm needs no kms grant");
         for (const s of statements) {
@@ -159,8 +159,8 @@ describe("host (dev, zero-cost): identity and secrets", () => {
         }
         const pull = statements.find((s) => s.Sid === "EcrPull");
         assert.deepStrictEqual(asList(pull.Resource), [
-            "arn:aws:ecr:us-east-1:123456789012:repository/platform-dev/api",
-            "arn:aws:ecr:us-east-1:123456789012:repository/platform-dev/devices",
+            "arn:aws:ecr:us-east-1:482917365014:repository/platform-dev/api",
+            "arn:aws:ecr:us-east-1:482917365014:repository/platform-dev/devices",
         ]);
     });
 
@@ -322,7 +322,7 @@ describe("host (dev, zero-cost): snapshots and the Elastic IP", () => {
         const role = find(capture, ROLE, "host-dlm");
         assert.deepStrictEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement.map((s: any) => s.Principal.Service), ["dlm.amazonaws.com"]);
         assert.strictEqual(find(capture, ATTACHMENT, "host-dlm").inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole");
-        assert.match(policies[0].inputs.executionRoleArn, /^arn:aws:iam::123456789012:role\/host-dlm/);
+        assert.match(policies[0].inputs.executionRoleArn, /^arn:aws:iam::482917365014:role\/host-dlm/);
     });
 
     it("has no Elastic IP by default: the URL is the instance's own public IPv4", async () => {
@@ -390,8 +390,8 @@ describe("host (dev, zero-cost): outputs", () => {
         assert.deepStrictEqual([o.databaseEndpoint, o.databasePort, o.databaseName], ["timescaledb", 5432, "platform"]);
         assert.deepStrictEqual([o.cacheEndpoint, o.cachePort, o.cacheMode], ["redis", 6379, "host-container"]);
         assert.deepStrictEqual(o.ecrRepositoryUrls, {
-            api: "123456789012.dkr.ecr.us-east-1.amazonaws.com/platform-dev/api",
-            devices: "123456789012.dkr.ecr.us-east-1.amazonaws.com/platform-dev/devices",
+            api: "482917365014.dkr.ecr.us-east-1.amazonaws.com/platform-dev/api",
+            devices: "482917365014.dkr.ecr.us-east-1.amazonaws.com/platform-dev/devices",
         });
     });
 });
