@@ -93,6 +93,8 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
     /** The bootstrap's JSON summary (no secrets). */
     readonly bootstrapResult: pulumi.Output<string>;
     readonly rotationFunctionArn: pulumi.Output<string>;
+    /** What a service must wait for: the secret's first version and the user it names. */
+    readonly ready: pulumi.Resource[];
 
     static validateArgs(args: AppDatabaseUserArgs): void {
         validateUsername(args.username ?? `${args.database.name}_app`);
@@ -144,6 +146,7 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
         const bootstrap = this.bootstrap(name, args, username, secret, version, secretsManagerService);
         this.bootstrapFunctionArn = bootstrap.functionArn;
         this.bootstrapResult = bootstrap.invocation.result;
+        this.ready = [version, bootstrap.invocation];
 
         const rotation = this.rotationFunction(name, args, secret, secretsManagerService);
         this.rotationFunctionArn = rotation.functionArn;

@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config/types";
+import { AppDatabaseUser } from "./app-database-user";
 import { AuditTrail } from "./audit-trail";
 import { Cache } from "./cache";
 import { grpcAddresses, namespaceName } from "./compute-plan";
@@ -65,8 +66,27 @@ export function createDataTier(settings: Settings, network: Network, newRelic?: 
         protect: settings.protectData,
         applyImmediately: !settings.protectData,
     });
-    // TODO(app-user): replaced by the application database user's secret when it lands.
-    const databaseUserSecretArn = database?.masterSecretArn;
+    // Services connect as their own least-privilege user (alternating-users rotation), never as the
+    // master: the RDS-managed master secret stays with operators and the schema runner.
+    const appUser = database && settings.secrets && new AppDatabaseUser("database-app-user", {
+        namePrefix: settings.namePrefix,
+        database: {
+            endpoint: database.endpoint,
+            port: database.port,
+            name: database.databaseName,
+            instanceArn: database.instanceArn,
+            masterSecretArn: database.masterSecretArn,
+            masterSecretKmsKeyArn: settings.database!.customerManagedKey ? dataKey?.keyArn : undefined,
+            securityGroupId: network.securityGroups.database!,
+        },
+        network: { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds },
+        kmsKeyArn: settings.secrets.customerManagedKey ? dataKey?.keyArn : undefined,
+        rotationDays: settings.secrets.rotationDays,
+        logRetentionDays,
+        recoveryWindowInDays: recoveryWindowDays(settings.protectData),
+        protect: settings.protectData,
+    });
+    const databaseUserSecretArn = appUser?.secretArn;
     const appSecret = settings.secrets && new AppSecret("app-secret", {
         settings: settings.secrets,
         namePrefix: settings.namePrefix,
@@ -100,7 +120,7 @@ export function createDataTier(settings: Settings, network: Network, newRelic?: 
         cacheMode: cache?.mode,
         databaseInstanceId: database?.instanceId,
         cacheReplicationGroupId: cache?.replicationGroupId,
-        ready: [appSecret.firstVersion, ...(newRelic ? [newRelic] : [])],
+        ready: [appSecret.firstVersion, ...(appUser?.ready ?? []), ...(newRelic ? [newRelic] : [])],
     };
     const outputs = Object.fromEntries(Object.entries({
         databaseEndpoint: data.databaseEndpoint,
@@ -113,6 +133,7 @@ export function createDataTier(settings: Settings, network: Network, newRelic?: 
         cacheMode: data.cacheMode,
         appSecretArn: data.appSecretArn,
     }).filter(([, value]) => value !== undefined));
-    const rotatingSecretArns = [appSecret.secretArn, ...(databaseUserSecretArn ? [databaseUserSecretArn] : [])];
+    // Every secret that rotates, the RDS-managed master one included (its failures alarm too).
+    const rotatingSecretArns = [appSecret.secretArn, ...(databaseUserSecretArn ? [databaseUserSecretArn] : []), ...(database ? [database.masterSecretArn] : [])];
     return { database, cache, appSecret, data, rotatingSecretArns, outputs };
 }

@@ -405,6 +405,17 @@ export function callResult(token: string, args: Record<string, any>, region: str
                 ownerId: "137112412989",
             };
         }
+        case "aws:lambda/getFunction:getFunction": {
+            // A function CloudFormation created (the SAR rotation application): its role has a generated name.
+            const fn = String(args.functionName);
+            const functionName = fn.startsWith("arn:") ? fn.split(":").pop()! : fn;
+            return {
+                id: functionName, functionName,
+                arn: fn.startsWith("arn:") ? fn : `arn:aws:lambda:${region}:${account}:function:${functionName}`,
+                role: `arn:aws:iam::${account}:role/serverlessrepo-${functionName.slice(0, 30)}-LambdaRole-${hex(functionName, 12).toUpperCase()}`,
+                runtime: "python3.12", handler: "lambda_function.lambda_handler", architectures: ["x86_64"],
+            };
+        }
         case "aws:ssm/getParameter:getParameter": {
             const arm = String(args.name).includes("arm64");
             return { id: args.name, name: args.name, type: "String", value: arm ? "ami-0a1b2c3d4e5f6a7b8" : "ami-0f1e2d3c4b5a69788" };
