@@ -230,10 +230,9 @@ export interface HostArgs {
     /** The instance goes in the first one. */
     publicSubnetIds: pulumi.Input<string>[];
     /**
-     * The AZ of `publicSubnetIds[0]`: the data volume must be created there. Wire it from the network
-     * (the subnet's `availabilityZone`); without it the volume takes the instance's AZ, which is
-     * unknown while a replacement instance is planned, so a preview of an architecture switch would
-     * plan to replace the (protected) volume and stop.
+     * The AZ of `publicSubnetIds[0]`: the data volume is created there. Wire it from the network (the
+     * subnet's `availabilityZone`); without it the volume takes the instance's AZ at creation (the
+     * volume ignores later AZ changes, so a planned replacement instance does not read as a move).
      */
     availabilityZone?: pulumi.Input<string>;
     /** The network's host security group (80/443 in, all out). */
@@ -448,7 +447,13 @@ export class Host extends pulumi.ComponentResource {
             encrypted: true,
             finalSnapshot: true,
             tags: { ...args.tags, Name: `${namePrefix}-host-data`, [SNAPSHOT_TAG_KEY]: `${namePrefix}-host` },
-        }, { parent: this, protect: true });
+        }, {
+            parent: this,
+            protect: true,
+            // Fixed at creation: a planned replacement instance's AZ is unknown at preview time and
+            // must not read as a move of the (protected) volume. An instance in another AZ fails to attach.
+            ignoreChanges: ["availabilityZone"],
+        });
         this.dataVolumeId = dataVolume.id;
         const attachment = new aws.ec2.VolumeAttachment(`${name}-data`, {
             deviceName: DATA_DEVICE_NAME,

@@ -295,6 +295,8 @@ prepare_data_volume() {
     mount -t xfs -o noatime "UUID=$uuid" "$DATA_DIR"
     log "mounted data volume $DATA_VOLUME_ID at /var/lib/platform/data"
   fi
+  # A larger host.dataVolumeGb grows the EBS volume in place; the file system follows (no-op otherwise).
+  xfs_growfs -d "$DATA_DIR" >/dev/null || log "xfs_growfs $DATA_DIR failed"
   install -d -m 0700 "$TIMESCALE_DATA"
   DATA_READY=1
 }

@@ -181,17 +181,21 @@ describe("host apply, run for real in a sandbox", function () {
         const everything = [first.stdout, first.stderr, ...first.calls, ...first.journal, ...sb.state().execs.map((e) => e.stdin)].join("\n");
         assert.ok(!everything.includes(DB) && !everything.includes(REDIS), "a password reached a log, an argument or psql");
 
-        // The password is regenerated in SSM: the next run sets it on the initialised database, and the
-        // apps get the new one (compose recreates them: their env_file changed).
+        // The passwords are regenerated in SSM: the next run sets the database one on the initialised
+        // database, Redis restarts with its new one, and the apps get both (their env_file changed).
         const regenerated = "Db9999999999abcdefABCDEF01234567";
-        sb.update((s) => (s.ssm[CONFIG.ssmParameters.databasePassword] = regenerated));
+        sb.update((s) => {
+            s.ssm[CONFIG.ssmParameters.databasePassword] = regenerated;
+            s.ssm[CONFIG.ssmParameters.redisPassword] = "Redis999999999abcdefABCDEF012345";
+        });
         const before = sb.state().events.length;
         const second = associationRun(sb, document);
         assert.equal(second.status, 0, second.stderr);
         assert.equal(verifiers().length, 2);
         assert.ok(matches(verifiers()[1], regenerated));
         assert.match(sb.read(`${HOST_PATHS.secretsDir}/app.env`), new RegExp(`^DATABASE_URL=postgresql://platform:${regenerated}@timescaledb:5432/platform$`, "m"));
-        assert.deepEqual(sb.state().events.slice(before), ["unchanged nginx", "unchanged redis", "unchanged timescaledb", "recreate web", "recreate worker-api"]);
+        assert.deepEqual(sb.state().events.slice(before), ["unchanged nginx", "unchanged redis", "unchanged timescaledb", "recreate redis", "recreate web", "recreate worker-api"]);
+        assert.equal(sb.read(`${HOST_PATHS.secretsDir}/redis-auth.conf`), "requirepass Redis999999999abcdefABCDEF012345\n");
         assert.equal(lastStatus(sb).passwordResync, "applied");
     });
 
