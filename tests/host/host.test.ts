@@ -14,8 +14,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { gunzipSync } from "zlib";
 import { parse } from "yaml";
 import {
-    DATA_DEVICE_NAME, HOST_APP_SECRET_KEYS, HOST_APPLY_SCHEDULE, HOST_ECR_KEEP_IMAGES, HOST_PATCH_SCHEDULE, hostParameterNames,
-    hostStatusParameterName, planHost, SNAPSHOT_TAG_KEY,
+    DATA_DEVICE_NAME, HOST_APP_SECRET_KEYS, HOST_APPLY_SCHEDULE, HOST_ECR_KEEP_IMAGES, HOST_PATCH_SCHEDULE, hostDocumentName, hostInstanceName,
+    hostParameterNames, hostStatusParameterName, planHost, SNAPSHOT_TAG_KEY,
 } from "../../components/host";
 import { SSM_DOCUMENT_MAX_BYTES } from "../../components/host/document";
 import { renderUserData, USER_DATA_MAX_BYTES } from "../../components/host/user-data";
@@ -621,6 +621,16 @@ describe("host plan (pure)", () => {
 
     it("refuses a service without an http port, naming the key", () => {
         assert.throws(() => planHost(host, [service("tcp-only", { ports: [{ port: 5000, protocol: "tcp" }] })]), /platform:services\.tcp-only\.ports: .*no http port/);
+    });
+
+    it("names the instance by architecture, so only a t3 <-> t4g switch declares a new one", () => {
+        assert.deepStrictEqual(["t2.micro", "t3.micro", "t3.small", "t4g.micro", "t4g.small"].map((t) => hostInstanceName("host", t)),
+            ["host-instance", "host-instance", "host-instance", "host-instance-arm64", "host-instance-arm64"]);
+    });
+
+    it("refuses an SSM document name SSM reserves (aws, amazon, amzn prefixes) or cannot hold", () => {
+        assert.strictEqual(hostDocumentName("platform-dev"), "platform-dev-host-apply");
+        for (const prefix of ["aws-dev", "Amazon-x", "amzn-y", "bad name"]) assert.throws(() => hostDocumentName(prefix), /SSM document name/, prefix);
     });
 
     it("refuses more services than 1 GiB can hold", () => {
