@@ -6,7 +6,7 @@ import { createHash, createHmac, pbkdf2Sync } from "crypto";
 import { HostBootConfig, HOST_PATHS } from "../../components/host/boot-config";
 import { renderComposeFile } from "../../components/host/compose";
 import { HostDocument, renderHostDocument } from "../../components/host/document";
-import { FAKE_COMPOSE_PIN, skipUnless, TWO_APPS } from "./configs";
+import { FAKE_COMPOSE_PIN, hasTool, skipUnless, TLS, TWO_APPS } from "./configs";
 import { RunResult, Sandbox, sandboxToolsMissing } from "./sandbox";
 
 const REDIS = "Redis0123456789abcdefABCDEF01234";
@@ -232,6 +232,17 @@ describe("host apply, run for real in a sandbox", function () {
         assert.equal(lastStatus(sb).mode, "boot");
         assert.deepEqual(res.journal, [], "the boot unit's stderr is the journal: no logger calls");
         assert.deepEqual(res.calls.filter((c) => NEVER.test(c)), []);
+    });
+
+    it("with TLS and no certificate yet, installs a temporary self-signed one so NGINX can start on 443", function () {
+        if (!hasTool("openssl")) return skipUnless(this, ["openssl"]);
+        const sb = host("apply-tls-");
+        const res = associationRun(sb, renderHostDocument({ ...CONFIG, ...TLS }));
+        assert.equal(res.status, 0, res.stderr);
+        assert.match(sb.read(TLS.tlsCertificatePath), /^-----BEGIN CERTIFICATE-----/);
+        const fs = require("fs") as typeof import("fs");
+        assert.equal(fs.statSync(`${sb.root}${TLS.tlsKeyPath}`).mode & 0o777, 0o600);
+        assert.ok(res.stderr.includes("installing a temporary self-signed one"));
     });
 
     it("refuses a tampered script: the bootstrap checks the decoded script's sha256 before installing it", () => {
