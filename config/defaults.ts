@@ -141,6 +141,7 @@ export interface RawConfig {
     host?: {
         instanceType: string;
         rootVolumeGb: number;
+        dataVolumeGb: number;
         elasticIp: boolean;
         acceptCost: boolean;
         snapshots: { enabled: boolean; retainCount: number };
@@ -262,7 +263,9 @@ export const TIER_DEFAULTS: Record<Tier, RawConfig> = {
         services: seedServices("zero-cost"),
         host: {
             instanceType: "t3.micro",
-            rootVolumeGb: 20,
+            // Root 8 (the AL2023 image's size) + data 12: 20 of the free tier's 30 GB of EBS.
+            rootVolumeGb: 8,
+            dataVolumeGb: 12,
             elasticIp: false,
             acceptCost: false,
             snapshots: { enabled: false, retainCount: 7 },

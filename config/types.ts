@@ -220,7 +220,10 @@ export interface SecretsSettings {
 
 export interface HostSettings {
     instanceType: string;
+    /** Root volume: OS, Docker images, swap. Disposable (deleted with the instance). */
     rootVolumeGb: number;
+    /** TimescaleDB's own EBS volume (gp3, encrypted, protected): outlives instance replacements. */
+    dataVolumeGb: number;
     /** Allocate an Elastic IP (not free when the instance stops). */
     elasticIp: boolean;
     /** Daily EBS snapshots through Data Lifecycle Manager; snapshots are not free. */

@@ -558,8 +558,13 @@ function resolveHost(raw: NonNullable<RawConfig["host"]>, problems: Problems): H
     if (!(FREE_TIER_EC2_TYPES as readonly string[]).includes(raw.instanceType)) {
         problems.push(`platform:host.instanceType: ${describe(raw.instanceType)} is not free-tier eligible; ${oneOf(FREE_TIER_EC2_TYPES)}`);
     }
-    // The free tier covers 30 GB of EBS in total; 8 GB is the Amazon Linux 2023 image's own size.
+    // The free tier covers 30 GB of EBS in total, root and data volume together; 8 GB is the
+    // Amazon Linux 2023 image's own size, 1 GiB the smallest gp3 volume.
     checkInteger(problems, "host.rootVolumeGb", raw.rootVolumeGb, 8, 30);
+    checkInteger(problems, "host.dataVolumeGb", raw.dataVolumeGb, 1, 22);
+    if (Number.isInteger(raw.rootVolumeGb) && Number.isInteger(raw.dataVolumeGb) && raw.rootVolumeGb + raw.dataVolumeGb > 30) {
+        problems.push(`platform:host.rootVolumeGb + platform:host.dataVolumeGb: ${raw.rootVolumeGb} + ${raw.dataVolumeGb} GB is over the free tier's 30 GB of EBS; shrink one of them`);
+    }
     if (raw.elasticIp && !raw.acceptCost) {
         problems.push("platform:host.elasticIp: an Elastic IP costs $0.005/h outside the free tier's public IPv4 allowance; set platform:host.acceptCost to true to accept it");
     }

@@ -1,149 +1,66 @@
 /**
  * The zero-cost tier's single host: one free-tier EC2 instance running NGINX, the configured
- * services, Redis and TimescaleDB as containers (boot configuration: ./user-data.ts).
+ * services, Redis and TimescaleDB as containers.
  *
+ * - Configuration outside user data: an SSM Command document (./document.ts) carries the apply
+ *   script with the compose file, NGINX and Redis configuration and the image references; a State
+ *   Manager association runs it on the instance when created, whenever it is updated (a release
+ *   changes the document and the association's `revision` parameter: it runs at once, SSM API
+ *   UpdateAssociation) and every hour as self-healing. State Manager and Run Command on EC2 cost
+ *   nothing ("Run Command is offered at no additional cost when used on Amazon EC2 nodes", SSM user
+ *   guide). The user data (./user-data.ts) is constant: a release never stops or starts the instance.
+ * - The apply script (./platform-apply.sh) starts NGINX, Redis and TimescaleDB first, then each app on
+ *   its own; an app whose image is not pushed yet is skipped and reported in the status parameter
+ *   `/<project>/<stack>/host/status` and the journal. It re-syncs TimescaleDB's password from SSM.
+ * - Data: TimescaleDB's PGDATA is on its own encrypted gp3 volume (Pulumi `protect`, final snapshot
+ *   on delete), attached as /dev/sdf and mounted by its file system UUID. The root volume is
+ *   disposable and the instance replaceable: switching between x86_64 and arm64 types creates the
+ *   instance under another logical name (`host-instance` / `host-instance-arm64`), so it boots the AMI
+ *   of its architecture, while `ignoreChanges: ["ami"]` keeps an ordinary AMI release from replacing
+ *   the host (Pulumi keeps an ignored property's old value in the goal state, pulumi/pulumi#2657, so a
+ *   replacement of the same logical resource would reuse the old AMI). The attachment is replaced
+ *   delete-first and stops the old instance before detaching (terraform-provider-aws
+ *   ebs_volume_attachment.go: stop_instance_before_detaching), so PostgreSQL shuts down cleanly.
+ * - Termination protection stays: it guards against a console/CLI termination, and does not block
+ *   Pulumi's own replacement (the provider's instance delete sets DisableApiTermination=false first,
+ *   terraform-provider-aws ec2_instance.go resourceInstanceDelete).
+ * - Patching: a second association runs AWS-RunPatchBaseline (Install, RebootIfNeeded) weekly, only at
+ *   its cron time; containers come back by their restart policy, data is on its volume.
  * - Reached through Session Manager (AmazonSSMManagedInstanceCore): no key pair, no port 22.
  * - Generated passwords and the application secret (the Fargate tiers' JSON shape, with the host's
  *   view: `timescaledb`, `redis`, a generated JWT secret) live in SSM Parameter Store (SecureString,
- *   standard tier, AWS-managed `aws/ssm` key); the user data holds parameter NAMES only and the boot
- *   script reads the values with the instance role, which may read exactly those three parameters.
- *   Each service gets its declared `secrets` as environment variables, as on Fargate.
+ *   standard tier, AWS-managed `aws/ssm` key); the document holds parameter NAMES only and the apply
+ *   script reads the values with the instance role, which may read exactly those three parameters
+ *   and write exactly the status parameter.
  * - Routing follows the ALB of the other tiers: `routing.paths` and `routing.hosts` become NGINX
  *   locations and server blocks (URI unchanged), the default-routed service takes the rest.
- * - TimescaleDB's data lives on the root volume: the instance ignores AMI updates (a newer AMI must
- *   not replace it), keeps its root volume on termination and has termination protection.
  * - Images: `services.<name>.image` when set, else this stack's ECR repository for the service (the
  *   same `<project>-<stack>/<service>` repositories the Fargate tiers use), at `imageTag`.
  *
  * Cost (defaults, legacy free tier, first 12 months): $0. t3.micro 750 h, its public IPv4 750 h,
- * the 20 GB gp3 root volume (30 GB free), standard SSM parameters and IAM are free. Not free: ECR
- * storage beyond 500 MB/month (about $0.10/GB-month; two images kept per repository), an Elastic IP
- * ($3.65/month, only with `host.elasticIp` + `host.acceptCost`), DLM snapshots (off by default,
- * about $0.05/GB-month of changed blocks; 1 GB free).
+ * 8 GB root + 12 GB data gp3 (30 GB free), standard SSM parameters, documents, associations and IAM
+ * are free. Not free: ECR storage beyond 500 MB/month (about $0.10/GB-month; two images kept per
+ * repository), an Elastic IP ($3.65/month, only with `host.elasticIp` + `host.acceptCost`), DLM
+ * snapshots of the data volume (off by default, about $0.05/GB-month of changed blocks; 1 GB free).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { generatedSecret } from "../generated-secret";
 import { HostSettings, ServiceSettings } from "../../config/types";
-import { amazonLinux2023Ami } from "../ami";
+import { amazonLinux2023Ami, architectureOf } from "../ami";
 import { ecrLifecyclePolicy, ecrRepositoryName } from "../compute-plan";
-import { appSecretDocument, AppSecretDocument } from "../data-plan";
-import { routingPatternProblem } from "../../config/routing";
-import { HostApp, HostBootConfig, HostSecretRef, memoryBudget, MemoryBudget, instanceMemoryMiB, renderUserData } from "./user-data";
+import { HostApp, HostBootConfig } from "./boot-config";
+import { renderHostDocument, REVISION_PARAMETER } from "./document";
+import {
+    DATA_DEVICE_NAME, HOST_APP_SECRET_KEYS, HOST_APPLY_SCHEDULE, HOST_DATABASE, HOST_ECR_KEEP_IMAGES, HOST_ENDPOINTS, HOST_PATCH_PARAMETERS,
+    HOST_PATCH_SCHEDULE, hostAppSecretDocument, hostDocumentName, hostInstanceName, HostParameterNames, hostParameterNames, HostPlan,
+    hostStatusParameterName, isBurstable, planHost, SNAPSHOT_TAG_KEY,
+} from "./plan";
+import { renderUserData } from "./user-data";
 
-// ---------------------------------------------------------------------------------------------
-// Pure plan: what the host runs and how things are named (no resources; tested directly)
-// ---------------------------------------------------------------------------------------------
-
-/** Database created in the TimescaleDB container (same name as the RDS database of the other tiers). */
-export const HOST_DATABASE = { name: "platform", user: "platform" } as const;
-
-/** How the apps on the host reach the data stores: compose service names on the compose network. */
-export const HOST_ENDPOINTS = {
-    database: { host: "timescaledb", port: 5432 },
-    cache: { host: "redis", port: 6379 },
-} as const;
-
-/** Images kept per ECR repository on the host tier: the running one and one to roll back to. */
-export const HOST_ECR_KEEP_IMAGES = 2;
-
-/** Tag on the root volume that the DLM policy targets (set even while snapshots are off). */
-export const SNAPSHOT_TAG_KEY = "SnapshotPolicy";
-
-/** Burstable families: `standard` credits keep them inside the free tier (unlimited bills surplus credits). */
-export function isBurstable(instanceType: string): boolean {
-    return /^t\d[a-z]*\./.test(instanceType);
-}
-
-export interface HostParameterNames {
-    redisPassword: string;
-    databasePassword: string;
-    /** The application secret JSON (`hostAppSecretDocument`). */
-    appSecret: string;
-}
-
-/** SSM parameter names of the host's secrets: `/<project>/<stack>/<purpose>`. */
-export function hostParameterNames(project: string, stack: string): HostParameterNames {
-    return {
-        redisPassword: `/${project}/${stack}/redis-password`,
-        databasePassword: `/${project}/${stack}/database-password`,
-        appSecret: `/${project}/${stack}/app-secret`,
-    };
-}
-
-/**
- * The host's application secret: the Fargate tiers' shape (components/data-plan.ts) with the host's
- * view. No RDS master secret and no replication group here: those keys are null.
- */
-export function hostAppSecretDocument<S>(parts: { redisPassword: S; jwtSecret: S }): AppSecretDocument<S | string | null, number> {
-    return appSecretDocument<S | string | null, number>({
-        database: { host: HOST_ENDPOINTS.database.host, port: HOST_ENDPOINTS.database.port, dbname: HOST_DATABASE.name, userSecretArn: null },
-        redis: { host: HOST_ENDPOINTS.cache.host, port: HOST_ENDPOINTS.cache.port, authToken: parts.redisPassword, replicationGroupId: null },
-        jwtSecret: parts.jwtSecret,
-    });
-}
-
-/** Top-level keys of the host's application secret (what `app:<key>` may select). */
-export const HOST_APP_SECRET_KEYS = Object.keys(hostAppSecretDocument({ redisPassword: "", jwtSecret: "" }));
-
-export interface PlannedApp {
-    service: ServiceSettings;
-    /** The first http port: what NGINX proxies to. */
-    port: number;
-    /** True when the service has no `image` and runs from this stack's ECR repository. */
-    fromStackEcr: boolean;
-    /** The service's non-secret environment. */
-    environment: Record<string, string>;
-    /** Secret variables the boot script supplies (written to the service's root-only env file). */
-    secrets: Record<string, HostSecretRef>;
-    /** Secret variables the host cannot supply: an `app:<key>` or `database:<key>` the host's secrets lack. */
-    unsupplied: string[];
-}
-
-export interface HostPlan {
-    apps: PlannedApp[];
-    defaultApp: string;
-    budget: MemoryBudget;
-}
-
-/**
- * Which services run on the host and how. Every service must have an http port (NGINX is the only
- * way in); routing is the load balancer's: `routing.paths`/`routing.hosts` in config order, the
- * default-routed service for the rest.
- */
-export function planHost(host: HostSettings, services: ServiceSettings[]): HostPlan {
-    const apps = services.map((service): PlannedApp => {
-        const http = service.ports.find((p) => p.protocol === "http");
-        if (!http) {
-            throw new Error(
-                `platform:services.${service.name}.ports: the zero-cost host serves services over HTTP through NGINX only, ` +
-                    `and ${service.name} declares no http port; add one or disable the service on this stack (enabled: false)`,
-            );
-        }
-        for (const kind of ["path", "host"] as const) {
-            const key = kind === "path" ? "paths" : "hosts";
-            service.routing[key].forEach((pattern, i) => {
-                const problem = routingPatternProblem(kind, pattern);
-                if (problem) throw new Error(`platform:services.${service.name}.routing.${key}[${i}]: ${JSON.stringify(pattern)} ${problem}; NGINX on the zero-cost host follows the same rules`);
-            });
-        }
-        const secrets: Record<string, HostSecretRef> = {};
-        const unsupplied: string[] = [];
-        for (const [env, ref] of Object.entries(service.secrets)) {
-            if (ref.source === "app" && (ref.jsonKey === undefined || HOST_APP_SECRET_KEYS.includes(ref.jsonKey))) {
-                secrets[env] = { source: "app", jsonKey: ref.jsonKey };
-            } else if (ref.source === "database" && (ref.jsonKey === undefined || ref.jsonKey === "username" || ref.jsonKey === "password")) {
-                secrets[env] = { source: "database", jsonKey: ref.jsonKey };
-            } else {
-                unsupplied.push(`${env} (${ref.source}${ref.jsonKey === undefined ? "" : `:${ref.jsonKey}`})`);
-            }
-        }
-        return { service, port: http.port, fromStackEcr: service.image === undefined, environment: { ...service.environment }, secrets, unsupplied };
-    });
-    const defaultApp = (services.find((s) => s.routing.default) ?? services[0]).name;
-    return { apps, defaultApp, budget: memoryBudget(instanceMemoryMiB(host.instanceType), apps.length) };
-}
+export * from "./plan";
+export type { HostApp, HostBootConfig, HostSecretRef } from "./boot-config";
 
 // ---------------------------------------------------------------------------------------------
 // Component
@@ -157,13 +74,19 @@ export interface HostArgs {
     region: string;
     /** `<project>-<stack>`: Name tags and ECR repository names. */
     namePrefix: string;
-    /** Cost-allocation tags, copied onto the root volume (the stack transformation tags only `tags`). */
+    /** Cost-allocation tags, copied onto the volumes and SSM resources (the stack transformation tags only known types). */
     tags: Record<string, string>;
     /** The instance goes in the first one. */
     publicSubnetIds: pulumi.Input<string>[];
+    /**
+     * The AZ of `publicSubnetIds[0]`: the data volume is created there. Wire it from the network (the
+     * subnet's `availabilityZone`); without it the volume takes the instance's AZ at creation (the
+     * volume ignores later AZ changes, so a planned replacement instance does not read as a move).
+     */
+    availabilityZone?: pulumi.Input<string>;
     /** The network's host security group (80/443 in, all out). */
     securityGroupId: pulumi.Input<string>;
-    /** The public subnets' internet route: the boot script installs packages as soon as it starts. */
+    /** The public subnets' internet route: the SSM agent and the apply script need it from the first boot. */
     internetRoute?: pulumi.Resource[];
     /** Delete ECR repositories that still hold images on `pulumi destroy`. @default true */
     forceDeleteRepositories?: boolean;
@@ -185,16 +108,22 @@ export interface HostOutputs {
 }
 
 /**
- * The zero-cost host. Changing the boot configuration (images, tags, services, TLS paths) updates
- * the instance's user data in place: the provider stops the instance, writes the new user data and
- * starts it (root volume and data stay; the public IPv4 changes unless an Elastic IP is attached).
- * cloud-init runs the new user data only after `sudo cloud-init clean --logs --reboot` (README).
+ * The zero-cost host. A release (image tags, services, routing, TLS paths) changes the SSM document
+ * and the apply association's `revision`: the association runs at once on the running instance,
+ * which recreates only the containers whose configuration changed. Nothing stops, starts or
+ * replaces the instance on a release.
  */
 export class Host extends pulumi.ComponentResource {
     readonly instanceId: pulumi.Output<string>;
     readonly publicIp: pulumi.Output<string>;
     readonly roleName: pulumi.Output<string>;
     readonly parameterArns: pulumi.Output<string>[];
+    /** The parameter the host writes its status to (`aws ssm get-parameter --name ...`). */
+    readonly statusParameterName: string;
+    readonly documentName: pulumi.Output<string>;
+    readonly dataVolumeId: pulumi.Output<string>;
+    /** sha256 of the apply script the association delivers (the `revision` in the status parameter). */
+    readonly revision: pulumi.Output<string>;
     readonly plan: HostPlan;
     readonly outputs: HostOutputs;
 
@@ -215,12 +144,12 @@ export class Host extends pulumi.ComponentResource {
         const passwords = {} as Record<"redisPassword" | "databasePassword", random.RandomPassword>;
         const parameters = (["redisPassword", "databasePassword"] as const).map((purpose) => {
             const slug = purpose === "redisPassword" ? "redis-password" : "database-password";
-            // 32 of [A-Za-z0-9]: what the boot script accepts (16+ of [A-Za-z0-9._~-]), safe in URLs.
+            // 32 of [A-Za-z0-9]: what the apply script accepts (16+ of [A-Za-z0-9._~-]), safe in URLs.
             const password = generatedSecret(`${name}-${slug}`, 32, parent);
             passwords[purpose] = password;
             return new aws.ssm.Parameter(`${name}-${slug}`, {
                 name: parameterNames[purpose],
-                description: `${namePrefix} host: ${purpose === "redisPassword" ? "Redis" : "TimescaleDB"} password (read by the host's boot script)`,
+                description: `${namePrefix} host: ${purpose === "redisPassword" ? "Redis" : "TimescaleDB"} password (read by the host's apply script)`,
                 type: "SecureString",
                 tier: "Standard",
                 value: password.result,
@@ -231,7 +160,7 @@ export class Host extends pulumi.ComponentResource {
         const jwt = generatedSecret(`${name}-jwt-secret`, 64, parent);
         parameters.push(new aws.ssm.Parameter(`${name}-app-secret`, {
             name: parameterNames.appSecret,
-            description: `${namePrefix} host: application secret JSON (database, redis, jwt; read by the host's boot script)`,
+            description: `${namePrefix} host: application secret JSON (database, redis, jwt; read by the host's apply script)`,
             type: "SecureString",
             tier: "Standard",
             value: pulumi.secret(pulumi.jsonStringify(hostAppSecretDocument<pulumi.Input<string>>({
@@ -240,6 +169,17 @@ export class Host extends pulumi.ComponentResource {
             }))),
         }, parent));
         this.parameterArns = parameters.map((p) => p.arn);
+
+        // The host's own report of its last apply. The host overwrites the value: Pulumi creates the
+        // parameter (and deletes it on destroy) but never puts its value back.
+        this.statusParameterName = hostStatusParameterName(args.project, args.stack);
+        const statusParameter = new aws.ssm.Parameter(`${name}-status`, {
+            name: this.statusParameterName,
+            description: `${namePrefix} host: status of the last platform-apply run (written by the host)`,
+            type: "String",
+            tier: "Standard",
+            value: JSON.stringify({ state: "pending", note: "the host has not reported yet" }),
+        }, { parent: this, ignoreChanges: ["value"] });
 
         // Images: configured, or this stack's ECR repository (same names as the Fargate tiers).
         const repositories: Record<string, aws.ecr.Repository> = {};
@@ -270,9 +210,10 @@ export class Host extends pulumi.ComponentResource {
             .map((m) => `arn:aws:ecr:${m[2]}:${m[1]}:repository/${m[3]}`);
         const ecrArns = [...Object.values(repositories).map((r) => r.arn), ...configuredEcr];
 
-        // Instance role: Session Manager, the three parameters, pulls from the stack's repositories.
+        // Instance role: Session Manager and State Manager (the managed policy), the three secrets,
+        // the status parameter, pulls from the stack's repositories.
         const role = new aws.iam.Role(`${name}-role`, {
-            description: `${namePrefix} host: Session Manager, its three SSM parameters, ECR pulls`,
+            description: `${namePrefix} host: Session Manager, State Manager, its SSM parameters, ECR pulls`,
             assumeRolePolicy: aws.iam.getPolicyDocumentOutput({
                 statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }],
             }, parent).json,
@@ -283,12 +224,15 @@ export class Host extends pulumi.ComponentResource {
             role: role.name,
             policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
         }, parent);
-        const statements: aws.types.input.iam.GetPolicyDocumentStatementArgs[] = [{
-            sid: "ReadHostPasswords",
-            // SecureString with the AWS-managed aws/ssm key: no kms:Decrypt grant needed.
-            actions: ["ssm:GetParameter", "ssm:GetParameters"],
-            resources: this.parameterArns,
-        }];
+        const statements: aws.types.input.iam.GetPolicyDocumentStatementArgs[] = [
+            {
+                sid: "ReadHostPasswords",
+                // SecureString with the AWS-managed aws/ssm key: no kms:Decrypt grant needed.
+                actions: ["ssm:GetParameter", "ssm:GetParameters"],
+                resources: this.parameterArns,
+            },
+            { sid: "WriteHostStatus", actions: ["ssm:PutParameter"], resources: [statusParameter.arn] },
+        ];
         if (ecrArns.length > 0) {
             statements.push(
                 { sid: "EcrLogin", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
@@ -304,8 +248,76 @@ export class Host extends pulumi.ComponentResource {
             tags: { Name: `${namePrefix}-host` },
         }, parent);
 
+        const architecture = architectureOf(settings.instanceType);
+        const instance = new aws.ec2.Instance(hostInstanceName(name, settings.instanceType), {
+            ami: amazonLinux2023Ami(settings.instanceType, parent),
+            instanceType: settings.instanceType,
+            subnetId: args.publicSubnetIds[0],
+            vpcSecurityGroupIds: [args.securityGroupId],
+            // The free tier's 750 h of public IPv4 on EC2. Always true: toggling it replaces the instance,
+            // and an associated Elastic IP takes the place of this address anyway.
+            associatePublicIpAddress: true,
+            iamInstanceProfile: profile.name,
+            // No keyName: Session Manager only, no SSH and no port 22.
+            // IMDSv2 only; hop limit 1 keeps containers (one hop further, on the Docker bridge) away from
+            // the role's credentials: only the apply script and the SSM agent need them.
+            metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+            // Detailed (1-minute) monitoring is billed per metric; basic 5-minute metrics are free.
+            monitoring: false,
+            disableApiTermination: true,
+            ...(isBurstable(settings.instanceType) ? { creditSpecification: { cpuCredits: "standard" } } : {}),
+            rootBlockDevice: {
+                volumeType: "gp3",
+                volumeSize: settings.rootVolumeGb,
+                encrypted: true,
+                // Disposable: OS, Docker images, swap. The data is on its own volume.
+                deleteOnTermination: true,
+                tags: { ...args.tags, Name: `${namePrefix}-host-root` },
+            },
+            userData: renderUserData(),
+            userDataReplaceOnChange: false,
+            tags: { Name: `${namePrefix}-host`, Architecture: architecture },
+        }, {
+            parent: this,
+            // A newer AL2023 image must not replace the host; a new architecture is a new logical
+            // resource (hostInstanceName). Patches come from AWS-RunPatchBaseline below.
+            ignoreChanges: ["ami"],
+            // The SSM agent registers at first boot: the role and the route must be there.
+            dependsOn: [ssmCore, ...(args.internetRoute ?? [])],
+        });
+        this.instanceId = instance.id;
+
+        // TimescaleDB's data: outlives any instance. `protect` makes Pulumi refuse to delete or
+        // replace it (a replace would be any change of its AZ); a final snapshot if it is ever deleted.
+        const dataVolume = new aws.ebs.Volume(`${name}-data`, {
+            availabilityZone: args.availabilityZone ?? instance.availabilityZone,
+            size: settings.dataVolumeGb,
+            type: "gp3",
+            encrypted: true,
+            finalSnapshot: true,
+            tags: { ...args.tags, Name: `${namePrefix}-host-data`, [SNAPSHOT_TAG_KEY]: `${namePrefix}-host` },
+        }, {
+            parent: this,
+            protect: true,
+            // Fixed at creation: a planned replacement instance's AZ is unknown at preview time and
+            // must not read as a move of the (protected) volume. An instance in another AZ fails to attach.
+            ignoreChanges: ["availabilityZone"],
+        });
+        this.dataVolumeId = dataVolume.id;
+        const attachment = new aws.ec2.VolumeAttachment(`${name}-data`, {
+            deviceName: DATA_DEVICE_NAME,
+            volumeId: dataVolume.id,
+            instanceId: instance.id,
+            // Detaching from a running host would pull PGDATA from under PostgreSQL: stop it first.
+            stopInstanceBeforeDetaching: true,
+        }, {
+            parent: this,
+            // The volume attaches to one instance at a time: detach from the old one before the new attach.
+            deleteBeforeReplace: true,
+        });
+
         const tls = settings.tlsCertificatePath !== undefined && settings.tlsKeyPath !== undefined;
-        const userData = images.apply((byService) => {
+        const rendered = pulumi.all([images, dataVolume.id]).apply(([byService, volumeId]) => {
             const boot: HostBootConfig = {
                 project: args.project,
                 stack: args.stack,
@@ -326,55 +338,61 @@ export class Host extends pulumi.ComponentResource {
                 tlsCertificatePath: settings.tlsCertificatePath,
                 tlsKeyPath: settings.tlsKeyPath,
                 ssmParameters: parameterNames,
+                statusParameter: this.statusParameterName,
+                dataVolume: { volumeId, deviceName: DATA_DEVICE_NAME },
                 timescaleImage: settings.timescaleImage,
                 database: { name: HOST_DATABASE.name, user: HOST_DATABASE.user },
             };
-            return renderUserData(boot);
+            const document = renderHostDocument(boot);
+            return { content: document.content, revision: document.revision };
         });
+        this.revision = rendered.revision;
 
-        const instance = new aws.ec2.Instance(`${name}-instance`, {
-            ami: amazonLinux2023Ami(settings.instanceType, parent),
-            instanceType: settings.instanceType,
-            subnetId: args.publicSubnetIds[0],
-            vpcSecurityGroupIds: [args.securityGroupId],
-            // The free tier's 750 h of public IPv4 on EC2. Always true: toggling it replaces the instance,
-            // and an associated Elastic IP takes the place of this address anyway.
-            associatePublicIpAddress: true,
-            iamInstanceProfile: profile.name,
-            // No keyName: Session Manager only, no SSH and no port 22.
-            // IMDSv2 only; hop limit 1 keeps containers (one hop further, on the Docker bridge) away from
-            // the role's credentials: only the host's boot script and SSM agent need them.
-            metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
-            // Detailed (1-minute) monitoring is billed per metric; basic 5-minute metrics are free.
-            monitoring: false,
-            disableApiTermination: true,
-            ...(isBurstable(settings.instanceType) ? { creditSpecification: { cpuCredits: "standard" } } : {}),
-            rootBlockDevice: {
-                volumeType: "gp3",
-                volumeSize: settings.rootVolumeGb,
-                encrypted: true,
-                // TimescaleDB's data is on this volume: it outlives the instance (delete it by hand).
-                deleteOnTermination: false,
-                tags: { ...args.tags, Name: `${namePrefix}-host-root`, [SNAPSHOT_TAG_KEY]: `${namePrefix}-host` },
-            },
-            userData,
-            // A boot configuration change is an in-place stop/start, never a new host (see the class doc).
-            userDataReplaceOnChange: false,
-            tags: { Name: `${namePrefix}-host` },
+        const ssmTags = { ...args.tags, Name: `${namePrefix}-host` };
+        const document = new aws.ssm.Document(`${name}-apply`, {
+            name: hostDocumentName(namePrefix),
+            documentType: "Command",
+            documentFormat: "JSON",
+            targetType: "/AWS::EC2::Instance",
+            content: rendered.content,
+            tags: ssmTags,
+        }, parent);
+        this.documentName = document.name;
+        const targets = [{ key: "InstanceIds", values: [instance.id] }];
+        new aws.ssm.Association(`${name}-apply`, {
+            name: document.name,
+            associationName: `${namePrefix}-host-apply`,
+            // The version the provider just made default: the run applies exactly this content.
+            documentVersion: document.defaultVersion,
+            targets,
+            // Changes with every release, so the association is updated, and an updated association runs now.
+            parameters: { [REVISION_PARAMETER]: rendered.revision },
+            scheduleExpression: HOST_APPLY_SCHEDULE,
+            complianceSeverity: "HIGH",
+            tags: ssmTags,
         }, {
             parent: this,
-            // A newer AL2023 image must not replace the stateful host: patch in place with `dnf upgrade`.
-            ignoreChanges: ["ami"],
-            // The first boot reads the parameters with the role: both must exist before it starts.
-            dependsOn: [...parameters, access, ssmCore, ...(args.internetRoute ?? [])],
+            // The run reads the parameters with the role and needs the data volume attached.
+            dependsOn: [attachment, access, ssmCore, statusParameter, ...parameters],
         });
-        this.instanceId = instance.id;
+        new aws.ssm.Association(`${name}-patching`, {
+            name: "AWS-RunPatchBaseline",
+            associationName: `${namePrefix}-host-patching`,
+            targets,
+            parameters: { ...HOST_PATCH_PARAMETERS },
+            scheduleExpression: HOST_PATCH_SCHEDULE,
+            // Not at creation: the first boot must not patch and reboot in the middle of the first apply.
+            applyOnlyAtCronInterval: true,
+            complianceSeverity: "MEDIUM",
+            tags: ssmTags,
+        }, { parent: this, dependsOn: [ssmCore] });
 
         let publicIp: pulumi.Output<string> = instance.publicIp;
         if (settings.elasticIp) {
             // Not free: $0.005/h (validation demands host.acceptCost). Survives instance replacement.
             const eip = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", tags: { Name: `${namePrefix}-host` } }, parent);
-            new aws.ec2.EipAssociation(`${name}-eip`, { allocationId: eip.allocationId, instanceId: instance.id }, parent);
+            // Delete-first on a new instance: the old association is released before the new one is made.
+            new aws.ec2.EipAssociation(`${name}-eip`, { allocationId: eip.allocationId, instanceId: instance.id }, { parent: this, deleteBeforeReplace: true });
             publicIp = eip.publicIp;
         }
         this.publicIp = publicIp;
@@ -395,14 +413,14 @@ export class Host extends pulumi.ComponentResource {
             cachePort: HOST_ENDPOINTS.cache.port,
             cacheMode: "host-container",
         };
-        this.registerOutputs({ instanceId: this.instanceId, publicIp: this.publicIp });
+        this.registerOutputs({ instanceId: this.instanceId, publicIp: this.publicIp, dataVolumeId: this.dataVolumeId });
     }
 
-    /** Daily snapshots of the root volume (found by its SNAPSHOT_TAG_KEY tag), keeping `retainCount`. */
+    /** Daily snapshots of the data volume (found by its SNAPSHOT_TAG_KEY tag), keeping `retainCount`. */
     private snapshots(name: string, namePrefix: string, retainCount: number): void {
         const parent = { parent: this };
         const role = new aws.iam.Role(`${name}-dlm`, {
-            description: `${namePrefix} host: Data Lifecycle Manager snapshots of the root volume`,
+            description: `${namePrefix} host: Data Lifecycle Manager snapshots of the data volume`,
             assumeRolePolicy: aws.iam.getPolicyDocumentOutput({
                 statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["dlm.amazonaws.com"] }] }],
             }, parent).json,
@@ -413,7 +431,7 @@ export class Host extends pulumi.ComponentResource {
             policyArn: "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole",
         }, parent);
         new aws.dlm.LifecyclePolicy(`${name}-snapshots`, {
-            description: `${namePrefix} host root volume, daily`,
+            description: `${namePrefix} host data volume, daily`,
             executionRoleArn: role.arn,
             state: "ENABLED",
             policyDetails: {
