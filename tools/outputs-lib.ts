@@ -64,7 +64,9 @@ export const STACK_OUTPUTS: readonly StackOutputSpec[] = [
     { name: "databaseName", type: "string", secret: false, tiers: ALL,
         description: "Name of the application database." },
     { name: "databaseSecretArn", type: "string", secret: false, tiers: CLOUD,
-        description: "ARN of the Secrets Manager secret holding the database credentials (RDS-managed)." },
+        description: "ARN of the Secrets Manager secret of the application database user (`username`, `password`, `host`...; rotated with alternating users): what apps connect with." },
+    { name: "databaseMasterSecretArn", type: "string", secret: false, tiers: CLOUD,
+        description: "ARN of the RDS-managed master user secret: operators and the schema runner only (`schema/apply.ts --secret-arn`), never apps." },
     { name: "cacheEndpoint", type: "string", secret: false, tiers: ALL,
         description: "Cache (Valkey/Redis) endpoint host: configuration endpoint in cluster mode, else primary endpoint." },
     { name: "cachePort", type: "number", secret: false, tiers: ALL,
@@ -73,8 +75,6 @@ export const STACK_OUTPUTS: readonly StackOutputSpec[] = [
         description: "How to connect to the cache: `cluster` (cluster-mode client), `replication-group` or `host-container`." },
     { name: "appSecretArn", type: "string", secret: false, tiers: CLOUD,
         description: "ARN of the Secrets Manager secret holding application secrets." },
-    { name: "cacheAuthToken", type: "string", secret: true, tiers: CLOUD,
-        description: "Cache AUTH token as deployed (secret output: shown only with `--show-secrets`). Rotation replaces it: the current one is `redis.authToken` in the app secret (`appSecretArn`)." },
     { name: "instanceId", type: "string", secret: false, tiers: HOST,
         description: "EC2 instance id of the zero-cost host (for `aws ssm start-session`)." },
     { name: "publicIp", type: "string", secret: false, tiers: HOST,
@@ -158,7 +158,7 @@ export const USAGE = `Usage: npm run outputs -- --stack <stack> [--format env|js
   --stack <stack>   stack to read (e.g. staging or <org>/platform/staging); required unless --from
   --format env|json env: a .env file (UPPER_SNAKE_CASE keys, maps flattened); json: the outputs as JSON
                     (default: env)
-  --show-secrets    include secret outputs (cacheAuthToken); without it they are left out
+  --show-secrets    include secret outputs (the contract has none today); without it they are left out
   --from <file>     read recorded 'pulumi stack output --json' output instead of running pulumi
   --out <file>      write to this file (created with mode 0600) instead of stdout
   --strict          fail when the stack's outputs differ from the contract for its tier`;

@@ -7,26 +7,33 @@ import { runStack } from "../harness/run";
 import { StackCapture } from "../harness/types";
 
 const FIXTURES = path.join(__dirname, "..", "tests", "fixtures", "outputs");
-/** An AUTH token with the punctuation ElastiCache allows, to exercise .env escaping. */
+/** A token with shell-significant punctuation, to exercise .env escaping. */
 const SHOWN_TOKEN = "Vk3y$HOME!pa55&w0rd#tok3n-with-16+chars";
+/**
+ * The contract exports no secret (credentials are read from the secrets by ARN, never outputs), but
+ * a team may export one of its own: these fixtures add one to test the tool's secret handling.
+ */
+const EXTRA_SECRET = "extraSecret";
 
 function sorted(values: Record<string, unknown>): Record<string, unknown> {
     return Object.fromEntries(Object.keys(values).sort().map((k) => [k, values[k]]));
 }
 
-function asCli(capture: StackCapture, showSecrets: boolean): Record<string, unknown> {
-    const values = { ...capture.outputs };
-    for (const name of capture.secretOutputs) values[name] = showSecrets ? SHOWN_TOKEN : "[secret]";
+function asCli(capture: StackCapture, showSecrets: boolean, secrets: string[] = capture.secretOutputs): Record<string, unknown> {
+    const values: Record<string, unknown> = { ...capture.outputs };
+    for (const name of secrets) values[name] = showSecrets ? SHOWN_TOKEN : "[secret]";
     return sorted(values);
 }
 
 async function main(): Promise<void> {
     const write = (file: string, values: Record<string, unknown>) =>
         fs.writeFileSync(path.join(FIXTURES, file), `${JSON.stringify(values, null, 2)}\n`);
-    const staging = await runStack("staging");
+    const staging = await runStack("staging", { imageTag: "release-1" });
+    if (staging.secretOutputs.length > 0) throw new Error(`secret outputs ${staging.secretOutputs.join(", ")}: the contract has none`);
     write("staging.json", asCli(staging, false));
-    write("staging.show-secrets.json", asCli(staging, true));
-    write("zero-cost.json", asCli(await runStack("dev"), false));
+    write("staging.with-secret.json", asCli(staging, false, [EXTRA_SECRET]));
+    write("staging.with-secret.show-secrets.json", asCli(staging, true, [EXTRA_SECRET]));
+    write("zero-cost.json", asCli(await runStack("dev", { imageTag: "release-1" }), false));
 }
 
 main().catch((error) => {

@@ -59,6 +59,13 @@ import {
 } from "./plan";
 import { renderUserData } from "./user-data";
 
+/**
+ * The tag the host asks for while a service has neither `image` nor `imageTag` (its repository is
+ * empty on the first deploy): not a release tag the pipeline pushes (those are commit SHAs), so the
+ * apply script reports the app's image as missing while NGINX, Redis and TimescaleDB run.
+ */
+export const NO_RELEASE_TAG = "no-release-yet";
+
 export * from "./plan";
 export type { HostApp, HostBootConfig, HostSecretRef } from "./boot-config";
 
@@ -201,7 +208,8 @@ export class Host extends pulumi.ComponentResource {
         const ecrRepositoryUrls = pulumi.output(Object.fromEntries(Object.entries(repositories).map(([service, repo]) => [service, repo.repositoryUrl])));
         const images = pulumi.output(Object.fromEntries(plan.apps.map((app) => [
             app.service.name,
-            app.fromStackEcr ? pulumi.interpolate`${repositories[app.service.name].repositoryUrl}:${app.service.imageTag}` : pulumi.output(app.service.image!),
+            // No release yet: a tag that cannot exist, so the host reports the image missing and runs the rest.
+            app.fromStackEcr ? pulumi.interpolate`${repositories[app.service.name].repositoryUrl}:${app.service.imageTag ?? NO_RELEASE_TAG}` : pulumi.output(app.service.image!),
         ]))) as pulumi.Output<Record<string, string>>;
         // ECR images configured by hand (`services.<name>.image` in some account's ECR) need the pull grant too.
         const configuredEcr = plan.apps

@@ -5,6 +5,7 @@
 //   pulumi config set platformOrg acme          # default: this stack's organization
 //   pulumi config set platformStack production  # default: the same stack name as this one
 //   pulumi up
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 const config = new pulumi.Config();
@@ -19,11 +20,15 @@ const databaseEndpoint = platform.getOutput("databaseEndpoint") as pulumi.Output
 const databasePort = platform.getOutput("databasePort") as pulumi.Output<number>;
 const appSecretArn = platform.getOutput("appSecretArn") as pulumi.Output<string | undefined>;
 
-// requireOutput: fails the update when the output is missing. cacheAuthToken is a secret output, so
-// the value arrives as a secret Output and anything derived from it stays secret in this stack.
-const cacheAuthToken = platform.requireOutput("cacheAuthToken") as pulumi.Output<string>;
+// requireOutput: fails the update when the output is missing.
 const cacheEndpoint = platform.requireOutput("cacheEndpoint") as pulumi.Output<string>;
 const cachePort = platform.requireOutput("cachePort") as pulumi.Output<number>;
+const requiredAppSecretArn = platform.requireOutput("appSecretArn") as pulumi.Output<string>;
+
+// Credentials are never stack outputs (a rotation would leave the output stale): read the current
+// AUTH token from the application secret (`redis.authToken`), as a secret.
+const appSecret = aws.secretsmanager.getSecretVersionOutput({ secretId: requiredAppSecretArn });
+const cacheAuthToken = pulumi.secret(appSecret.secretString.apply((text) => JSON.parse(text).redis.authToken as string));
 
 export const healthCheckUrl = pulumi.interpolate`${url}/health`;
 export const databaseAddress = pulumi.interpolate`${databaseEndpoint}:${databasePort}`;

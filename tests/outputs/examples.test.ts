@@ -47,8 +47,9 @@ describe("examples: ESC environment", () => {
         }
     });
 
-    it("exposes the secret output (ESC keeps it secret)", () => {
-        assert.ok("CACHE_AUTH_TOKEN" in values.environmentVariables);
+    it("D: hands out no credential as an output (apps read them from the secrets by ARN)", () => {
+        assert.ok(!("CACHE_AUTH_TOKEN" in values.environmentVariables));
+        assert.ok("APP_SECRET_ARN" in values.environmentVariables && "DATABASE_SECRET_ARN" in values.environmentVariables);
     });
 
     it("passes only contract outputs as pulumiConfig", () => {
@@ -66,17 +67,19 @@ describe("examples: StackReference program", () => {
         assert.match(source, /new pulumi\.StackReference\(`\$\{org\}\/platform\/\$\{platformStack\}`\)/);
     });
 
-    it("reads only contract outputs, including url, databaseEndpoint, appSecretArn and cacheAuthToken", () => {
+    it("reads only contract outputs, including url, databaseEndpoint, appSecretArn and the cache endpoint", () => {
         const names = calls.map((c) => c.name);
-        for (const name of ["url", "databaseEndpoint", "appSecretArn", "cacheAuthToken"]) assert.ok(names.includes(name), name);
+        for (const name of ["url", "databaseEndpoint", "appSecretArn", "cacheEndpoint"]) assert.ok(names.includes(name), name);
         for (const name of names) assert.ok(outputSpec(name), `${name} is in the contract`);
     });
 
-    it("reads every secret output with requireOutput and keeps derived values secret", () => {
+    it("reads the AUTH token from the application secret, never an output, and keeps derived values secret", () => {
+        assert.ok(!calls.some((c) => c.name === "cacheAuthToken"));
+        assert.match(source, /getSecretVersionOutput\(\{ secretId: requiredAppSecretArn \}\)/);
+        assert.match(source, /export const cacheUrl = pulumi\.secret\(/);
         for (const secret of STACK_OUTPUTS.filter((o) => o.secret).map((o) => o.name)) {
             const call = calls.find((c) => c.name === secret);
             if (call) assert.equal(call.method, "requireOutput", secret);
         }
-        assert.match(source, /export const cacheUrl = pulumi\.secret\(/);
     });
 });

@@ -42,22 +42,22 @@ describe("outputs CLI (spawned with tsx)", function () {
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("prints a .env without secrets to stdout", async () => {
-        const run = await runCli(["--stack", "staging", "--from", path.join(FIXTURES, "staging.json"), "--format", "env"]);
+        const run = await runCli(["--stack", "staging", "--from", path.join(FIXTURES, "staging.with-secret.json"), "--format", "env"]);
         assert.equal(run.code, 0, run.stderr);
         const vars = parseEnv(run.stdout);
         assert.equal(vars.CLUSTER_NAME, "platform-staging");
-        assert.equal(vars.CACHE_AUTH_TOKEN, undefined);
+        assert.equal(vars.EXTRA_SECRET, undefined);
         assert.ok(!run.stdout.includes("[secret]"));
-        assert.match(run.stderr, /left out secret outputs cacheAuthToken/);
+        assert.match(run.stderr, /left out secret outputs extraSecret/);
     });
 
     it("writes a 0600 file with the secret when --show-secrets is given", async () => {
         const out = path.join(dir, "staging.env");
-        const run = await runCli(["--stack", "staging", "--from", path.join(FIXTURES, "staging.show-secrets.json"), "--show-secrets", "--out", out]);
+        const run = await runCli(["--stack", "staging", "--from", path.join(FIXTURES, "staging.with-secret.show-secrets.json"), "--show-secrets", "--out", out]);
         assert.equal(run.code, 0, run.stderr);
         assert.equal(run.stdout, "");
         assert.equal(fs.statSync(out).mode & 0o777, 0o600);
-        assert.equal(parseEnv(fs.readFileSync(out, "utf8")).CACHE_AUTH_TOKEN, "Vk3y$HOME!pa55&w0rd#tok3n-with-16+chars");
+        assert.equal(parseEnv(fs.readFileSync(out, "utf8")).EXTRA_SECRET, "Vk3y$HOME!pa55&w0rd#tok3n-with-16+chars");
     });
 
     it("exits 2 with the usage text on an unknown format", async () => {
@@ -80,7 +80,7 @@ describe("outputs CLI (main())", () => {
     });
 
     it("exits 1 and writes nothing when secrets were asked for but the file holds [secret]", async () => {
-        const run = await runMain(["--from", path.join(FIXTURES, "staging.json"), "--show-secrets"]);
+        const run = await runMain(["--from", path.join(FIXTURES, "staging.with-secret.json"), "--show-secrets"]);
         assert.equal(run.code, 1);
         assert.equal(run.stdout, "");
         assert.match(run.stderr, /refusing to write the placeholder/);

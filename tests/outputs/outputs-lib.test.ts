@@ -26,6 +26,9 @@ const fixture = (name: string): OutputValues =>
 
 const env = (raw: OutputValues, showSecrets = false) =>
     convertOutputs(raw, { format: "env", showSecrets, strict: true, stack: "staging" });
+/** A stack that exports a secret output of its own (the contract has none): not strict. */
+const envWithSecret = (raw: OutputValues, showSecrets = false) =>
+    convertOutputs(raw, { format: "env", showSecrets, strict: false, stack: "staging" });
 
 describe("outputs: the contract table", () => {
     it("names each output once, with a description and at least one tier", () => {
@@ -37,8 +40,9 @@ describe("outputs: the contract table", () => {
         }
     });
 
-    it("has cacheAuthToken as the only secret output", () => {
-        assert.deepEqual(secretOutputNames(), ["cacheAuthToken"]);
+    it("D: has no secret output: credentials live in the secrets (by ARN), where rotation keeps them current", () => {
+        assert.deepEqual(secretOutputNames(), []);
+        assert.ok(outputNamesForTier("staging").includes("databaseMasterSecretArn"));
     });
 
     it("keeps host outputs to zero-cost and ALB/ECS outputs to the cloud tiers", () => {
@@ -64,7 +68,7 @@ describe("outputs: the contract table", () => {
         assert.equal(table.length, STACK_OUTPUTS.length + 2);
         assert.match(table[0], /^\| Output \| Env variable \|/);
         assert.ok(table.some((row) => row.startsWith("| `ecrRepositoryUrls` | `ECR_REPOSITORY_URLS_<KEY>` |")));
-        assert.ok(table.some((row) => row.startsWith("| `cacheAuthToken` | `CACHE_AUTH_TOKEN` | string | staging, production | yes |")));
+        assert.ok(table.some((row) => row.startsWith("| `databaseMasterSecretArn` | `DATABASE_MASTER_SECRET_ARN` | string | staging, production | no |")));
     });
 });
 
@@ -137,42 +141,36 @@ describe("outputs: json format", () => {
         assert.equal(Object.keys(parsed)[0], "tier");
     });
 
-    it("includes the secret with --show-secrets", () => {
-        const result = convertOutputs(fixture("staging.show-secrets.json"), { format: "json", showSecrets: true, strict: true });
-        assert.equal(JSON.parse(result.text).cacheAuthToken, "Vk3y$HOME!pa55&w0rd#tok3n-with-16+chars");
+    it("includes a secret output with --show-secrets", () => {
+        const result = convertOutputs(fixture("staging.with-secret.show-secrets.json"), { format: "json", showSecrets: true, strict: false });
+        assert.equal(JSON.parse(result.text).extraSecret, "Vk3y$HOME!pa55&w0rd#tok3n-with-16+chars");
     });
 });
 
 describe("outputs: secrets", () => {
     it("omits secret outputs without --show-secrets and never writes the placeholder", () => {
-        const result = env(fixture("staging.json"));
-        assert.deepEqual(result.omittedSecrets, ["cacheAuthToken"]);
+        const result = envWithSecret(fixture("staging.with-secret.json"));
+        assert.deepEqual(result.omittedSecrets, ["extraSecret"]);
         assert.ok(!result.text.includes(SECRET_PLACEHOLDER));
-        assert.ok(!/^CACHE_AUTH_TOKEN=/m.test(result.text));
-        assert.match(result.text, /^# Secret outputs left out \(use --show-secrets\): cacheAuthToken$/m);
-    });
-
-    it("omits a contract secret even when the recorded file holds its plaintext", () => {
-        const result = env(fixture("staging.show-secrets.json"));
-        assert.ok(!result.text.includes("Vk3y"));
-        assert.deepEqual(result.omittedSecrets, ["cacheAuthToken"]);
+        assert.ok(!/^EXTRA_SECRET=/m.test(result.text));
+        assert.match(result.text, /^# Secret outputs left out \(use --show-secrets\): extraSecret$/m);
     });
 
     it("writes the secret with --show-secrets, escaped", () => {
-        const result = env(fixture("staging.show-secrets.json"), true);
+        const result = envWithSecret(fixture("staging.with-secret.show-secrets.json"), true);
         assert.deepEqual(result.omittedSecrets, []);
-        assert.match(result.text, /^CACHE_AUTH_TOKEN="Vk3y\\\$HOME!pa55&w0rd#tok3n-with-16\+chars"$/m);
-        assert.equal(parseEnv(result.text).CACHE_AUTH_TOKEN, "Vk3y$HOME!pa55&w0rd#tok3n-with-16+chars");
+        assert.match(result.text, /^EXTRA_SECRET="Vk3y\\\$HOME!pa55&w0rd#tok3n-with-16\+chars"$/m);
+        assert.equal(parseEnv(result.text).EXTRA_SECRET, "Vk3y$HOME!pa55&w0rd#tok3n-with-16+chars");
     });
 
     it("refuses to write [secret] as a value when secrets were asked for", () => {
-        assert.throws(() => env(fixture("staging.json"), true), /cacheAuthToken is "\[secret\]".*refusing to write the placeholder/);
+        assert.throws(() => envWithSecret(fixture("staging.with-secret.json"), true), /extraSecret is "\[secret\]".*refusing to write the placeholder/);
     });
 
     it("treats any output printed as [secret] as secret, also inside maps", () => {
         const raw = { ...fixture("staging.json"), extra: { plain: "x", hidden: SECRET_PLACEHOLDER } };
         const selected = selectOutputs(raw, false);
-        assert.deepEqual(selected.omittedSecrets, ["cacheAuthToken", "extra"]);
+        assert.deepEqual(selected.omittedSecrets, ["extra"]);
         assert.equal("extra" in selected.values, false);
     });
 });
