@@ -3,24 +3,14 @@
 // the resource's own `tags` input (not only provider default tags) so previews, policies and the
 // offline harness all see them.
 import * as pulumi from "@pulumi/pulumi";
+import { TAGGABLE_TYPES as POLICY_TAGGABLE_TYPES } from "../policies/rules/tags";
 
-/** AWS resource types this program declares that accept `tags`. */
-export const TAGGABLE_TYPES = new Set<string>([
-    "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway",
-    "aws:ec2/eip:Eip", "aws:ec2/routeTable:RouteTable", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/vpcEndpoint:VpcEndpoint",
-    "aws:ec2/flowLog:FlowLog", "aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate",
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-    "aws:rds/instance:Instance", "aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup",
-    "aws:elasticache/replicationGroup:ReplicationGroup", "aws:elasticache/subnetGroup:SubnetGroup", "aws:elasticache/parameterGroup:ParameterGroup",
-    "aws:ecs/cluster:Cluster", "aws:ecs/service:Service", "aws:ecs/taskDefinition:TaskDefinition",
-    "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup", "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule",
-    "aws:ecr/repository:Repository", "aws:cloudwatch/logGroup:LogGroup", "aws:cloudwatch/metricAlarm:MetricAlarm",
-    "aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/instanceProfile:InstanceProfile", "aws:kms/key:Key",
-    "aws:secretsmanager/secret:Secret", "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket", "aws:lambda/function:Function",
-    "aws:sns/topic:Topic", "aws:ssm/parameter:Parameter", "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace",
-    "aws:servicediscovery/service:Service", "aws:dlm/lifecyclePolicy:LifecyclePolicy", "aws:appautoscaling/target:Target",
-    "aws:cloudwatch/eventRule:EventRule",
-]);
+/**
+ * AWS resource types that accept `tags`: the cost-allocation policy's own list (one home: the
+ * policy demands the tags on exactly the types this transformation gives them to; a test checks
+ * every entry against the installed SDK's `tags` inputs).
+ */
+export const TAGGABLE_TYPES: ReadonlySet<string> = new Set(POLICY_TAGGABLE_TYPES);
 
 /** Registers the transformation; call once, before the first resource. */
 export function applyCostTags(tags: Record<string, string>): void {

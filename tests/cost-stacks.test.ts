@@ -77,11 +77,13 @@ describe("cost: two stacks recomputed by hand from the catalogue", () => {
         assert.ok(Math.abs(estimated.total - total) < 0.01, `estimator ${estimated.total} vs by hand ${total}`);
     });
 
-    it("dev (zero-cost): $0 inside the free tier; after it, the host, its volume, its IPv4, ECR and one alarm", async () => {
+    it("dev (zero-cost): $0 inside the free tier; after it, the host, its root and data volumes, its IPv4, ECR and one alarm", async () => {
         const capture = await stackRun("dev");
         const a = assumptionsForTier("zero-cost");
         const [host] = ofType(capture, "aws:ec2/instance:Instance");
-        const afterFreeTier = hourly(`ec2.instance.${host.inputs.instanceType}`) + host.inputs.rootBlockDevice.volumeSize * price("ebs.gp3.gbMonth") +
+        const dataGb = ofType(capture, "aws:ebs/volume:Volume").reduce((sum, v) => sum + v.inputs.size, 0);
+        assert.ok(dataGb > 0, "the host's data volume is priced");
+        const afterFreeTier = hourly(`ec2.instance.${host.inputs.instanceType}`) + (host.inputs.rootBlockDevice.volumeSize + dataGb) * price("ebs.gp3.gbMonth") +
             hourly("vpc.publicIpv4.hour") +
             ofType(capture, "aws:ecr/repository:Repository").length * a.ecrStorageGbPerRepository * price("ecr.storage.gbMonth") +
             observability(capture);

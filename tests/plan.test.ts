@@ -70,9 +70,11 @@ describe("plan", () => {
         assert.match(comparison, /total .* -\$[\d,.]+ \(-\d+\.\d%\)/);
     });
 
-    it("keeps staging at the seed's capacity within $210/month", async () => {
+    // $210 until the pre-deploy fixes; B10's application database user adds its own secret ($0.40 + API
+    // calls), which is the price of services no longer running as the master user.
+    it("keeps staging at the seed's capacity within $211/month", async () => {
         const plan = await makePlan(parseTarget("staging"));
-        assert.ok(plan.estimate.total <= 210, `staging costs ${plan.estimate.total}`);
+        assert.ok(plan.estimate.total <= 211, `staging costs ${plan.estimate.total}`);
     });
 
     it("compares two stacks: resource and cost difference (the migration path)", async () => {

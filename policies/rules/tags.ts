@@ -14,6 +14,7 @@ import { effectiveTags, isAwsType, parseUrn, REQUIRED_TAGS, safeGet } from "./co
 export const TAGGABLE_TYPES: readonly string[] = [
     "aws:acm/certificate:Certificate",
     "aws:appautoscaling/target:Target",
+    "aws:cloudtrail/trail:Trail",
     "aws:cloudwatch/eventRule:EventRule",
     "aws:cloudwatch/logGroup:LogGroup",
     "aws:cloudwatch/metricAlarm:MetricAlarm",
@@ -61,6 +62,8 @@ export const TAGGABLE_TYPES: readonly string[] = [
     "aws:servicediscovery/service:Service",
     "aws:sns/topic:Topic",
     "aws:sqs/queue:Queue",
+    "aws:ssm/association:Association",
+    "aws:ssm/document:Document",
     "aws:ssm/parameter:Parameter",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
