@@ -54,6 +54,7 @@ export async function main(): Promise<Record<string, unknown>> {
         namePrefix: settings.namePrefix,
         tags: settings.tags,
         publicSubnetIds: network.publicSubnetIds,
+        availabilityZone: network.publicSubnetAzs[0],
         securityGroupId: network.securityGroups.host!,
         internetRoute: network.internetRoute,
     });

@@ -53,6 +53,8 @@ export class Network extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
     readonly vpcCidr: string;
     readonly publicSubnetIds: pulumi.Output<string>[];
+    /** AZ names of the public subnets, index by index (AWS resolves them from the zone ids). */
+    readonly publicSubnetAzs: pulumi.Output<string>[];
     readonly privateSubnetIds: pulumi.Output<string>[];
     readonly databaseSubnetIds: pulumi.Output<string>[];
     readonly dbSubnetGroupName?: pulumi.Output<string>;
@@ -106,6 +108,7 @@ export class Network extends pulumi.ComponentResource {
         const privateSubnets = subnets("private");
         const databaseSubnets = subnets("database");
         this.publicSubnetIds = publicSubnets.map((s) => s.id);
+        this.publicSubnetAzs = publicSubnets.map((s) => s.availabilityZone);
         this.privateSubnetIds = privateSubnets.map((s) => s.id);
         this.databaseSubnetIds = databaseSubnets.map((s) => s.id);
 

@@ -295,6 +295,18 @@ export function computedState(type: string, name: string, inputs: Record<string,
                 latestVersion: "1", defaultVersion: "1", documentVersion: "1", status: "Active",
             });
             break;
+        case "aws:ec2/subnet:Subnet": {
+            // AWS fills in the other half of the zone pair: the name from the id, or the id from the name.
+            const pairs = availabilityZonesOf(region);
+            const byId = pairs.find(([, zoneId]) => zoneId === inputs.availabilityZoneId);
+            const byName = pairs.find(([zoneName]) => zoneName === inputs.availabilityZone);
+            Object.assign(state, {
+                availabilityZone: inputs.availabilityZone ?? byId?.[0],
+                availabilityZoneId: inputs.availabilityZoneId ?? byName?.[1],
+                arn: `arn:aws:ec2:${region}:${account}:subnet/${state.id}`,
+            });
+            break;
+        }
         case "aws:ebs/volume:Volume":
             Object.assign(state, { id: `vol-${hex(name, 17)}`, arn: `arn:aws:ec2:${region}:${account}:volume/vol-${hex(name, 17)}` });
             delete state.name;

@@ -154,6 +154,8 @@ interface Registration {
     parentKey?: string;
     protect: boolean;
     retainOnDelete: boolean;
+    deleteBeforeReplace: boolean;
+    replaceOnChanges: string[];
     ignoreChanges: string[];
     dependsOn: string[];
 }
@@ -216,6 +218,8 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
                 custom: args.custom ?? true,
                 protect: false,
                 retainOnDelete: false,
+                deleteBeforeReplace: false,
+                replaceOnChanges: [],
                 ignoreChanges: [],
                 dependsOn: [],
                 region: resourceRegion,
@@ -251,6 +255,8 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
                 parentKey: parent ? key((parent as any).__pulumiType, (parent as any).__name) : undefined,
                 protect: Boolean(args.opts.protect),
                 retainOnDelete: Boolean(args.opts.retainOnDelete),
+                deleteBeforeReplace: Boolean((args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace),
+                replaceOnChanges: args.opts.replaceOnChanges ?? [],
                 ignoreChanges: args.opts.ignoreChanges ?? [],
                 dependsOn: ([] as unknown[]).concat(args.opts.dependsOn ?? [])
                     .map((r) => key((r as any).__pulumiType, (r as any).__name)),
@@ -296,6 +302,8 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
         resource.parent = reg?.parentKey ? urnOf(reg.parentKey) : undefined;
         resource.protect = reg?.protect ?? false;
         resource.retainOnDelete = reg?.retainOnDelete ?? false;
+        resource.deleteBeforeReplace = reg?.deleteBeforeReplace ?? false;
+        resource.replaceOnChanges = reg?.replaceOnChanges ?? [];
         resource.ignoreChanges = reg?.ignoreChanges ?? [];
         resource.dependsOn = reg?.dependsOn ?? [];
     }

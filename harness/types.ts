@@ -19,6 +19,10 @@ export interface CapturedResource {
     /** Resource options that matter to policies and safety tests. */
     protect: boolean;
     retainOnDelete: boolean;
+    /** Replaced delete-first (`deleteBeforeReplace`); always set by the harness. */
+    deleteBeforeReplace?: boolean;
+    /** Inputs whose change forces a replacement (`replaceOnChanges`); always set by the harness. */
+    replaceOnChanges?: string[];
     /** Properties whose changes Pulumi ignores after create (`ignoreChanges`); always set by the harness. */
     ignoreChanges?: string[];
     /** Explicit `dependsOn`, as `type::name` of each resource; always set by the harness. */
