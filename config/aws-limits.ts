@@ -6,47 +6,66 @@
  * The only retention periods CloudWatch Logs accepts (PutRetentionPolicy API reference,
  * `retentionInDays` valid values; AWS-FACTS "Found in the pre-deploy review").
  */
-export const LOG_RETENTION_DAYS = [
+export const LOG_RETENTION_DAYS: readonly number[] = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+];
 
 /**
- * TLS policies of ALB HTTPS listeners that negotiate TLS 1.2 or newer only ("Security policies for
- * your Application Load Balancer", Elastic Load Balancing User Guide; the authoritative list is
- * `aws elbv2 describe-ssl-policies`). Older policies that still allow TLS 1.0/1.1 exist but are
- * refused here on purpose (FSBP ELB.17). Without an explicit policy the API picks
- * ELBSecurityPolicy-2016-08 (TLS 1.0): the listener always sets one.
+ * Predefined ELB security policies ("Security policies for your Application Load Balancer",
+ * docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html; the 2025-09
+ * post-quantum names as listed there and by Datadog's rule vn4-vpi-u7q; the authoritative list is
+ * `aws elbv2 describe-ssl-policies`). Not included: the RFC 9151 policies that page mentions, whose
+ * exact names were not retrieved (unconfirmed): add them with a source. What a listener may name.
  */
-export const ALB_TLS12_POLICIES = [
-    // Post-quantum hybrid key exchange (2025-09); the first is AWS's recommendation and console default.
-    "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09",
+export const ELB_SSL_POLICIES: readonly string[] = [
+    "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09",
     "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
-    "ELBSecurityPolicy-TLS13-1-3-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS-1-2-2017-01",
-    "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
-    "ELBSecurityPolicy-FS-1-2-2019-08",
-    "ELBSecurityPolicy-FS-1-2-Res-2019-08",
-    "ELBSecurityPolicy-FS-1-2-Res-2020-10",
-] as const;
+    "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06", "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-1-2021-06", "ELBSecurityPolicy-TLS13-1-0-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-1-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04",
+    "ELBSecurityPolicy-FS-2018-06", "ELBSecurityPolicy-FS-1-1-2019-08", "ELBSecurityPolicy-FS-1-2-2019-08",
+    "ELBSecurityPolicy-FS-1-2-Res-2019-08", "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+    "ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS-1-0-2015-04", "ELBSecurityPolicy-TLS-1-1-2017-01",
+    "ELBSecurityPolicy-TLS-1-2-2017-01", "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", "ELBSecurityPolicy-2015-05",
+];
+
+/**
+ * The policies that still negotiate TLS 1.0 or 1.1 (their names say so: `-1-0-`, `-1-1-`, and the
+ * older general ones), which config refuses on purpose (FSBP ELB.17). The API's own default without
+ * an sslPolicy is ELBSecurityPolicy-2016-08 (TLS 1.0): the listener always sets one.
+ */
+const ALLOWS_TLS_BELOW_1_2 = /-1-0-|-1-1-|^ELBSecurityPolicy-(2016-08|2015-05|FS-2018-06)$/;
+
+/** What config accepts for `loadBalancer.sslPolicy`: predefined policies with TLS 1.2 or newer only. */
+export const ALB_TLS12_POLICIES: readonly string[] = ELB_SSL_POLICIES.filter((p) => !ALLOWS_TLS_BELOW_1_2.test(p));
+
+/**
+ * Fargate task cpu -> accepted memory (MiB): "Troubleshoot Amazon ECS task definition invalid CPU or
+ * memory errors" (docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html) and
+ * the ECS API TaskDefinition.memory reference. 8 and 16 vCPU need Linux platform 1.4.0.
+ */
+export function fargateMemoryOptions(cpu: number): number[] {
+    const range = (from: number, to: number, step: number) => Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+    switch (cpu) {
+        case 256: return [512, 1024, 2048];
+        case 512: return range(1024, 4096, 1024);
+        case 1024: return range(2048, 8192, 1024);
+        case 2048: return range(4096, 16384, 1024);
+        case 4096: return range(8192, 30720, 1024);
+        case 8192: return range(16384, 61440, 4096);
+        case 16384: return range(32768, 122880, 8192);
+        default: return [];
+    }
+}
+export const FARGATE_CPU_VALUES = [256, 512, 1024, 2048, 4096, 8192, 16384];
 
 /** ALB connection idle timeout, seconds (CreateLoadBalancer attribute `idle_timeout.timeout_seconds`). */
 export const ALB_IDLE_TIMEOUT_SECONDS = { min: 1, max: 4000 } as const;
@@ -62,13 +81,14 @@ export const LISTENER_RULE_PRIORITY = { min: 1, max: 50000 } as const;
  * use1-az3 (AWS-FACTS; Fargate "Regions and Availability Zones": "Fargate is not supported in
  * use1-az3"). Names map to ids differently in every account, so zones are excluded by id.
  */
-export const AZ_IDS_WITHOUT_FARGATE = ["use1-az3"] as const;
+export const AZ_IDS_WITHOUT_FARGATE: readonly string[] = ["use1-az3"];
 
 /**
- * AWS documentation's example account ids: an ARN naming one of them was pasted from an example and
- * can never be a real resource of the deploying account.
+ * Account ids that AWS documentation uses in examples: 123456789012 (API references and most guides),
+ * 111122223333 and 444455556666 (IAM User Guide), 777788889999 and 555555555555 (IAM and Organizations
+ * examples). An ARN naming one of them was pasted from an example and cannot exist in a real account.
  */
-export const EXAMPLE_ACCOUNT_IDS = ["123456789012", "111122223333", "444455556666", "555555555555", "999999999999", "000000000000"] as const;
+export const EXAMPLE_ACCOUNT_IDS: readonly string[] = ["123456789012", "111122223333", "444455556666", "777788889999", "555555555555"];
 
 /** Regions (commercial partition) whose names the program accepts for `aws:region`. */
 export const AWS_REGIONS = [
@@ -80,8 +100,8 @@ export const AWS_REGIONS = [
     "me-south-1", "me-central-1", "il-central-1", "af-south-1",
 ] as const;
 
-/** `arn:<partition>:<service>:<region>:<account>:<resource>`, or undefined when it is not an ARN. */
-export function parseArn(arn: string): { partition: string; service: string; region: string; account: string; resource: string } | undefined {
-    const match = /^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):(.+)$/.exec(arn);
-    return match ? { partition: match[1], service: match[2], region: match[3], account: match[4], resource: match[5] } : undefined;
+/** Parses `arn:partition:service:region:account:resource`; undefined for anything else. */
+export function parseArn(text: string): { partition: string; service: string; region: string; account: string; resource: string } | undefined {
+    const m = /^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws|):(.+)$/.exec(text);
+    return m ? { partition: m[1], service: m[2], region: m[3], account: m[4], resource: m[5] } : undefined;
 }

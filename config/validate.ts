@@ -3,7 +3,7 @@
 import { ALLOWED_SIZES, FREE_TIER_EC2_TYPES, NAT_INSTANCE_TYPES, Tier, TIERS } from "./allowed-sizes";
 import {
     ALB_IDLE_TIMEOUT_SECONDS, ALB_TLS12_POLICIES, AWS_REGIONS, AZ_IDS_WITHOUT_FARGATE, DEREGISTRATION_DELAY_SECONDS,
-    EXAMPLE_ACCOUNT_IDS, LOG_RETENTION_DAYS, parseArn,
+    EXAMPLE_ACCOUNT_IDS, FARGATE_CPU_VALUES, fargateMemoryOptions, LOG_RETENTION_DAYS, parseArn,
 } from "./aws-limits";
 import { servicePriorityBlock, PRIORITY_BLOCKS } from "./priorities";
 import { cidrContains, cidrsOverlap, parseCidr, seedSubnetLayout } from "./cidr";
@@ -37,23 +37,6 @@ export interface ConfigSource {
 const NAT_STRATEGIES: NatStrategy[] = ["none", "single", "per-az", "instance"];
 const TIER_SECTIONS = ["loadBalancer", "cluster", "database", "cache", "secrets", "host"] as const;
 const TOP_LEVEL_KEYS = [...Object.keys(TIER_DEFAULTS.production), "host", ...SECRET_KEYS];
-
-/** Fargate task sizes AWS accepts: memory (MiB) per CPU value, from the ECS task size table. */
-export function fargateMemoryOptions(cpu: number): number[] {
-    const range = (from: number, to: number, step: number) =>
-        Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
-    switch (cpu) {
-        case 256: return [512, 1024, 2048];
-        case 512: return range(1024, 4096, 1024);
-        case 1024: return range(2048, 8192, 1024);
-        case 2048: return range(4096, 16384, 1024);
-        case 4096: return range(8192, 30720, 1024);
-        case 8192: return range(16384, 61440, 4096);
-        case 16384: return range(32768, 122880, 8192);
-        default: return [];
-    }
-}
-export const FARGATE_CPU_VALUES = [256, 512, 1024, 2048, 4096, 8192, 16384];
 
 const oneOf = (values: readonly unknown[]) => `allowed: ${values.join(", ")}`;
 

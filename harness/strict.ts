@@ -3,6 +3,9 @@
 // wherever `pulumi preview` / `pulumi up` would refuse. One table of rules; each names its source.
 // Per-resource rules run in the mock's newResource (the registration fails, as in a preview);
 // stack rules run once after the program finished (harness/run.ts).
+import {
+    AZ_IDS_WITHOUT_FARGATE, ELB_SSL_POLICIES, EXAMPLE_ACCOUNT_IDS, fargateMemoryOptions, LOG_RETENTION_DAYS, parseArn,
+} from "../config/aws-limits";
 import { NAMING, physicalName, AUTONAME_RANDOM_LENGTH } from "./naming";
 
 /** A resource as the strict layer sees it: inputs with secrets unwrapped, references as ids/ARNs. */
@@ -85,54 +88,6 @@ function show(value: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // Facts the rules use. Each list names where it comes from.
 
-/** CloudWatch Logs PutRetentionPolicy retentionInDays (AWS-FACTS.md "Found in the pre-deploy review"). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-
-/**
- * Predefined ELB security policies ("Security policies for your Application Load Balancer",
- * docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html; the 2025-09
- * post-quantum names as listed there and by Datadog's rule vn4-vpi-u7q). Not included: the RFC 9151
- * policies that page mentions, whose exact names were not retrieved (unconfirmed): add them with a source.
- */
-export const ELB_SSL_POLICIES = [
-    "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06", "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
-    "ELBSecurityPolicy-TLS13-1-1-2021-06", "ELBSecurityPolicy-TLS13-1-0-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06",
-    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-1-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04",
-    "ELBSecurityPolicy-FS-2018-06", "ELBSecurityPolicy-FS-1-1-2019-08", "ELBSecurityPolicy-FS-1-2-2019-08",
-    "ELBSecurityPolicy-FS-1-2-Res-2019-08", "ELBSecurityPolicy-FS-1-2-Res-2020-10",
-    "ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS-1-0-2015-04", "ELBSecurityPolicy-TLS-1-1-2017-01",
-    "ELBSecurityPolicy-TLS-1-2-2017-01", "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", "ELBSecurityPolicy-2015-05",
-];
-
-/**
- * Fargate task cpu -> accepted memory (MiB): "Troubleshoot Amazon ECS task definition invalid CPU or
- * memory errors" (docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html) and
- * the ECS API TaskDefinition.memory reference. 8 and 16 vCPU need Linux platform 1.4.0.
- */
-export function fargateMemoryOptions(cpu: number): number[] {
-    const range = (from: number, to: number, step: number) => Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
-    switch (cpu) {
-        case 256: return [512, 1024, 2048];
-        case 512: return range(1024, 4096, 1024);
-        case 1024: return range(2048, 8192, 1024);
-        case 2048: return range(4096, 16384, 1024);
-        case 4096: return range(8192, 30720, 1024);
-        case 8192: return range(16384, 61440, 4096);
-        case 16384: return range(32768, 122880, 8192);
-        default: return [];
-    }
-}
-
 /**
  * Lambda runtimes that can still be created: the non-deprecated members of @pulumi/aws 7.48.0
  * `types/enums/lambda` Runtime (which links docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html).
@@ -146,24 +101,8 @@ export const LAMBDA_RUNTIMES = [
     "ruby3.2", "ruby3.3", "ruby3.4",
 ];
 
-/**
- * Account ids that AWS documentation uses in examples: 123456789012 (API references and most guides),
- * 111122223333 and 444455556666 (IAM User Guide), 777788889999 and 555555555555 (IAM and Organizations
- * examples). An ARN naming one of them cannot exist in a real account.
- */
-export const EXAMPLE_ACCOUNT_IDS = ["123456789012", "111122223333", "444455556666", "777788889999", "555555555555"];
-
-/** us-east-1's zone without Fargate and current Graviton families (AWS-FACTS.md "Found in the pre-deploy review"). */
-export const ZONE_IDS_WITHOUT_FARGATE = ["use1-az3"];
-
 // ---------------------------------------------------------------------------------------------
 // Helpers over captured inputs.
-
-/** Parses `arn:partition:service:region:account:resource`; undefined for anything else. */
-export function parseArn(text: string): { partition: string; service: string; region: string; account: string; resource: string } | undefined {
-    const m = /^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws|):(.+)$/.exec(text);
-    return m ? { partition: m[1], service: m[2], region: m[3], account: m[4], resource: m[5] } : undefined;
-}
 
 /** Every string inside a value, with its path (JSON documents inside strings are searched too). */
 function strings(value: unknown, path: string, out: { path: string; text: string }[] = []): { path: string; text: string }[] {
@@ -447,9 +386,9 @@ export const RULES: StrictRule[] = [
         check(r, ctx) {
             const byName = typeof r.inputs.availabilityZone === "string" ? ctx.zoneIdOf(r.region, r.inputs.availabilityZone) : undefined;
             const zoneId = r.inputs.availabilityZoneId ?? byName;
-            if (!ZONE_IDS_WITHOUT_FARGATE.includes(zoneId)) return [];
+            if (!AZ_IDS_WITHOUT_FARGATE.includes(zoneId)) return [];
             const input = r.inputs.availabilityZoneId !== undefined ? "availabilityZoneId" : `availabilityZone (zone id ${zoneId} in this account)`;
-            return [{ input, value: r.inputs.availabilityZoneId ?? r.inputs.availabilityZone, allowed: `a zone other than ${ZONE_IDS_WITHOUT_FARGATE.join(", ")} (getAvailabilityZones excludeZoneIds)` }];
+            return [{ input, value: r.inputs.availabilityZoneId ?? r.inputs.availabilityZone, allowed: `a zone other than ${AZ_IDS_WITHOUT_FARGATE.join(", ")} (getAvailabilityZones excludeZoneIds)` }];
         },
     },
     {

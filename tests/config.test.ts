@@ -1,7 +1,8 @@
 // Config validation: every class of bad input fails before any resource, naming the key, the value
 // and what is allowed. Pure: no Pulumi runtime involved.
 import * as assert from "assert";
-import { ConfigError, ConfigSource, fargateMemoryOptions, resolveSettings } from "../config/validate";
+import { ConfigError, ConfigSource, resolveSettings } from "../config/validate";
+import { fargateMemoryOptions } from "../config/aws-limits";
 import { TIER_DEFAULTS } from "../config/defaults";
 import { ALLOWED_SIZES } from "../config/allowed-sizes";
 

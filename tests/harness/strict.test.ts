@@ -7,7 +7,8 @@ import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { find, runStack, RunOptions } from "../../harness/run";
 import { ACCOUNT_ID } from "../../harness/mocks";
-import { checkResource, EXAMPLE_ACCOUNT_IDS, RULES, StrictViolationError } from "../../harness/strict";
+import { checkResource, RULES, StrictViolationError } from "../../harness/strict";
+import { EXAMPLE_ACCOUNT_IDS } from "../../config/aws-limits";
 import { StackCapture } from "../../harness/types";
 
 type Program = NonNullable<RunOptions["program"]>;
