@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "./config/load";
 import { Settings } from "./config/types";
-import { createDataTier, newRelicLicenseParameter } from "./components/data-tier";
+import { createDataTier } from "./components/data-tier";
 import { Network } from "./components/network";
 import { createCompute } from "./components/compute";
 import { Observability } from "./components/observability";
@@ -36,10 +36,8 @@ export async function main(): Promise<Record<string, unknown>> {
         },
     });
 
-    const newRelic = newRelicLicenseParameter(settings);
-
     // Data tier: database, cache, application secret (staging, production).
-    const { database, cache, data, rotatingSecretArns, outputs: dataOutputs } = createDataTier(settings, network, newRelic);
+    const { database, cache, data, rotatingSecretArns, outputs: dataOutputs } = createDataTier(settings, network);
 
     // Load balancer, ECS cluster and Fargate services (staging, production).
     const compute = createCompute(settings, network, data);
@@ -55,6 +53,7 @@ export async function main(): Promise<Record<string, unknown>> {
         tags: settings.tags,
         publicSubnetIds: network.publicSubnetIds,
         availabilityZone: network.publicSubnetAzs[0],
+        newRelic: settings.newRelicLicenseKey !== undefined ? { licenseKey: settings.newRelicLicenseKey, appName: settings.namePrefix } : undefined,
         securityGroupId: network.securityGroups.host!,
         internetRoute: network.internetRoute,
     });

@@ -27,7 +27,7 @@ export interface DataTierResult {
 }
 
 /**
- * The New Relic license key as an SSM SecureString parameter (standard tier, AWS-managed key: free),
+ * The Fargate tiers' New Relic license key as an SSM SecureString parameter (standard tier, AWS-managed key: free),
  * which ECS reads by ARN for `NEW_RELIC_LICENSE_KEY` (`secrets: { NEW_RELIC_LICENSE_KEY: newrelic }`).
  */
 export function newRelicLicenseParameter(settings: Settings): aws.ssm.Parameter | undefined {
@@ -41,7 +41,7 @@ export function newRelicLicenseParameter(settings: Settings): aws.ssm.Parameter 
     });
 }
 
-export function createDataTier(settings: Settings, network: Network, newRelic?: aws.ssm.Parameter): DataTierResult {
+export function createDataTier(settings: Settings, network: Network): DataTierResult {
     // Logs of the data tier (RDS exports, the rotation Lambda) follow the services' retention.
     const logRetentionDays = settings.cluster?.logRetentionDays ?? 14;
     const dataKey = settings.database?.customerManagedKey || settings.secrets?.customerManagedKey || settings.cache?.customerManagedKey
@@ -101,6 +101,7 @@ export function createDataTier(settings: Settings, network: Network, newRelic?: 
         logRetentionDays,
     });
     if (!appSecret) return { database, cache, rotatingSecretArns: [], outputs: {} };
+    const newRelic = newRelicLicenseParameter(settings);
 
     if (settings.secrets!.cloudTrail === "create") {
         new AuditTrail("audit-trail", { namePrefix: settings.namePrefix, retentionDays: 90, protectData: settings.protectData });

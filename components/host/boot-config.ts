@@ -165,7 +165,8 @@ const HEALTH_PATH = /^\/[A-Za-z0-9._~\/-]*$/;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const SHA256 = /^[0-9a-f]{64}$/;
-const APP_SECRET_KEY = /^[A-Za-z0-9_-]+$/;
+/** A top-level key of the application secret, or a dotted path into it (`newrelic.licenseKey`). */
+const APP_SECRET_KEY = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 // Real ids are vol-<17 hex>; any shell-safe id is accepted (the offline harness's ids look different).
 const VOLUME_ID = /^[A-Za-z0-9-]{1,64}$/;
 const DEVICE_NAME = /^\/dev\/sd[f-p]$/;

@@ -54,7 +54,7 @@ import { HostApp, HostBootConfig } from "./boot-config";
 import { renderHostDocument, REVISION_PARAMETER } from "./document";
 import {
     DATA_DEVICE_NAME, HOST_APP_SECRET_KEYS, HOST_APPLY_SCHEDULE, HOST_DATABASE, HOST_ECR_KEEP_IMAGES, HOST_ENDPOINTS, HOST_PATCH_PARAMETERS,
-    HOST_PATCH_SCHEDULE, hostAppSecretDocument, hostDocumentName, hostInstanceName, HostParameterNames, hostParameterNames, HostPlan,
+    HOST_PATCH_SCHEDULE, hostAppSecretDocument, hostDocumentName, hostGrpcUrls, hostInstanceName, HostParameterNames, hostParameterNames, HostPlan,
     hostStatusParameterName, isBurstable, planHost, SNAPSHOT_TAG_KEY,
 } from "./plan";
 import { renderUserData } from "./user-data";
@@ -91,6 +91,8 @@ export interface HostArgs {
      * volume ignores later AZ changes, so a planned replacement instance does not read as a move).
      */
     availabilityZone?: pulumi.Input<string>;
+    /** New Relic (`newRelicLicenseKey`): the application secret's `newrelic` and the `newrelic` secret source. */
+    newRelic?: { licenseKey: string; appName: string };
     /** The network's host security group (80/443 in, all out). */
     securityGroupId: pulumi.Input<string>;
     /** The public subnets' internet route: the SSM agent and the apply script need it from the first boot. */
@@ -138,7 +140,7 @@ export class Host extends pulumi.ComponentResource {
         super("platform:host:Host", name, {}, opts);
         const parent = { parent: this };
         const { settings, namePrefix } = args;
-        const plan = planHost(settings, args.services);
+        const plan = planHost(settings, args.services, { newRelic: args.newRelic !== undefined });
         this.plan = plan;
         const unsupplied = plan.apps.filter((a) => a.unsupplied.length > 0);
         if (unsupplied.length > 0) {
@@ -173,6 +175,8 @@ export class Host extends pulumi.ComponentResource {
             value: pulumi.secret(pulumi.jsonStringify(hostAppSecretDocument<pulumi.Input<string>>({
                 redisPassword: passwords.redisPassword.result,
                 jwtSecret: jwt.result,
+                newrelic: args.newRelic && { licenseKey: pulumi.secret(args.newRelic.licenseKey), appName: args.newRelic.appName },
+                grpcUrls: hostGrpcUrls(args.services),
             }))),
         }, parent));
         this.parameterArns = parameters.map((p) => p.arn);

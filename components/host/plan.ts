@@ -90,13 +90,33 @@ export function hostParameterNames(project: string, stack: string): HostParamete
  * The host's application secret: the Fargate tiers' shape (components/data-plan.ts) with the host's
  * view. No RDS master secret and no replication group here: those keys are null.
  */
-export function hostAppSecretDocument<S>(parts: { redisPassword: S; jwtSecret: S }): AppSecretDocument<S | string | null, number> {
+export function hostAppSecretDocument<S>(parts: {
+    redisPassword: S;
+    jwtSecret: S;
+    /** From `newRelicLicenseKey`, as on the Fargate tiers. */
+    newrelic?: { licenseKey: S; appName: string };
+    /** `<service>:<port>` on the compose network (seed 003's `devices_grpc.url`). */
+    grpcUrls?: Record<string, string>;
+}): AppSecretDocument<S | string | null, number> {
     return appSecretDocument<S | string | null, number>({
         database: { host: HOST_ENDPOINTS.database.host, port: HOST_ENDPOINTS.database.port, dbname: HOST_DATABASE.name, userSecretArn: null },
         redis: { host: HOST_ENDPOINTS.cache.host, port: HOST_ENDPOINTS.cache.port, authToken: parts.redisPassword, replicationGroupId: null },
         jwtSecret: parts.jwtSecret,
+        newrelic: parts.newrelic,
+        grpcUrls: parts.grpcUrls,
     });
 }
+
+/** gRPC endpoints of the host's services on the compose network: `<service>:<grpc port>`. */
+export function hostGrpcUrls(services: ServiceSettings[]): Record<string, string> {
+    return Object.fromEntries(services.flatMap((s) => {
+        const grpc = s.ports.find((p) => p.protocol === "grpc");
+        return grpc ? [[s.name, `${s.name}:${grpc.port}`]] : [];
+    }));
+}
+
+/** Where the New Relic license key is in the host's application secret (the `newrelic` source). */
+export const HOST_NEW_RELIC_KEY = "newrelic.licenseKey";
 
 /** Top-level keys of the host's application secret (what `app:<key>` may select). */
 export const HOST_APP_SECRET_KEYS = Object.keys(hostAppSecretDocument({ redisPassword: "", jwtSecret: "" }));
@@ -126,7 +146,9 @@ export interface HostPlan {
  * way in); routing is the load balancer's: `routing.paths`/`routing.hosts` in config order, the
  * default-routed service for the rest.
  */
-export function planHost(host: HostSettings, services: ServiceSettings[]): HostPlan {
+export function planHost(host: HostSettings, services: ServiceSettings[], options: { newRelic?: boolean } = {}): HostPlan {
+    const appSecretKeys = Object.keys(hostAppSecretDocument({ redisPassword: "", jwtSecret: "", grpcUrls: hostGrpcUrls(services),
+        ...(options.newRelic ? { newrelic: { licenseKey: "", appName: "" } } : {}) }));
     const apps = services.map((service): PlannedApp => {
         const http = service.ports.find((p) => p.protocol === "http");
         if (!http) {
@@ -145,8 +167,10 @@ export function planHost(host: HostSettings, services: ServiceSettings[]): HostP
         const secrets: Record<string, HostSecretRef> = {};
         const unsupplied: string[] = [];
         for (const [env, ref] of Object.entries(service.secrets)) {
-            if (ref.source === "app" && (ref.jsonKey === undefined || HOST_APP_SECRET_KEYS.includes(ref.jsonKey))) {
+            if (ref.source === "app" && (ref.jsonKey === undefined || appSecretKeys.includes(ref.jsonKey))) {
                 secrets[env] = { source: "app", jsonKey: ref.jsonKey };
+            } else if (ref.source === "newrelic" && options.newRelic) {
+                secrets[env] = { source: "app", jsonKey: HOST_NEW_RELIC_KEY };
             } else if (ref.source === "database" && (ref.jsonKey === undefined || ref.jsonKey === "username" || ref.jsonKey === "password")) {
                 secrets[env] = { source: "database", jsonKey: ref.jsonKey };
             } else {

@@ -400,8 +400,8 @@ env_line() {
 # Prints top-level key $1 of the app secret JSON (string values as they are, others as compact JSON).
 # shellcheck disable=SC2317 # called by write_app_secret_files only when an app selects a key
 app_secret_key() {
-  printf '%s' "$app_secret" | python3 -c 'import json, sys
-v = json.load(sys.stdin)[sys.argv[1]]
+  printf '%s' "$app_secret" | python3 -c 'import functools, json, sys
+v = functools.reduce(lambda d, k: d[k], sys.argv[1].split("."), json.load(sys.stdin))
 sys.stdout.write(v if isinstance(v, str) else json.dumps(v, separators=(",", ":")))' "$1" 2>/dev/null || {
     log "the application secret has no key $1"
     return 1
