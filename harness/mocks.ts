@@ -314,6 +314,15 @@ export function computedState(type: string, name: string, inputs: Record<string,
         case "aws:cloudtrail/trail:Trail":
             Object.assign(state, { arn: `arn:aws:cloudtrail:${region}:${account}:trail/${physical}`, homeRegion: region });
             break;
+        case "random:index/randomString:RandomString": {
+            // Not secret (final snapshot suffixes): lowercase hex of the requested length, as the
+            // provider would give with upper/special off.
+            const length = Number(inputs.length ?? 8);
+            state.result = hex(`${name}:${JSON.stringify(inputs.keepers ?? {})}`, length).padEnd(length, "0");
+            delete state.arn;
+            delete state.name;
+            break;
+        }
         case "random:index/randomPassword:RandomPassword":
             // Deterministic stand-in; tests scan for it to prove it never leaks in plain text.
             state.result = `MOCK-SECRET-${hex(name, 24)}`;
