@@ -254,18 +254,43 @@ export class Observability extends pulumi.ComponentResource {
             description: `A secret of ${args.namePrefix} failed to rotate`,
             eventPattern: pulumi.all(args.rotatingSecretArns!).apply((arns) => JSON.stringify(rotationEventPattern(["RotationFailed", "RotationAbandoned"], arns))),
         }, parent);
+        const caller = aws.getCallerIdentityOutput({}, parent);
+        // A topic policy replaces the default one, so it restates what the default granted: the
+        // account's own principals (SNS "default topic policy": AWS:SourceOwner), and CloudWatch
+        // alarms of this account publishing their state changes; plus exactly this rule.
         const policy = new aws.sns.TopicPolicy(`${name}-alarms`, {
             arn: topic.arn,
             policy: pulumi.jsonStringify({
                 Version: "2012-10-17",
-                Statement: [{
-                    Sid: "RotationFailureRulePublishes",
-                    Effect: "Allow",
-                    Principal: { Service: "events.amazonaws.com" },
-                    Action: "sns:Publish",
-                    Resource: topic.arn,
-                    Condition: { ArnEquals: { "aws:SourceArn": rule.arn } },
-                }],
+                Statement: [
+                    {
+                        Sid: "AccountOwnerManagesAndPublishes",
+                        Effect: "Allow",
+                        Principal: { AWS: "*" },
+                        Action: [
+                            "SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission",
+                            "SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish",
+                        ],
+                        Resource: topic.arn,
+                        Condition: { StringEquals: { "AWS:SourceOwner": caller.accountId } },
+                    },
+                    {
+                        Sid: "CloudWatchAlarmsPublish",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudwatch.amazonaws.com" },
+                        Action: "sns:Publish",
+                        Resource: topic.arn,
+                        Condition: { StringEquals: { "aws:SourceAccount": caller.accountId } },
+                    },
+                    {
+                        Sid: "RotationFailureRulePublishes",
+                        Effect: "Allow",
+                        Principal: { Service: "events.amazonaws.com" },
+                        Action: "sns:Publish",
+                        Resource: topic.arn,
+                        Condition: { ArnEquals: { "aws:SourceArn": rule.arn } },
+                    },
+                ],
             }),
         }, parent);
         new aws.cloudwatch.EventTarget(`${name}-rotation-failed`, {
