@@ -5,7 +5,8 @@ import { mockId } from "../../harness/mocks";
 import { StackCapture } from "../../harness/types";
 import { isValidAuthToken } from "../../components/data-plan";
 import { runWith, stackRun } from "../helpers/stacks";
-import { mocked, replicationGroup, T } from "./helpers";
+import { runRecordingOptions } from "../host/options";
+import { assertFinalSnapshotName, mocked, replicationGroup, T } from "./helpers";
 
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 
@@ -33,9 +34,16 @@ describe("data: cache (production)", () => {
         const g = replicationGroup(capture);
         assert.strictEqual(g.inputs.atRestEncryptionEnabled, true);
         assert.strictEqual(g.inputs.kmsKeyId, mocked(T.kmsKey, "data-key-key", "arn"));
-        assert.strictEqual(g.inputs.finalSnapshotIdentifier, "platform-production-cache-final");
+        assertFinalSnapshotName(g.inputs.finalSnapshotIdentifier, "platform-production-cache", "cache-final-snapshot");
         assert.strictEqual(g.inputs.applyImmediately, false);
         assert.strictEqual(g.protect, true);
+    });
+
+    it("C4: takes the final snapshot's suffix from a RandomString kept for the group's replace-on-change inputs", () => {
+        const suffix = find(capture, T.randomString, "cache-final-snapshot");
+        assert.deepStrictEqual([suffix.inputs.length, suffix.inputs.special, suffix.inputs.upper], [8, false, false]);
+        assert.deepStrictEqual(suffix.inputs.keepers, { groupId: "platform-production-cache", engine: "valkey", clusterMode: "true", customerManagedKey: "true" });
+        assert.strictEqual(suffix.parent, find(capture, "platform:data:Cache", "cache").urn);
     });
 
     it("sends the slow log to a CloudWatch log group kept 30 days", () => {
@@ -66,9 +74,11 @@ describe("data: cache (staging)", () => {
         assert.deepStrictEqual(params.parameters.find((p: any) => p.name === "cluster-enabled").value, "no");
     });
 
-    it("has no final snapshot, applies changes immediately, is not protected, keeps the slow log 3 days", () => {
+    it("C4: keeps a final snapshot too, uses the AWS-managed key, applies changes immediately, is not protected, keeps the slow log 3 days", () => {
         const g = replicationGroup(capture);
-        assert.strictEqual(g.inputs.finalSnapshotIdentifier, undefined);
+        assertFinalSnapshotName(g.inputs.finalSnapshotIdentifier, "platform-staging-cache", "cache-final-snapshot");
+        assert.deepStrictEqual(find(capture, T.randomString, "cache-final-snapshot").inputs.keepers,
+            { groupId: "platform-staging-cache", engine: "valkey", clusterMode: "false", customerManagedKey: "false" });
         assert.strictEqual(g.inputs.kmsKeyId, undefined);
         assert.strictEqual(g.inputs.applyImmediately, true);
         assert.strictEqual(g.protect, false);
@@ -133,6 +143,27 @@ describe("data: cache options", () => {
         const capture = await runWith("staging", { config: { cache: { replicasPerShard: 1, automaticFailover: true, multiAz: true } } });
         const g = replicationGroup(capture).inputs;
         assert.deepStrictEqual([g.clusterMode, g.numCacheClusters, g.automaticFailoverEnabled, g.multiAzEnabled], ["disabled", 2, true, true]);
+    });
+
+    it("C5: the cache's KMS key follows cache.customerManagedKey only: a stack key for the secrets leaves the cache on the AWS-managed key", async () => {
+        const capture = await runWith("staging", { config: { secrets: { customerManagedKey: true } } });
+        assert.strictEqual(ofType(capture, T.kmsKey).length, 1, "the stack key exists (for the secrets)");
+        assert.strictEqual(find(capture, T.secret, "app-secret-secret").inputs.kmsKeyId, mocked(T.kmsKey, "data-key-key", "arn"));
+        assert.strictEqual(replicationGroup(capture).inputs.kmsKeyId, undefined);
+        const withCacheKey = await runWith("staging", { config: { cache: { customerManagedKey: true } } });
+        assert.strictEqual(replicationGroup(withCacheKey).inputs.kmsKeyId, mocked(T.kmsKey, "data-key-key", "arn"));
+    });
+
+    it("C4: the replication group (fixed id) is replaced delete-first, its final snapshot taken before the new one is created", async () => {
+        const { options } = await runRecordingOptions("staging");
+        const group = options.find((o) => o.type === T.cache && o.name === "cache-group");
+        assert.strictEqual(group?.deleteBeforeReplace, true);
+    });
+
+    it("D: with AUTH the token is in the app secret only: no cacheAuthToken output", async () => {
+        const capture = await stackRun("staging");
+        assert.ok(replicationGroup(capture).inputs.authToken, "the group has an AUTH token");
+        assert.ok(!("cacheAuthToken" in capture.outputs), `outputs: ${Object.keys(capture.outputs)}`);
     });
 
     it("without AUTH: no token, no random password, no cacheAuthToken output", async () => {

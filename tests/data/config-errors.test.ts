@@ -33,3 +33,12 @@ describe("data: config errors through the program", () => {
     it("an AUTH token without transit encryption", () =>
         rejects("staging", { cache: { transitEncryption: false } }, "platform:cache.authToken", "transitEncryption"));
 });
+
+describe("data: config errors the pre-deploy review added", () => {
+    // CloudWatch Logs PutRetentionPolicy takes a fixed list of day counts (1, 3, 5, 7, 14, 30, 60, 90, ...).
+    it("A4: a slow-log retention CloudWatch Logs does not offer (4 days)", () =>
+        rejects("staging", { cache: { slowLogRetentionDays: 4 } }, "platform:cache.slowLogRetentionDays", "4", "retention period", "3, 5"));
+
+    it("B2: secrets.cloudTrail other than create or existing", () =>
+        rejects("staging", { secrets: { cloudTrail: "none" } }, "platform:secrets.cloudTrail", "none", "create, existing"));
+});

@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import { physicalName } from "../../components/naming";
 import {
-    appSecretDocument, cacheFamily, cacheParameters, cacheTopology, isValidAuthToken, majorVersion,
+    appSecretDocument, cacheFamily, cacheNodeIds, cacheParameters, cacheTopology, isValidAuthToken, majorVersion,
     postgresFamily, postgresParameters, RDS_BACKUP_WINDOW, RDS_MAINTENANCE_WINDOW, recoveryWindowDays, windowsOverlap,
 } from "../../components/data-plan";
 import { TIER_DEFAULTS } from "../../config/defaults";
@@ -94,6 +94,17 @@ describe("data-plan: cache", () => {
         assert.throws(() => cacheTopology(cache({ replicasPerShard: 6, automaticFailover: true })), /0-5/);
         assert.throws(() => cacheTopology(cache({ multiAz: true })), /Multi-AZ requires automatic failover/);
         assert.throws(() => cacheTopology(cache({ transitEncryption: false })), /transit encryption/);
+    });
+
+    // Node groups are numbered 0001 to 0090 (ElastiCache API reference, NodeGroup.NodeGroupId); member
+    // clusters are <group>-<shard>-<node> in cluster mode, <group>-<node> otherwise.
+    it("B13: knows every node id before the group exists, so alarms can watch all of them (4 shards x 3 = 12)", () => {
+        const clustered = cacheNodeIds("g", cacheTopology(cache({ clusterMode: true, shards: 4, replicasPerShard: 2, automaticFailover: true, multiAz: true })));
+        assert.strictEqual(clustered.length, 12);
+        assert.strictEqual(new Set(clustered).size, 12);
+        assert.deepStrictEqual([clustered[0], clustered[2], clustered[3], clustered[11]], ["g-0001-001", "g-0001-003", "g-0002-001", "g-0004-003"]);
+        assert.deepStrictEqual(cacheNodeIds("g", cacheTopology(cache({ replicasPerShard: 2, automaticFailover: true }))), ["g-001", "g-002", "g-003"]);
+        assert.deepStrictEqual(cacheNodeIds("g", cacheTopology(cache())), ["g-001"]);
     });
 
     it("checks AUTH tokens against AWS's rules", () => {

@@ -5,7 +5,8 @@ import { mockId } from "../../harness/mocks";
 import { StackCapture } from "../../harness/types";
 import { windowsOverlap } from "../../components/data-plan";
 import { stackRun } from "../helpers/stacks";
-import { mocked, rds, T } from "./helpers";
+import { runRecordingOptions } from "../host/options";
+import { assertFinalSnapshotName, mocked, rds, T } from "./helpers";
 
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 
@@ -29,14 +30,15 @@ describe("data: database (staging)", () => {
         assert.ok(!("iops" in db) && !("storageThroughput" in db), "no iops/throughput below 400 GiB");
     });
 
-    it("keeps 7 days of backups, encrypts with the AWS-managed key, no deletion protection, no final snapshot", () => {
+    it("C4: keeps 7 days of backups, encrypts with the AWS-managed key, no deletion protection, but a final snapshot like every tier", () => {
         const db = rds(capture).inputs;
         assert.strictEqual(db.backupRetentionPeriod, 7);
         assert.strictEqual(db.storageEncrypted, true);
         assert.strictEqual(db.kmsKeyId, undefined);
         assert.strictEqual(db.deletionProtection, false);
-        assert.strictEqual(db.skipFinalSnapshot, true);
-        assert.strictEqual(db.finalSnapshotIdentifier, undefined);
+        assert.strictEqual(db.skipFinalSnapshot, false);
+        assertFinalSnapshotName(db.finalSnapshotIdentifier, "platform-staging-postgres", "database-final-snapshot");
+        assert.strictEqual(db.deleteAutomatedBackups, false);
         assert.strictEqual(rds(capture).protect, false);
     });
 
@@ -52,7 +54,8 @@ describe("data: database (staging)", () => {
         assert.strictEqual(db.manageMasterUserPassword, true);
         assert.ok(!("password" in db) && !("passwordWo" in db));
         const rotation = find(capture, T.rotation, "database-master-secret-rotation").inputs;
-        assert.strictEqual(rotation.secretId, capture.outputs.databaseSecretArn);
+        assert.strictEqual(rotation.secretId, capture.outputs.databaseMasterSecretArn);
+        assert.strictEqual(rotation.secretId, mocked(T.rds, "database-instance", "masterUserSecrets", { manageMasterUserPassword: true })[0].secretArn);
         assert.deepStrictEqual(rotation.rotationRules, { automaticallyAfterDays: 30 });
         assert.strictEqual(rotation.rotationLambdaArn, undefined, "RDS-managed rotation: schedule only, no Lambda");
     });
@@ -86,7 +89,7 @@ describe("data: database (production)", () => {
         assert.strictEqual(db.inputs.backupRetentionPeriod, 30);
         assert.strictEqual(db.inputs.deletionProtection, true);
         assert.strictEqual(db.inputs.skipFinalSnapshot, false);
-        assert.strictEqual(db.inputs.finalSnapshotIdentifier, "platform-production-postgres-final");
+        assertFinalSnapshotName(db.inputs.finalSnapshotIdentifier, "platform-production-postgres", "database-final-snapshot");
         assert.strictEqual(db.inputs.deleteAutomatedBackups, false);
         assert.strictEqual(db.protect, true);
     });
@@ -110,10 +113,10 @@ describe("data: database (production)", () => {
 
     it("rotates the RDS-managed master secret every 30 days (schedule only)", () => {
         const rotation = find(capture, T.rotation, "database-master-secret-rotation").inputs;
-        assert.strictEqual(rotation.secretId, capture.outputs.databaseSecretArn);
+        assert.strictEqual(rotation.secretId, capture.outputs.databaseMasterSecretArn);
         assert.deepStrictEqual(rotation.rotationRules, { automaticallyAfterDays: 30 });
         assert.strictEqual(rotation.rotationLambdaArn, undefined);
-        assert.match(capture.outputs.databaseSecretArn, /^arn:aws:secretsmanager:us-east-1:\d{12}:secret:rds!db-/);
+        assert.match(capture.outputs.databaseMasterSecretArn, /^arn:aws:secretsmanager:us-east-1:\d{12}:secret:rds!db-/);
     });
 });
 
@@ -126,6 +129,9 @@ for (const stack of ["staging", "production"]) {
             const group = find(capture, T.rdsParams, "database-params").inputs;
             assert.strictEqual(group.family, "postgres17");
             assert.strictEqual(group.name, `platform-${stack}-postgres17`);
+            // C4: name, family and description force a replacement; the description says nothing the
+            // name does not (no engine version), so a replacement always comes with a new name.
+            assert.strictEqual(group.description, `postgres17 for platform-${stack}: TLS only, pg_cron, seed sizing`);
             assert.strictEqual(rds(capture).inputs.parameterGroupName, group.name);
             const params = Object.fromEntries(group.parameters.map((p: any) => [p.name, [p.value, p.applyMethod]]));
             assert.deepStrictEqual(params, {
@@ -155,6 +161,32 @@ for (const stack of ["staging", "production"]) {
             assert.strictEqual(capture.outputs.databasePort, 5432);
             assert.strictEqual(capture.outputs.databaseName, "platform");
             assert.strictEqual(ofType(capture, T.rds).length, 1);
+            assert.strictEqual(capture.outputs.databaseMasterSecretArn,
+                mocked(T.rds, "database-instance", "masterUserSecrets", { manageMasterUserPassword: true })[0].secretArn);
+        });
+
+        it("B10: databaseSecretArn is the application user's secret, not the RDS master's", () => {
+            const userSecret = find(capture, T.secret, "database-app-user-secret");
+            assert.strictEqual(userSecret.inputs.namePrefix, `platform-${stack}/db-app-user-`);
+            assert.strictEqual(capture.outputs.databaseSecretArn, mocked(T.secret, "database-app-user-secret", "arn", { namePrefix: `platform-${stack}/db-app-user-` }));
+            assert.notStrictEqual(capture.outputs.databaseSecretArn, capture.outputs.databaseMasterSecretArn);
+        });
+
+        it("C4: names the final snapshot from a RandomString kept for the instance's replace-on-change inputs", () => {
+            const suffix = find(capture, T.randomString, "database-final-snapshot");
+            assert.deepStrictEqual([suffix.inputs.length, suffix.inputs.special, suffix.inputs.upper], [8, false, false]);
+            assert.deepStrictEqual(suffix.inputs.keepers, {
+                identifier: `platform-${stack}-postgres`, engine: "postgres", dbName: "platform", username: "platform_admin",
+                customerManagedKey: String(stack === "production"),
+            });
         });
     });
 }
+
+describe("data: database replacement", () => {
+    it("C4: the instance (fixed identifier) is replaced delete-first, taking its final snapshot before the new one is created", async () => {
+        const { options } = await runRecordingOptions("staging");
+        const instance = options.find((o) => o.type === T.rds && o.name === "database-instance");
+        assert.strictEqual(instance?.deleteBeforeReplace, true);
+    });
+});

@@ -1,5 +1,6 @@
 // Helpers for the data-tier specs: reading a capture by logical name, scanning for leaked secrets,
 // and the secretness of stack outputs.
+import * as assert from "assert";
 import { find } from "../../harness/run";
 import { computedState } from "../../harness/mocks";
 import { CapturedResource, StackCapture } from "../../harness/types";
@@ -22,6 +23,7 @@ export const T = {
     kmsKey: "aws:kms/key:Key",
     kmsAlias: "aws:kms/alias:Alias",
     password: "random:index/randomPassword:RandomPassword",
+    randomString: "random:index/randomString:RandomString",
     sg: "aws:ec2/securityGroup:SecurityGroup",
     egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
 } as const;
@@ -32,6 +34,15 @@ export function mocked(type: string, name: string, attribute: string, inputs: Re
 }
 
 export const rds = (c: StackCapture) => find(c, T.rds, "database-instance");
+/**
+ * What a final-snapshot name must be (REVIEW-2026-12 C4): `<base>-final-` and the 8 characters of
+ * the RandomString `suffixName` (lowercase letters and digits), as its mocked create returns them.
+ */
+export function assertFinalSnapshotName(actual: unknown, base: string, suffixName: string): void {
+    const suffix = mocked(T.randomString, suffixName, "result", { length: 8, special: false, upper: false });
+    assert.strictEqual(actual, `${base}-final-${suffix}`);
+    assert.match(String(actual), new RegExp(`^${base}-final-[a-z0-9]{8}$`), `${actual}: 8 lowercase letters or digits after -final-`);
+}
 export const replicationGroup = (c: StackCapture) => find(c, T.cache, "cache-group");
 
 /** Every string in `value` containing `needle`, by path, skipping paths under `skip`. */

@@ -124,7 +124,10 @@ describe("app database user component (direct, under mocks)", function () {
     });
 
     it("IAM: the bootstrap reads exactly the two secrets; no KMS without a key; the rotation role gets only the RDS-managed master's lookups", () => {
-        const appSecretArn = computedState("aws:secretsmanager/secret:Secret", "app-db-user-secret", {}, REGION).arn;
+        // The ARN Secrets Manager gives the secret created from its namePrefix.
+        const secret = one(rs, "aws:secretsmanager/secret:Secret", "app-db-user-secret");
+        const appSecretArn = computedState(secret.type, secret.name, secret.inputs, REGION).arn;
+        assert.match(appSecretArn, /:secret:platform-unit\/db-app-user-/);
         const policy = JSON.parse(one(rs, "aws:iam/rolePolicy:RolePolicy", "app-db-user-bootstrap").inputs.policy);
         assert.deepStrictEqual(policy.Statement.map((s: any) => [s.Sid, s.Action, s.Resource]), [
             ["ReadDatabaseSecrets", ["secretsmanager:GetSecretValue"], [MASTER, appSecretArn]],

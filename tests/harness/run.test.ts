@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { callerAccount, find, readStackFile, runStack } from "../../harness/run";
-import { ACCOUNT_ID } from "../../harness/mocks";
+import { ACCOUNT_ID, computedState } from "../../harness/mocks";
 
 describe("harness: the mocked caller account", () => {
     it("is the mock's own account unless the stack sets aws:allowedAccountIds, then its first entry", () => {
@@ -39,5 +39,17 @@ describe("harness: resource capture", () => {
         assert.deepStrictEqual(transformed, []);
         const topic = find(capture, "aws:sns/topic:Topic", "topic");
         assert.deepStrictEqual([topic.parent, topic.protect], ["urn:pulumi:dev::platform::test:index:Group::group", true]);
+    });
+});
+
+describe("harness: computed state of generated values", () => {
+    // components/database.ts and cache.ts name their final snapshots `<id>-final-<RandomString.result>`
+    // (REVIEW-2026-12 C4): without a mocked result every capture, plan and policy run would show
+    // `...-final-undefined` instead of the name a real `pulumi up` gives.
+    it("gives a RandomString a stable result of its length, in the characters it allows", () => {
+        const inputs = { length: 8, special: false, upper: false };
+        const result = computedState("random:index/randomString:RandomString", "database-final-snapshot", inputs, "us-east-1").result;
+        assert.match(String(result), /^[a-z0-9]{8}$/);
+        assert.strictEqual(computedState("random:index/randomString:RandomString", "database-final-snapshot", inputs, "us-east-1").result, result);
     });
 });

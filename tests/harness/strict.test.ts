@@ -10,6 +10,7 @@ import { ACCOUNT_ID } from "../../harness/mocks";
 import { checkResource, RULES, StrictViolationError } from "../../harness/strict";
 import { EXAMPLE_ACCOUNT_IDS } from "../../config/aws-limits";
 import { StackCapture } from "../../harness/types";
+import { RELEASE_TAG } from "../helpers/stacks";
 
 type Program = NonNullable<RunOptions["program"]>;
 
@@ -392,7 +393,7 @@ describe("strict layer over the real stacks", () => {
             return error.violations.map((v) => `${v.rule} ${v.type} ${v.name}`).sort();
         }
     };
-    const DISCOVERY = "deprecated-input aws:servicediscovery/service:Service devices-discovery";
+    const DISCOVERY = "aws:servicediscovery/service:Service";
 
     it("passes dev (zero-cost) entirely", async () => {
         assert.deepStrictEqual(await violationsOf("dev"), []);
@@ -400,19 +401,27 @@ describe("strict layer over the real stacks", () => {
         assert.ok(find(capture, "aws:ec2/instance:Instance", "host-instance"));
     });
 
-    // Known violations, listed for the lead: the Cloud Map input the provider deprecates
-    // (components/fargate-service.ts) and the example certificate of Pulumi.production.yaml.
-    it("refuses staging only for the deprecated Cloud Map failureThreshold", async () => {
-        assert.deepStrictEqual(await violationsOf("staging"), [DISCOVERY]);
+    // The two violations this layer found in the real stacks are fixed in the program: the Cloud Map
+    // input the provider deprecates (C9, components/fargate-service.ts) and the example certificate
+    // of Pulumi.production.yaml (A1). Both stacks pass before the first release and with one.
+    for (const stack of ["staging", "production"]) {
+        it(`passes ${stack} entirely, before the first release and with one`, async () => {
+            assert.deepStrictEqual(await violationsOf(stack), []);
+            assert.deepStrictEqual(await violationsOf(stack, { imageTag: RELEASE_TAG }), []);
+        });
+    }
+
+    it("C9: the real stacks' Cloud Map services carry no failureThreshold (the rule would refuse it)", async () => {
+        const capture = await runStack("staging", { imageTag: RELEASE_TAG });
+        const services = capture.resources.filter((r) => r.type === DISCOVERY);
+        assert.deepStrictEqual(services.map((r) => r.name), ["devices-discovery"], "devices (gRPC) registers in Cloud Map");
+        for (const service of services) assert.deepStrictEqual(service.inputs.healthCheckCustomConfig, {}, service.name);
     });
 
-    it("refuses production for that input and for its example-account certificate, nothing else", async () => {
-        assert.deepStrictEqual(await violationsOf("production"), [
-            "arn-example-account aws:lb/listener:Listener alb-https",
-            "certificate-region-account aws:lb/listener:Listener alb-https",
-            DISCOVERY,
-        ]);
+    it("A1: production issues its own certificate; a certificate of this account and region pasted instead passes too", async () => {
+        const capture = await runStack("production", { imageTag: RELEASE_TAG });
+        assert.ok(!JSON.stringify(find(capture, "aws:lb/listener:Listener", "alb-https").inputs).includes("123456789012"), "no example account");
         const ownCertificate = `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`;
-        assert.deepStrictEqual(await violationsOf("production", { config: { loadBalancer: { certificateArn: ownCertificate, domainName: "api.example.com" } } }), [DISCOVERY]);
+        assert.deepStrictEqual(await violationsOf("production", { config: { loadBalancer: { certificateArn: ownCertificate, domainName: "api.example.com" } } }), []);
     });
 });

@@ -4,7 +4,7 @@ import { FREE_TIER_EC2_TYPES } from "../../config/allowed-sizes";
 import { ServiceSettings } from "../../config/types";
 import { assumptionsForTier, estimate } from "../../cost/estimate";
 import { find, ofType } from "../../harness/run";
-import { mockId } from "../../harness/mocks";
+import { computedState, mockId } from "../../harness/mocks";
 import { CapturedResource, StackCapture } from "../../harness/types";
 import { hasMandatoryFailure } from "../../policies/evaluate";
 import { evaluatePolicies } from "../../policies/offline";
@@ -20,7 +20,7 @@ import {
 import { SSM_DOCUMENT_MAX_BYTES } from "../../components/host/document";
 import { renderUserData, USER_DATA_MAX_BYTES } from "../../components/host/user-data";
 import { outputNamesForTier, STACK_OUTPUTS } from "../../tools/outputs-lib";
-import { runWith, stackRun } from "../helpers/stacks";
+import { RELEASE_TAG, runWith, stackRun } from "../helpers/stacks";
 import { runRecordingOptions } from "./options";
 
 const INSTANCE = "aws:ec2/instance:Instance";
@@ -81,6 +81,17 @@ function desiredFile(script: string, hostPath: string): string {
     return script.slice(body, script.indexOf("\nPLATFORM_FILE_END\n", body) + 1);
 }
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+
+/** The lines that build one service's secrets env file in the apply script (write_app_secret_files). */
+function secretEnvBlock(script: string, service: string): string[] {
+    const end = script.indexOf(`  write_secret '${service}.secrets.env' `);
+    assert.ok(end >= 0, `no ${service}.secrets.env in the apply script`);
+    const start = script.lastIndexOf('  app_env="$(\n', end);
+    return script.slice(start, end).split("\n").slice(1, -2).map((line) => line.trim());
+}
+
+/** The id EC2 gives the data volume, as the mocked create returns it. */
+const DATA_VOLUME_ID = computedState(VOLUME, "host-data", {}, "us-east-1").id;
 
 /** Every string in a value, with its path (to scan inputs for leaked secrets). */
 function strings(value: unknown, path = ""): [string, string][] {
@@ -170,6 +181,20 @@ describe("host (dev, zero-cost): releases never touch the instance", () => {
     });
 });
 
+describe("host (dev, zero-cost): before the first release", () => {
+    let first: StackCapture;
+    before(async () => { first = await runWith("dev", { imageTag: undefined }); });
+
+    it("B11: creates the repositories and starts the stores; no app image is made up (no :undefined, no :latest)", () => {
+        assert.deepStrictEqual(ofType(first, ECR).map((r) => r.inputs.name).sort(), ["platform-dev/api", "platform-dev/devices"]);
+        const script = scriptOf(find(first, DOCUMENT, "host-apply"));
+        for (const store of ["nginx:1.26.3-alpine", "redis:7.2.5-alpine", "timescale/timescaledb:2.17.2-pg16"]) assert.ok(script.includes(store), store);
+        const images = /^declare -rA IMAGES=\((.*)\)$/m.exec(script)?.[1] ?? "";
+        assert.ok(images.includes("[timescaledb]="), `IMAGES: ${images}`);
+        for (const tag of [":undefined", ":latest"]) assert.ok(!script.includes(tag), `the apply script names an image ${tag}: ${images}`);
+    });
+});
+
 describe("host (dev, zero-cost): configuration through State Manager", () => {
     let capture: StackCapture;
     before(async () => { capture = await stackRun("dev"); });
@@ -183,12 +208,15 @@ describe("host (dev, zero-cost): configuration through State Manager", () => {
         assert.deepStrictEqual(content.mainSteps.map((s: any) => s.action), ["aws:runShellScript"]);
         assert.ok(Buffer.byteLength(document.inputs.content) < SSM_DOCUMENT_MAX_BYTES);
         const script = scriptOf(document);
+        // The deployed release's tag (stackRun deploys RELEASE_TAG), never a default such as latest.
         for (const image of [
-            "482917365014.dkr.ecr.us-east-1.amazonaws.com/platform-dev/api:latest",
-            "482917365014.dkr.ecr.us-east-1.amazonaws.com/platform-dev/devices:latest",
+            `482917365014.dkr.ecr.us-east-1.amazonaws.com/platform-dev/api:${RELEASE_TAG}`,
+            `482917365014.dkr.ecr.us-east-1.amazonaws.com/platform-dev/devices:${RELEASE_TAG}`,
             "timescale/timescaledb:2.17.2-pg16",
         ]) assert.ok(script.includes(image), image);
-        assert.ok(script.includes("readonly DATA_VOLUME_ID='host-data-id'"), "the data volume's id (the mock's) reaches the script");
+        assert.ok(!script.includes(":latest"), "no mutable latest tag");
+        assert.match(DATA_VOLUME_ID, /^vol-[0-9a-f]{17}$/);
+        assert.ok(script.includes(`readonly DATA_VOLUME_ID='${DATA_VOLUME_ID}'`), "the data volume's id (the mock's) reaches the script");
         assert.ok(script.includes(`readonly STATUS_PARAMETER='${hostStatusParameterName("platform", "dev")}'`));
     });
 
@@ -232,7 +260,7 @@ describe("host (dev, zero-cost): configuration through State Manager", () => {
         const bytes = Buffer.byteLength(document.inputs.content);
         const userData = Buffer.byteLength(instanceOf(big).inputs.userData);
         console.log(`      dev with TLS and 3 services: SSM document ${bytes} of ${SSM_DOCUMENT_MAX_BYTES} bytes (script ${Buffer.byteLength(scriptOf(document))} before gzip), user data ${userData} of ${USER_DATA_MAX_BYTES}`);
-        assert.ok(scriptOf(document).includes("/platform-dev/reports:latest'"));
+        assert.ok(scriptOf(document).includes(`/platform-dev/reports:${RELEASE_TAG}'`));
         assert.ok(bytes < SSM_DOCUMENT_MAX_BYTES / 2, `${bytes} bytes`);
         assert.ok(userData < 1024, `${userData} bytes`);
     });
@@ -255,7 +283,7 @@ describe("host (dev, zero-cost): the data volume and a replaceable instance", ()
     it("attaches it as /dev/sdf, stopping the old instance before a detach, replaced delete-first", async () => {
         const attachment = find(capture, VOLUME_ATTACHMENT, "host-data");
         assert.deepStrictEqual([attachment.inputs.deviceName, attachment.inputs.volumeId, attachment.inputs.instanceId, attachment.inputs.stopInstanceBeforeDetaching],
-            [DATA_DEVICE_NAME, "host-data-id", mockId(INSTANCE, "host-instance"), true]);
+            [DATA_DEVICE_NAME, DATA_VOLUME_ID, mockId(INSTANCE, "host-instance"), true]);
         const { options } = await runRecordingOptions("dev", { config: { host: { elasticIp: true, acceptCost: true } } });
         const of = (type: string, name: string) => options.find((o) => o.type === type && o.name === name)!;
         assert.strictEqual(of(VOLUME_ATTACHMENT, "host-data").deleteBeforeReplace, true);
@@ -355,7 +383,8 @@ describe("host (dev, zero-cost): identity and secrets", () => {
         const doc = JSON.parse(parameter.inputs.value);
         const redis = find(capture, PARAMETER, "host-redis-password").inputs.value;
         assert.deepStrictEqual(Object.keys(doc), ["database", "redis", "jwt"]);
-        assert.deepStrictEqual(doc.database, { host: "timescaledb", port: 5432, dbname: "platform", masterSecretArn: null });
+        // B10's shape: apps find their credentials by `userSecretArn` (none on the host: they come from the env file).
+        assert.deepStrictEqual(doc.database, { host: "timescaledb", port: 5432, dbname: "platform", userSecretArn: null });
         assert.deepStrictEqual(doc.redis, { host: "redis", port: 6379, authToken: redis, replicationGroupId: null });
         assert.deepStrictEqual([doc.jwt.expiresIn, doc.jwt.refreshExpiresIn], ["15m", "7d"]);
         assert.match(doc.jwt.secret, /^MOCK-SECRET-/);
@@ -372,9 +401,12 @@ describe("host (dev, zero-cost): identity and secrets", () => {
             assert.ok(compose.services[service].env_file.includes(`/etc/platform/secrets/${service}.secrets.env`), `${service}: env_file`);
             assert.ok(script.includes(`write_secret '${service}.secrets.env'`), `${service}: written by the apply script`);
         }
-        for (const line of ['env_line APP_SECRET "$app_secret"', 'env_line DATABASE_USERNAME "$DATABASE_USER"', 'env_line DATABASE_PASSWORD "$database_password"']) {
-            assert.ok(script.includes(line), line);
-        }
+        // D: each service gets only the parts of the app secret it declares (no whole-secret APP_SECRET).
+        const database = ['env_line DATABASE_PASSWORD "$database_password"', 'env_line DATABASE_USERNAME "$DATABASE_USER"'];
+        const redis = [`value="$(app_secret_key 'redis')"`, 'env_line APP_SECRET_REDIS "$value"'];
+        assert.deepStrictEqual(secretEnvBlock(script, "api"), [`value="$(app_secret_key 'jwt')"`, 'env_line APP_SECRET_JWT "$value"', ...redis, ...database]);
+        assert.deepStrictEqual(secretEnvBlock(script, "devices"), [...redis, ...database]);
+        assert.doesNotMatch(script, /env_line APP_SECRET "/);
         const nginx = desiredFile(script, "/etc/platform/nginx/default.conf");
         assert.match(nginx, /location ~ \^\/devices\/ \{\n\s+set \$upstream_devices http:\/\/devices:8080;\n\s+proxy_pass \$upstream_devices;/);
         assert.doesNotMatch(nginx, /\brewrite\b/);
@@ -467,9 +499,15 @@ describe("host (dev, zero-cost): nothing that costs money", () => {
         assert.strictEqual(hasMandatoryFailure(violations), false, violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy}: ${v.message}`).join("\n"));
     });
 
-    it("keeps two images per ECR repository", () => {
-        for (const policy of ofType(capture, "aws:ecr/lifecyclePolicy:LifecyclePolicy")) {
-            assert.strictEqual(JSON.parse(policy.inputs.policy).rules[0].selection.countNumber, HOST_ECR_KEEP_IMAGES);
+    it("keeps two images per ECR repository, untagged ones a day", () => {
+        const policies = ofType(capture, "aws:ecr/lifecyclePolicy:LifecyclePolicy");
+        assert.deepStrictEqual(policies.map((p) => p.name), ["host-api-repo", "host-devices-repo"]);
+        for (const policy of policies) {
+            const rules = JSON.parse(policy.inputs.policy).rules;
+            assert.deepStrictEqual(rules.map((r: any) => [r.rulePriority, r.selection, r.action.type]), [
+                [1, { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 }, "expire"],
+                [2, { tagStatus: "any", countType: "imageCountMoreThan", countNumber: HOST_ECR_KEEP_IMAGES }, "expire"],
+            ]);
         }
         assert.strictEqual(HOST_ECR_KEEP_IMAGES, 2);
     });
