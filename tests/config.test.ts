@@ -10,11 +10,14 @@ function source(values: Record<string, unknown>, secretKeys: string[] = []): Con
     return { project: "platform", stack: "test", region: "us-east-1", values, secretKeys };
 }
 
+/** Production as its stack file configures it: the stack issues the certificate for a name in a zone. */
 const production = (extra: Record<string, unknown> = {}) => ({
     tier: "production",
-    loadBalancer: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" },
+    loadBalancer: { domainName: "api.example.com", hostedZone: "example.com" },
     ...extra,
 });
+/** A certificate ARN of the deploying (mocked) account in the stack's region. */
+const OWN_CERTIFICATE = "arn:aws:acm:us-east-1:482917365014:certificate/5b1e0c64-8d2f-4a57-9e3b-2f6a1c9d7e40";
 
 /** Asserts resolution fails and one problem mentions every fragment. */
 function rejects(values: Record<string, unknown>, ...fragments: string[]): string {
@@ -146,6 +149,103 @@ describe("config: bad input is refused with the key, the value and what is allow
             assert.ok(error instanceof ConfigError);
             assert.ok(error.problems.length >= 3, error.message);
             assert.match(error.message, /Invalid stack configuration \(\d+ problems\)/);
+        }
+    });
+});
+
+describe("config: defaults after the pre-deploy review", () => {
+    it("services have no default image tag (immutable repositories), no container health check, and scale in on the custom metric only when told", () => {
+        for (const values of [{ tier: "staging" }, production()]) {
+            const settings = resolveSettings(source(values));
+            for (const s of settings.services) {
+                assert.deepStrictEqual([s.image, s.imageTag, s.containerHealthCheck], [undefined, undefined, { kind: "none" }], s.name);
+            }
+            assert.strictEqual(settings.services.find((s) => s.name === "devices")!.scaling.customMetric!.scaleIn, false);
+        }
+    });
+
+    it("A4/E: the TLS 1.3 post-quantum policy and 30 s deregistration delay by default", () => {
+        for (const values of [{ tier: "staging" }, production()]) {
+            const lb = resolveSettings(source(values)).loadBalancer!;
+            assert.deepStrictEqual([lb.sslPolicy, lb.deregistrationDelaySeconds, lb.idleTimeoutSeconds], ["ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", 30, 60]);
+        }
+    });
+
+    it("C4: both data stores keep a final snapshot in staging as in production; C5: the cache's own key only where the tier asks for it", () => {
+        const staging = resolveSettings(source({ tier: "staging" }));
+        const prod = resolveSettings(source(production()));
+        assert.deepStrictEqual([staging.database!.finalSnapshot, staging.cache!.finalSnapshot, prod.database!.finalSnapshot, prod.cache!.finalSnapshot], [true, true, true, true]);
+        assert.deepStrictEqual([staging.cache!.customerManagedKey, prod.cache!.customerManagedKey], [false, true]);
+    });
+
+    it("B2: staging and production create their CloudTrail trail unless told the account has one", () => {
+        assert.strictEqual(resolveSettings(source({ tier: "staging" })).secrets!.cloudTrail, "create");
+        assert.strictEqual(resolveSettings(source(production())).secrets!.cloudTrail, "create");
+        assert.strictEqual(resolveSettings(source({ tier: "staging", secrets: { cloudTrail: "existing" } })).secrets!.cloudTrail, "existing");
+        rejects({ tier: "staging", secrets: { cloudTrail: "none" } }, "platform:secrets.cloudTrail", '"none"', "create, existing");
+    });
+
+    it("A1: production takes a certificate ARN of its own region and account instead of a domain", () => {
+        const settings = resolveSettings(source({ tier: "production", loadBalancer: { certificateArn: OWN_CERTIFICATE } }));
+        assert.deepStrictEqual([settings.loadBalancer!.certificateArn, settings.loadBalancer!.domainName], [OWN_CERTIFICATE, undefined]);
+    });
+});
+
+describe("config: values AWS would refuse (pre-deploy review A1, A3, A4)", () => {
+    it("A1: production without a certificate or a domain and zone", () => rejects({ tier: "production" }, "platform:loadBalancer", "HTTPS only", "domainName", "hostedZone", "certificateArn"));
+    it("A1: a domain without its zone is not enough", () => rejects({ tier: "production", loadBalancer: { domainName: "api.example.com" } }, "platform:loadBalancer", "HTTPS only"));
+    it("A1: a certificate of another region", () => rejects(production({ loadBalancer: { certificateArn: OWN_CERTIFICATE.replace("us-east-1", "eu-west-1") } }),
+        "platform:loadBalancer.certificateArn", "is in eu-west-1", "its own region us-east-1"));
+    it("A1: a certificate ARN from AWS's documentation", () => rejects(production({ loadBalancer: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" } }),
+        "platform:loadBalancer.certificateArn", "123456789012", "documentation example"));
+    it("A1: something that is not an ACM certificate ARN", () => rejects(production({ loadBalancer: { certificateArn: "arn:aws:iam::482917365014:server-certificate/api" } }),
+        "platform:loadBalancer.certificateArn", "not an ACM certificate ARN"));
+    it("A1: a domain outside its hosted zone", () => rejects({ tier: "production", loadBalancer: { domainName: "api.example.org", hostedZone: "example.com" } },
+        "platform:loadBalancer.domainName", "api.example.org", "not inside platform:loadBalancer.hostedZone example.com"));
+
+    it("A4: a log retention CloudWatch does not offer", () => {
+        rejects({ tier: "staging", cluster: { logRetentionDays: 4 } }, "platform:cluster.logRetentionDays", "4", "retention period", "3, 5, 7");
+        rejects(production({ network: { flowLogs: { retentionDays: 45 } } }), "platform:network.flowLogs.retentionDays", "45");
+        rejects({ tier: "staging", cache: { slowLogRetentionDays: 2 } }, "platform:cache.slowLogRetentionDays", "2");
+    });
+    it("A4: a TLS policy that still negotiates TLS 1.0/1.1", () => rejects(production({ loadBalancer: { domainName: "api.example.com", hostedZone: "example.com", sslPolicy: "ELBSecurityPolicy-2016-08" } }),
+        "platform:loadBalancer.sslPolicy", "ELBSecurityPolicy-2016-08", "TLS 1.2 or newer", "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"));
+    it("A4: an ALB idle timeout outside 1-4000 s", () => {
+        rejects({ tier: "staging", loadBalancer: { idleTimeoutSeconds: 0 } }, "platform:loadBalancer.idleTimeoutSeconds", "from 1 to 4000");
+        rejects({ tier: "staging", loadBalancer: { idleTimeoutSeconds: 4001 } }, "platform:loadBalancer.idleTimeoutSeconds", "4001");
+    });
+    it("A4: a deregistration delay outside 0-3600 s", () => rejects({ tier: "staging", loadBalancer: { deregistrationDelaySeconds: 3601 } }, "platform:loadBalancer.deregistrationDelaySeconds", "3601", "from 0 to 3600"));
+    it("A4: ECR must keep at least one image", () => rejects({ tier: "staging", cluster: { ecrKeepImages: 0 } }, "platform:cluster.ecrKeepImages", "0", "from 1"));
+
+    it("A3: a zone id that is not one, use1-az3 (no Fargate), a zone twice, or not one per AZ", () => {
+        rejects({ tier: "staging", network: { availabilityZoneIds: ["us-east-1a", "use1-az1"] } }, "platform:network.availabilityZoneIds[0]", "us-east-1a", "not a zone id");
+        rejects({ tier: "staging", network: { availabilityZoneIds: ["use1-az1", "use1-az3"] } }, "platform:network.availabilityZoneIds[1]", "use1-az3", "no Fargate");
+        rejects({ tier: "staging", network: { availabilityZoneIds: ["use1-az1", "use1-az1"] } }, "platform:network.availabilityZoneIds", "lists a zone twice");
+        rejects({ tier: "staging", network: { availabilityZoneIds: ["use1-az1"] } }, "platform:network.availabilityZoneIds", "exactly network.azCount (2)");
+    });
+    it("A3: accepts pinned zone ids", () => {
+        assert.deepStrictEqual(resolveSettings(source({ tier: "staging", network: { availabilityZoneIds: ["use1-az4", "use1-az6"] } })).network.availabilityZoneIds, ["use1-az4", "use1-az6"]);
+    });
+
+    it("an image tag ECR would refuse, and image with imageTag", () => {
+        rejects({ tier: "staging", services: { api: { imageTag: "release 1" } } }, "platform:services.api.imageTag", '"release 1"', "not an image tag");
+        rejects({ tier: "staging", services: { api: { imageTag: "x".repeat(129) } } }, "platform:services.api.imageTag", "up to 128");
+        rejects({ tier: "staging", services: { api: { image: "ghcr.io/team/api:1", imageTag: "1" } } }, "platform:services.api.imageTag", "not both");
+    });
+    it("B8: a container health check that is neither none, curl, wget nor a command", () => rejects({ tier: "staging", services: { api: { containerHealthCheck: "ping" } } },
+        "platform:services.api.containerHealthCheck", '"ping"', '"none", "curl"'));
+    it("C1: two services in one priority block", () => rejects({ tier: "staging", services: { devices: { routing: { priority: 12 } }, reports: { ports: [{ port: 8081, protocol: "http" }], routing: { paths: ["/reports/*"], priority: 12 } } } },
+        "platform:services.reports.routing.priority", "block 12 is also service devices'"));
+    it("C1: a priority block outside 1-499", () => rejects({ tier: "staging", services: { devices: { routing: { priority: 500 } } } }, "platform:services.devices.routing.priority", "from 1 to 499"));
+    it("a newrelic secret without the license key", () => rejects({ tier: "staging", services: { api: { secrets: { NEW_RELIC_LICENSE_KEY: "newrelic" } } } },
+        "platform:services.api.secrets.NEW_RELIC_LICENSE_KEY", "newRelicLicenseKey"));
+    it("an unknown aws:region", () => {
+        try {
+            resolveSettings({ ...source({ tier: "staging" }), region: "us-east-9" });
+            assert.fail("accepted");
+        } catch (error) {
+            assert.ok(error instanceof ConfigError, String(error));
+            assert.ok(error.problems.some((p) => p.includes("aws:region") && p.includes('"us-east-9"') && p.includes("us-east-1")), error.message);
         }
     });
 });

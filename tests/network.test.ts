@@ -5,6 +5,7 @@ import { find, ofType } from "../harness/run";
 import { mockId } from "../harness/mocks";
 import { TAGGABLE_TYPES } from "../components/tagging";
 import { CapturedResource, StackCapture } from "../harness/types";
+import { pickZoneIds } from "../components/zones";
 import { runWith, stackRun } from "./helpers/stacks";
 
 const SUBNET = "aws:ec2/subnet:Subnet";
@@ -13,6 +14,11 @@ const NAT = "aws:ec2/natGateway:NatGateway";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 const SG = "aws:ec2/securityGroup:SecurityGroup";
+/**
+ * The mocked account's us-east-1 maps us-east-1b to use1-az3 (no Fargate, no current Graviton): the
+ * network takes the lowest-numbered usable zone ids instead of list positions.
+ */
+const TWO_ZONES = ["use1-az1", "use1-az2"];
 
 function subnetsOf(capture: StackCapture, tier: string): CapturedResource[] {
     return ofType(capture, SUBNET).filter((s) => s.inputs.tags.SubnetTier === tier);
@@ -23,6 +29,12 @@ function groupNames(capture: StackCapture): Map<string, string> {
     const ids = new Map<string, string>();
     for (const sg of ofType(capture, SG)) ids.set(mockId(SG, sg.name), sg.name.replace(/^network-/, ""));
     return ids;
+}
+
+/** Every egress rule as `group -> destination:port`, sorted. */
+function egressRules(capture: StackCapture): string[] {
+    const names = groupNames(capture);
+    return ofType(capture, EGRESS).map((r) => `${names.get(r.inputs.securityGroupId)} -> ${r.inputs.cidrIpv4 ?? names.get(r.inputs.referencedSecurityGroupId)}:${r.inputs.fromPort ?? "all"}`).sort();
 }
 
 /** Every ingress rule as `group <- source:port`. */
@@ -49,7 +61,9 @@ for (const stack of ["staging", "production"]) {
             const subnets = ofType(capture, SUBNET);
             assert.strictEqual(subnets.length, 6);
             for (const tier of ["public", "private", "database"]) {
-                assert.deepStrictEqual(subnetsOf(capture, tier).map((s) => s.inputs.availabilityZone), ["us-east-1a", "us-east-1c"], `${tier} subnets per AZ`);
+                // A3/C2: placed by zone id (the same physical zones in every account), never by name.
+                assert.deepStrictEqual(subnetsOf(capture, tier).map((s) => [s.inputs.availabilityZoneId, s.inputs.availabilityZone]),
+                    TWO_ZONES.map((id) => [id, undefined]), `${tier} subnets per AZ`);
             }
             const cidrs = subnets.map((s) => parseCidr(s.inputs.cidrBlock)!);
             cidrs.forEach((c, i) => {
@@ -84,6 +98,9 @@ for (const stack of ["staging", "production"]) {
                 "alb <- 0.0.0.0/0:443",
                 "alb <- 0.0.0.0/0:80",
                 "cache <- services:6379",
+                // B10: the app DB user's bootstrap and rotation functions reach PostgreSQL too.
+                "database <- database-app-user-bootstrap:5432",
+                "database <- database-app-user-rotation:5432",
                 "database <- services:5432",
                 "services <- alb:8080",
                 "services <- services:5000",
@@ -93,10 +110,28 @@ for (const stack of ["staging", "production"]) {
         });
 
         it("lets the load balancer send only to the services' app port, and nothing leave the data stores", () => {
-            const names = groupNames(capture);
-            const egress = ofType(capture, EGRESS).map((r) => `${names.get(r.inputs.securityGroupId)} -> ${r.inputs.cidrIpv4 ?? names.get(r.inputs.referencedSecurityGroupId)}:${r.inputs.fromPort ?? "all"}`);
+            const egress = egressRules(capture);
             assert.ok(egress.includes("alb -> services:8080"));
-            assert.ok(!egress.some((e) => e.startsWith("database") || e.startsWith("cache")), egress.join(", "));
+            assert.ok(!egress.some((e) => e.startsWith("database ->") || e.startsWith("cache ->")), egress.join(", "));
+        });
+
+        it("D: services send only HTTPS out, PostgreSQL and Redis to the data tier and their internal ports to each other; no all-traffic egress but the NAT instance's", () => {
+            assert.deepStrictEqual(egressRules(capture), [
+                "alb -> services:8080",
+                "database-app-user-bootstrap -> 0.0.0.0/0:443",
+                "database-app-user-bootstrap -> database:5432",
+                "database-app-user-rotation -> 0.0.0.0/0:443",
+                "database-app-user-rotation -> database:5432",
+                "services -> 0.0.0.0/0:443",
+                "services -> cache:6379",
+                "services -> database:5432",
+                "services -> services:5000",
+                "services -> services:50051",
+                ...(stack === "staging" ? ["nat -> 0.0.0.0/0:all"] : []),
+            ].sort());
+            for (const rule of ofType(capture, EGRESS).filter((r) => r.inputs.fromPort !== undefined)) {
+                assert.deepStrictEqual([rule.inputs.ipProtocol, rule.inputs.toPort], ["tcp", rule.inputs.fromPort], rule.name);
+            }
         });
 
         it("allows 0.0.0.0/0 ingress only on the load balancer's 80 and 443", () => {
@@ -146,7 +181,8 @@ describe("network: NAT choices", () => {
     it("three AZs: three subnets per tier and three NAT gateways with per-az", async () => {
         const capture = await runWith("production", { config: { network: { azCount: 3 } } });
         assert.strictEqual(subnetsOf(capture, "private").length, 3);
-        assert.deepStrictEqual(subnetsOf(capture, "database").map((s) => s.inputs.availabilityZone), ["us-east-1a", "us-east-1c", "us-east-1d"]);
+        // use1-az3 (us-east-1b in this account) skipped: az1, az2, az4.
+        assert.deepStrictEqual(subnetsOf(capture, "database").map((s) => s.inputs.availabilityZoneId), ["use1-az1", "use1-az2", "use1-az4"]);
         assert.strictEqual(ofType(capture, NAT).length, 3);
     });
 
@@ -156,6 +192,61 @@ describe("network: NAT choices", () => {
         assert.strictEqual(flowLog.inputs.trafficType, "ALL");
         assert.strictEqual(find(production, "aws:cloudwatch/logGroup:LogGroup", "network-flow-logs").inputs.retentionInDays, 30);
         assert.strictEqual(ofType(await stackRun("staging"), "aws:ec2/flowLog:FlowLog").length, 0);
+    });
+
+    it("B4: the flow-log role is assumable only for this account's flow logs, has AWS's documented minimum, and the flow log waits for it", async () => {
+        const production = await stackRun("production");
+        const trust = JSON.parse(find(production, "aws:iam/role:Role", "network-flow-logs").inputs.assumeRolePolicy);
+        assert.deepStrictEqual(trust.Statement, [{
+            Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+            Condition: {
+                StringEquals: { "aws:SourceAccount": "482917365014" },
+                ArnLike: { "aws:SourceArn": "arn:aws:ec2:us-east-1:482917365014:vpc-flow-log/*" },
+            },
+        }]);
+        const policy = JSON.parse(find(production, "aws:iam/rolePolicy:RolePolicy", "network-flow-logs").inputs.policy);
+        const actions = policy.Statement.flatMap((st: any) => [].concat(st.Action)).sort();
+        assert.deepStrictEqual(actions, ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents"]);
+        const logGroupArn = "arn:aws:logs:us-east-1:482917365014:log-group:/platform-production/vpc-flow-logs";
+        const writes = policy.Statement.find((st: any) => [].concat(st.Action).includes("logs:PutLogEvents" as never));
+        assert.deepStrictEqual(writes.Resource, [logGroupArn, `${logGroupArn}:*`]);
+        const describe = policy.Statement.find((st: any) => [].concat(st.Action).includes("logs:DescribeLogGroups" as never));
+        assert.deepStrictEqual([describe.Action, describe.Resource], ["logs:DescribeLogGroups", "*"], "DescribeLogGroups has no resource-level permissions");
+        assert.deepStrictEqual(find(production, "aws:ec2/flowLog:FlowLog", "network-flow-logs").dependsOn, ["aws:iam/rolePolicy:RolePolicy::network-flow-logs"]);
+    });
+});
+
+describe("network: availability zones (A3, C2)", () => {
+    it("asks EC2 for regular zones without use1-az3 and with no state filter (an impaired zone must not shift the list)", async () => {
+        // The data source's module export, wrapped for one run to see the arguments the network passes.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const module = require("@pulumi/aws/getAvailabilityZones");
+        const original = module.getAvailabilityZonesOutput;
+        const seen: any[] = [];
+        module.getAvailabilityZonesOutput = (args: any, opts: any) => { seen.push(args); return original(args, opts); };
+        try {
+            await runWith("staging", {});
+        } finally {
+            module.getAvailabilityZonesOutput = original;
+        }
+        assert.strictEqual(seen.length, 1);
+        assert.strictEqual(seen[0].state, undefined, "no state filter");
+        assert.deepStrictEqual(seen[0], { excludeZoneIds: ["use1-az3"], filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] });
+    });
+
+    it("pins network.availabilityZoneIds when given", async () => {
+        const capture = await runWith("staging", { config: { network: { availabilityZoneIds: ["use1-az6", "use1-az4"] } } });
+        for (const tier of ["public", "private", "database"]) {
+            assert.deepStrictEqual(subnetsOf(capture, tier).map((s) => s.inputs.availabilityZoneId), ["use1-az6", "use1-az4"], tier);
+        }
+    });
+
+    it("picks the lowest-numbered usable zone ids, by number, whatever order EC2 answers in", () => {
+        assert.deepStrictEqual(pickZoneIds(["use1-az5", "use1-az3", "use1-az10", "use1-az2", "use1-az1"], 3), ["use1-az1", "use1-az2", "use1-az5"]);
+        assert.deepStrictEqual(pickZoneIds(["use1-az5", "use1-az3", "use1-az1"], 2), ["use1-az1", "use1-az5"], "use1-az3 never, even when offered");
+        assert.deepStrictEqual(pickZoneIds(["use1-az1", "use1-az2", "use1-az4"], 2, ["use1-az4", "use1-az2"]), ["use1-az4", "use1-az2"]);
+        assert.throws(() => pickZoneIds(["use1-az1", "use1-az2"], 2, ["use1-az1", "use1-az9"]), /platform:network\.availabilityZoneIds: use1-az9 not offered/);
+        assert.throws(() => pickZoneIds(["use1-az1", "use1-az3"], 2), /platform:network\.azCount: 2 zones needed, the region offers 1 usable/);
     });
 });
 

@@ -1,12 +1,19 @@
 // Alarms and dashboards per tier (seeds 000 and 003), read from mocked runs of the real program.
 import * as assert from "assert";
 import { find, ofType } from "../harness/run";
+import { computedState } from "../harness/mocks";
 import { StackCapture } from "../harness/types";
 import { runWith, stackRun } from "./helpers/stacks";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const alarm = (c: StackCapture, key: string) => find(c, ALARM, `observability-${key}`);
 const alarmKeys = (c: StackCapture) => ofType(c, ALARM).map((a) => a.name.replace(/^observability-/, "")).sort();
+const RULE = "aws:cloudwatch/eventRule:EventRule";
+const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
+/** CacheClusterId of each node an alarm's metric math reads (its first query is the expression). */
+const nodesOf = (a: { inputs: Record<string, any> }) => (a.inputs.metricQueries as any[]).slice(1).map((q) => q.metric.dimensions.CacheClusterId);
+/** The member cluster ids AWS gives the replication group (as the mocked create answers). */
+const memberClusters = (c: StackCapture) => computedState(GROUP, "cache-group", find(c, GROUP, "cache-group").inputs, "us-east-1").memberClusters as string[];
 
 describe("observability", () => {
     it("production: every seed alarm, each notifying the stack's topic, and a dashboard", async () => {
@@ -71,6 +78,85 @@ describe("observability", () => {
         assert.ok(metrics.length <= 10, "an alarm reads at most 10 metrics");
         const staging = alarm(await stackRun("staging"), "cache-hit-rate");
         assert.strictEqual((staging.inputs.metricQueries as any[]).length, 3, "one node: its hits and misses");
+    });
+
+    it("B13: more than 10 cache nodes: one alarm per chunk of 10 (hit rate: 5 reading nodes), every node watched once, the first chunk keeping its key", async () => {
+        // 6 shards x (1 + 2) = 18 nodes, 6 primaries serving reads.
+        const c = await runWith("production", { config: { cache: { shards: 6, replicasPerShard: 2 } } });
+        const all = memberClusters(c);
+        assert.strictEqual(all.length, 18);
+        for (const key of ["cache-cpu", "cache-memory", "cache-evictions"]) {
+            const first = nodesOf(alarm(c, key));
+            const second = nodesOf(alarm(c, `${key}-2`));
+            assert.deepStrictEqual([first.length, second.length], [10, 8], key);
+            assert.deepStrictEqual([...first, ...second], all, `${key}: the static node ids are the group's member clusters, each once`);
+            assert.ok(!alarmKeys(c).includes(`${key}-3`));
+        }
+        const primaries = all.filter((id) => id.endsWith("-001"));
+        const hitRate = [alarm(c, "cache-hit-rate"), alarm(c, "cache-hit-rate-2")];
+        const readers = hitRate.map((a) => [...new Set(nodesOf(a))]);
+        assert.deepStrictEqual(readers.map((r) => r.length), [5, 1]);
+        assert.deepStrictEqual(readers.flat(), primaries);
+        for (const a of [...hitRate, ...["cache-cpu", "cache-cpu-2"].map((k) => alarm(c, k))]) {
+            assert.ok((a.inputs.metricQueries as any[]).length - 1 <= 10, `${a.name}: at most 10 metrics per alarm`);
+        }
+    });
+
+    it("B13: the production cache's 6 nodes stay in one alarm per metric, under the keys from before the chunking, on the group's member clusters", async () => {
+        const c = await stackRun("production");
+        assert.deepStrictEqual(nodesOf(alarm(c, "cache-cpu")), memberClusters(c));
+        assert.ok(!alarmKeys(c).some((k) => /^cache-.*-2$/.test(k)));
+    });
+
+    it("B2/E: a failed or abandoned rotation of any of the three secrets notifies the alarm topic, which lets only that rule publish", async () => {
+        for (const stack of ["staging", "production"]) {
+            const c = await stackRun(stack);
+            const rule = find(c, RULE, "observability-rotation-failed");
+            const ruleArn = computedState(RULE, rule.name, rule.inputs, "us-east-1").arn;
+            const pattern = JSON.parse(rule.inputs.eventPattern);
+            const secrets = [c.outputs.appSecretArn, c.outputs.databaseSecretArn, c.outputs.databaseMasterSecretArn].sort();
+            assert.strictEqual(new Set(secrets).size, 3);
+            assert.deepStrictEqual([pattern.source, pattern["detail-type"], pattern.detail.eventSource, pattern.detail.eventName],
+                [["aws.secretsmanager"], ["AWS Service Event via CloudTrail"], ["secretsmanager.amazonaws.com"], ["RotationFailed", "RotationAbandoned"]]);
+            assert.deepStrictEqual([...pattern.detail.$or[0].additionalEventData.SecretId].sort(), secrets);
+            assert.deepStrictEqual([...pattern.detail.$or[1].requestParameters.secretId].sort(), secrets);
+
+            const topicArn = c.outputs.alarmTopicArn;
+            const target = find(c, "aws:cloudwatch/eventTarget:EventTarget", "observability-rotation-failed");
+            assert.deepStrictEqual([target.inputs.rule, target.inputs.arn], [rule.inputs.name, topicArn]);
+            assert.match(target.inputs.inputTransformer.inputTemplate, /<event> for secret <secret>/);
+            assert.deepStrictEqual(target.dependsOn, ["aws:sns/topicPolicy:TopicPolicy::observability-alarms"], "the rule cannot publish before the policy exists");
+            const policy = find(c, "aws:sns/topicPolicy:TopicPolicy", "observability-alarms").inputs;
+            assert.strictEqual(policy.arn, topicArn);
+            assert.deepStrictEqual(JSON.parse(policy.policy).Statement, [{
+                Sid: "RotationFailureRulePublishes", Effect: "Allow", Principal: { Service: "events.amazonaws.com" },
+                Action: "sns:Publish", Resource: topicArn, Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+            }]);
+        }
+    });
+
+    it("B2: staging and production create a trail logging this region's management events (the rotation-failure events come through CloudTrail); \"existing\" skips it", async () => {
+        for (const stack of ["staging", "production"]) {
+            const trail = find(await stackRun(stack), "aws:cloudtrail/trail:Trail", "audit-trail").inputs;
+            assert.deepStrictEqual([trail.name, trail.enableLogging, trail.isMultiRegionTrail, trail.eventSelectors],
+                [`platform-${stack}-management-events`, true, false, [{ readWriteType: "All", includeManagementEvents: true }]]);
+        }
+        const existing = await runWith("staging", { config: { secrets: { cloudTrail: "existing" } } });
+        assert.strictEqual(ofType(existing, "aws:cloudtrail/trail:Trail").length, 0);
+        assert.ok(!existing.resources.some((r) => r.type === "platform:observability:AuditTrail"));
+        find(existing, RULE, "observability-rotation-failed");
+    });
+
+    it("zero-cost: no secret rotates, so no rotation-failure rule and no trail", async () => {
+        const c = await stackRun("dev");
+        assert.deepStrictEqual(ofType(c, RULE), []);
+        assert.deepStrictEqual(ofType(c, "aws:cloudtrail/trail:Trail"), []);
+    });
+
+    it("first deploy: no service alarms until a service runs", async () => {
+        const c = await runWith("staging", { imageTag: undefined });
+        assert.ok(!alarmKeys(c).some((k) => /^(api|devices)-/.test(k)), alarmKeys(c).join(", "));
+        find(c, ALARM, "observability-rds-cpu");
     });
 
     it("service alarms use the ECS cluster and service names", async () => {

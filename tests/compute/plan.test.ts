@@ -15,8 +15,9 @@ function settings(values: Record<string, unknown> = {}, stack = "staging"): Sett
     return resolveSettings({ project: "platform", stack, region: "us-east-1", values: { tier: stack, ...values }, secretKeys: [] });
 }
 const service = (s: Settings, name: string): ServiceSettings => s.services.find((x) => x.name === name)!;
-const APP = "arn:aws:secretsmanager:us-east-1:123456789012:secret:platform-staging/app-AbCdEf";
-const DB = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-XyZ123";
+const APP = "arn:aws:secretsmanager:us-east-1:482917365014:secret:platform-staging/app-20261201000000000000000002-AbCdEf";
+// `database:*` reads the application DB user's secret (never the RDS-managed master secret).
+const DB = "arn:aws:secretsmanager:us-east-1:482917365014:secret:platform-staging/db-app-user-20261201000000000000000001-XyZ123";
 
 describe("compute plan: listener rules", () => {
     it("gives each service its own priority block from its name, host rules (n+1..) before path rules (n+50..)", () => {

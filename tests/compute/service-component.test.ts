@@ -30,9 +30,10 @@ async function capture(build: () => void): Promise<Captured[]> {
     return captured;
 }
 
-const APP = "arn:aws:secretsmanager:us-east-1:123456789012:secret:platform-unit/app-AbCdEf";
-const DB = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0123-XyZ123";
-const KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-4333-8444-555555555555";
+const APP = "arn:aws:secretsmanager:us-east-1:482917365014:secret:platform-unit/app-20261201000000000000000002-AbCdEf";
+// `database:*` reads the application DB user's secret (never the RDS-managed master secret).
+const DB = "arn:aws:secretsmanager:us-east-1:482917365014:secret:platform-unit/db-app-user-20261201000000000000000001-XyZ123";
+const KEY = "arn:aws:kms:us-east-1:482917365014:key/11111111-2222-4333-8444-555555555555";
 
 function buildApi(data: DataTier | undefined): void {
     const settings = resolveSettings({ project: "platform", stack: "unit", region: "us-east-1", values: { tier: "staging", services: { api: { imageTag: "release-1" } } }, secretKeys: [] });
@@ -42,7 +43,7 @@ function buildApi(data: DataTier | undefined): void {
         namePrefix: settings.namePrefix,
         region: "us-east-1",
         protectData: false,
-        cluster: { arn: "arn:aws:ecs:us-east-1:123456789012:cluster/platform-unit", name: "platform-unit", capacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1 }], dependsOn: [], logRetentionDays: 3, ecrKeepImages: 10 },
+        cluster: { arn: "arn:aws:ecs:us-east-1:482917365014:cluster/platform-unit", name: "platform-unit", capacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1 }], dependsOn: [], logRetentionDays: 3, ecrKeepImages: 10 },
         network: { privateSubnetIds: ["subnet-a", "subnet-b"], securityGroupId: "sg-services" },
         targets: [],
         loadBalancerDependsOn: [],

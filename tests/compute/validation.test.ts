@@ -40,7 +40,17 @@ describe("compute: bad input", () => {
 
     it("production without a certificate", async () => {
         await rejects("production", { removeKeys: ["loadBalancer"] },
-            /platform:loadBalancer\.certificateArn is required for tier production \(HTTPS only\)/);
+            /platform:loadBalancer: tier production serves HTTPS only: set loadBalancer\.domainName and loadBalancer\.hostedZone .*or loadBalancer\.certificateArn \(an ACM certificate in us-east-1\)/);
+    });
+
+    it("A1: production with a domain but no hosted zone (no way to validate a certificate)", async () => {
+        await rejects("production", { removeKeys: ["loadBalancer"], config: { loadBalancer: { domainName: "api.example.com" } } },
+            /platform:loadBalancer: tier production serves HTTPS only/);
+    });
+
+    it("A1: the example certificate ARN from AWS's documentation", async () => {
+        await rejects("production", { removeKeys: ["loadBalancer"], config: { loadBalancer: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" } } },
+            /platform:loadBalancer\.certificateArn: .* names account 123456789012, an AWS documentation example/);
     });
 
     it("a path pattern the ALB would refuse (checked by the load balancer component)", async () => {

@@ -97,8 +97,19 @@ describe("NAT instance in the other tiers", () => {
         it(`${stack}: no NAT instance, no router role, no patch association`, async () => {
             const capture = await stackRun(stack);
             assert.strictEqual(ofType(capture, "platform:network:NatInstance").length, 0);
-            assert.strictEqual(ofType(capture, ASSOCIATION).length, 0);
             assert.ok(!capture.resources.some((r) => r.name === "network-nat"));
+            for (const type of [INSTANCE, ROLE, PROFILE, SG, ASSOCIATION]) {
+                assert.deepStrictEqual(ofType(capture, type).filter((r) => r.name.startsWith("network-nat")).map((r) => r.name), [], type);
+            }
+            // The zero-cost host has its own SSM associations (configuration and patching); none is the NAT's.
+            const associations = ofType(capture, ASSOCIATION);
+            if (stack === "dev") {
+                const host = find(capture, "platform:host:Host", "host");
+                assert.deepStrictEqual(associations.map((a) => a.name).sort(), ["host-apply", "host-patching"]);
+                assert.ok(associations.every((a) => a.parent === host.urn), "the host's own");
+            } else {
+                assert.strictEqual(associations.length, 0);
+            }
         });
     }
 });

@@ -1,9 +1,10 @@
-// Redeploy-on-rotation through the real program (mocked runs): the rule matches both secrets'
-// RotationSucceeded, invokes the function, which may update exactly the stack's ECS services.
+// Redeploy-on-rotation through the real program (mocked runs): the rule matches Secrets Manager's
+// native "Secret Label Updated" (AWSCURRENT moved) of the two secrets the services read, invokes the
+// function, which may update exactly the stack's ECS services.
 import { strict as assert } from "assert";
 import { find, ofType } from "../../harness/run";
 import { computedState } from "../../harness/mocks";
-import { stackRun } from "../helpers/stacks";
+import { runWith, stackRun } from "../helpers/stacks";
 
 const T = {
     rule: "aws:cloudwatch/eventRule:EventRule",
@@ -19,19 +20,22 @@ const mocked = (type: string, name: string, inputs: Record<string, any>) => comp
 
 for (const [stack, retention] of [["staging", 3], ["production", 30]] as const) {
     describe(`redeploy on rotation (${stack})`, () => {
-        it("the rule matches RotationSucceeded of both rotated secrets, and targets the function", async () => {
+        it("B2: the rule matches AWSCURRENT moving on the two secrets the services read (native event, no CloudTrail), and targets the function", async () => {
             const c = await stackRun(stack);
             const rule = find(c, T.rule, "redeploy");
             const pattern = JSON.parse(rule.inputs.eventPattern);
-            // The two secrets with a rotation schedule (the mocks give a secret's id != its ARN; the outputs hold the ARNs).
-            assert.equal(ofType(c, T.rotation).length, 2);
-            const rotated = [c.outputs.databaseSecretArn, c.outputs.appSecretArn].sort();
-            assert.ok(rotated.every((arn) => typeof arn === "string" && arn.startsWith("arn:aws:secretsmanager:")));
+            // Three secrets rotate: the app secret, the app DB user's and the RDS-managed master secret.
+            assert.deepEqual(ofType(c, T.rotation).map((r) => r.name).sort(), ["app-secret-rotation", "database-app-user-rotation", "database-master-secret-rotation"]);
+            // The services read the app secret and the app DB user's secret (outputs hold the ARNs), never the master's.
+            const read = [c.outputs.databaseSecretArn, c.outputs.appSecretArn].sort();
+            assert.ok(read.every((arn) => typeof arn === "string" && arn.startsWith("arn:aws:secretsmanager:us-east-1:482917365014:secret:")));
+            assert.ok(!read.includes(c.outputs.databaseMasterSecretArn));
+            assert.deepEqual(Object.keys(pattern).sort(), ["detail", "detail-type", "resources", "source"]);
             assert.deepEqual(pattern.source, ["aws.secretsmanager"]);
-            assert.deepEqual(pattern["detail-type"], ["AWS Service Event via CloudTrail"]);
-            assert.deepEqual(pattern.detail.eventName, ["RotationSucceeded"]);
-            assert.deepEqual([...pattern.detail.$or[0].additionalEventData.SecretId].sort(), rotated);
-            assert.deepEqual([...pattern.detail.$or[1].requestParameters.secretId].sort(), rotated);
+            assert.deepEqual(pattern["detail-type"], ["Secret Label Updated"]);
+            assert.deepEqual([...pattern.resources].sort(), read);
+            assert.deepEqual(pattern.detail, { labelUpdated: ["AWSCURRENT"] });
+            assert.equal(rule.inputs.eventBusName, undefined, "the default bus, where AWS services send their events");
 
             const fn = find(c, T.fn, "redeploy");
             const fnArn = mocked(T.fn, "redeploy", fn.inputs).arn;
@@ -83,6 +87,23 @@ for (const [stack, retention] of [["staging", 3], ["production", 30]] as const) 
         });
     });
 }
+
+describe("redeploy on rotation (first deploy)", () => {
+    it("no service has been deployed yet (no image): nothing to restart, so no rule or function", async () => {
+        const c = await runWith("staging", { imageTag: undefined });
+        assert.deepEqual(ofType(c, T.service), []);
+        assert.ok(!c.resources.some((r) => r.type === "platform:compute:RedeployOnRotation"));
+        assert.ok(!ofType(c, T.rule).some((r) => r.name === "redeploy"));
+        // The rotation schedules exist from the start.
+        assert.equal(ofType(c, T.rotation).length, 3);
+    });
+
+    it("only deployed services are restarted", async () => {
+        const c = await runWith("staging", { imageTag: undefined, config: { services: { api: { imageTag: "release-1" } } } });
+        assert.deepEqual(ofType(c, T.service).map((s) => s.name), ["api-service"]);
+        assert.deepEqual(find(c, T.fn, "redeploy").inputs.environment.variables.SERVICES, "platform-staging-api");
+    });
+});
 
 describe("redeploy on rotation (zero-cost)", () => {
     it("has no rule, target, permission or function of it", async () => {
