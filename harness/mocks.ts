@@ -318,7 +318,7 @@ export function computedState(type: string, name: string, inputs: Record<string,
             // Not secret (final snapshot suffixes): lowercase hex of the requested length, as the
             // provider would give with upper/special off.
             const length = Number(inputs.length ?? 8);
-            state.result = hex(`${name}:${JSON.stringify(inputs.keepers ?? {})}`, length).padEnd(length, "0");
+            state.result = hex(name, length);
             delete state.arn;
             delete state.name;
             break;

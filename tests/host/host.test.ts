@@ -195,6 +195,30 @@ describe("host (dev, zero-cost): before the first release", () => {
     });
 });
 
+describe("host (dev, zero-cost): newRelicLicenseKey is not ignored on the host", () => {
+    let capture: StackCapture;
+    before(async () => {
+        capture = await runWith("dev", {
+            config: { newRelicLicenseKey: "nr-license-key-1234", services: { api: { secrets: { NEW_RELIC_LICENSE_KEY: "newrelic" } } } },
+            secretKeys: ["newRelicLicenseKey"],
+        });
+    });
+
+    it("puts seed 003's newrelic block in the host's application secret, as a secret", () => {
+        const parameter = find(capture, PARAMETER, "host-app-secret");
+        assert.ok(parameter.secretInputs.includes("value"));
+        assert.deepStrictEqual(JSON.parse(parameter.inputs.value).newrelic, { licenseKey: "nr-license-key-1234", appName: "platform-dev" });
+    });
+
+    it("gives the service that declares it NEW_RELIC_LICENSE_KEY from that block, and the license is nowhere in plain text", () => {
+        const script = scriptOf(find(capture, DOCUMENT, "host-apply"));
+        assert.ok(script.includes("app_secret_key 'newrelic.licenseKey'"), "the apply script reads the nested key");
+        assert.ok(/env_line NEW_RELIC_LICENSE_KEY "\$value"/.test(script));
+        assert.ok(!script.includes("nr-license-key-1234"), "the document holds no secret value");
+        assert.strictEqual(ofType(capture, PARAMETER).filter((p) => p.name === "newrelic-license-key").length, 0, "no unused Fargate parameter on the host tier");
+    });
+});
+
 describe("host (dev, zero-cost): configuration through State Manager", () => {
     let capture: StackCapture;
     before(async () => { capture = await stackRun("dev"); });
@@ -382,7 +406,9 @@ describe("host (dev, zero-cost): identity and secrets", () => {
         assert.ok(Buffer.byteLength(parameter.inputs.value) < 4096, "standard tier: at most 4 KB");
         const doc = JSON.parse(parameter.inputs.value);
         const redis = find(capture, PARAMETER, "host-redis-password").inputs.value;
-        assert.deepStrictEqual(Object.keys(doc), ["database", "redis", "jwt"]);
+        assert.deepStrictEqual(Object.keys(doc), ["database", "redis", "jwt", "devices_grpc"]);
+        // Seed 003's devices_grpc.url: on the host, the compose service name and its gRPC port.
+        assert.deepStrictEqual(doc.devices_grpc, { url: "devices:50051" });
         // B10's shape: apps find their credentials by `userSecretArn` (none on the host: they come from the env file).
         assert.deepStrictEqual(doc.database, { host: "timescaledb", port: 5432, dbname: "platform", userSecretArn: null });
         assert.deepStrictEqual(doc.redis, { host: "redis", port: 6379, authToken: redis, replicationGroupId: null });
