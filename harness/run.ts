@@ -197,6 +197,18 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     const key = (type: string, name: string) => `${type}::${name}`;
     let signalRefusal: () => void = () => undefined;
     const refusal = new Promise<void>((resolve) => { signalRefusal = resolve; });
+    // An error the program raises while a resource's inputs resolve (e.g. a lookup that names its
+    // config key) fails that registration, and a preview reports it; under mocks nothing awaits the
+    // rejected input, so it surfaces as an unhandled rejection: collect it and fail the run with it.
+    const programErrors: unknown[] = [];
+    let signalProgramError: () => void = () => undefined;
+    const programError = new Promise<void>((resolve) => { signalProgramError = resolve; });
+    const onRejection = (reason: unknown) => {
+        if (String((reason as Error)?.message ?? reason).includes(STRICT_MARK)) return;
+        programErrors.push(reason);
+        signalProgramError();
+    };
+    process.on("unhandledRejection", onRejection);
 
     pulumi.runtime.setAllConfig(stackFile.config, stackFile.secretKeys);
     await pulumi.runtime.setMocks({
@@ -269,12 +281,21 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     // A refused registration can leave the runtime waiting forever on outputs that never resolve
     // (what depends on the refused resource): once one is refused, let the rest of the program register
     // what it still can, then report every refusal.
-    await Promise.race([
-        run.catch((error) => {
-            if (violations.length === 0) throw error;
-        }),
-        refusal.then(() => quiescence(() => captured.length)),
-    ]);
+    try {
+        await Promise.race([
+            run.catch((error) => {
+                if (violations.length === 0) throw error;
+            }),
+            refusal.then(() => quiescence(() => captured.length)),
+            programError.then(() => quiescence(() => captured.length)),
+        ]);
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+    if (programErrors.length > 0 && violations.length === 0) {
+        const first = programErrors[0];
+        throw first instanceof Error ? first : new Error(String(first));
+    }
 
     // Cross-resource rules, once the whole program is known; then every refusal at once, as a preview lists them.
     const custom: StrictResource[] = captured.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, region: r.region ?? region, state: states.get(key(r.type, r.name)) }));

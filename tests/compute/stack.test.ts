@@ -478,3 +478,17 @@ describe("compute: config variants", () => {
         for (const output of ["albDnsName", "clusterName", "serviceNames", "serviceDiscoveryNamespace"]) assert.ok(!(output in capture.outputs), output);
     });
 });
+
+describe("compute: the hosted zone is looked up at preview (A1)", () => {
+    it("a zone the account does not have fails the run naming platform:loadBalancer.hostedZone", async () => {
+        await assert.rejects(runWith("production", { hostedZones: ["another-zone.org"] }),
+            /platform:loadBalancer\.hostedZone: "example\.com" is not a public Route 53 hosted zone of this account \(no matching Route 53 Hosted Zone found\)/);
+    });
+
+    it("the zone the account has is used for the validation record and the alias", async () => {
+        const capture = await runWith("production", { hostedZones: ["example.com"] });
+        const records = ofType(capture, "aws:route53/record:Record");
+        assert.strictEqual(records.length, 2);
+        assert.ok(records.every((r) => typeof r.inputs.zoneId === "string" && r.inputs.zoneId.length > 0));
+    });
+});
