@@ -108,7 +108,7 @@ describe("observability", () => {
         assert.ok(!alarmKeys(c).some((k) => /^cache-.*-2$/.test(k)));
     });
 
-    it("B2/E: a failed or abandoned rotation of any of the three secrets notifies the alarm topic, which lets only that rule publish", async () => {
+    it("B2/E: a failed or abandoned rotation of any of the three secrets notifies the alarm topic, which keeps its default publishers and adds exactly that rule", async () => {
         for (const stack of ["staging", "production"]) {
             const c = await stackRun(stack);
             const rule = find(c, RULE, "observability-rotation-failed");
@@ -128,10 +128,20 @@ describe("observability", () => {
             assert.deepStrictEqual(target.dependsOn, ["aws:sns/topicPolicy:TopicPolicy::observability-alarms"], "the rule cannot publish before the policy exists");
             const policy = find(c, "aws:sns/topicPolicy:TopicPolicy", "observability-alarms").inputs;
             assert.strictEqual(policy.arn, topicArn);
-            assert.deepStrictEqual(JSON.parse(policy.policy).Statement, [{
+            const statements = JSON.parse(policy.policy).Statement;
+            assert.deepStrictEqual(statements.find((st: any) => st.Sid === "RotationFailureRulePublishes"), {
                 Sid: "RotationFailureRulePublishes", Effect: "Allow", Principal: { Service: "events.amazonaws.com" },
                 Action: "sns:Publish", Resource: topicArn, Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
-            }]);
+            });
+            // The policy replaces the topic's default one: the account (AWS:SourceOwner) and its CloudWatch
+            // alarms keep publishing, and no other principal may.
+            const account = topicArn.split(":")[4];
+            assert.deepStrictEqual(statements.map((st: any) => [st.Sid, st.Principal, st.Condition]), [
+                ["AccountOwnerManagesAndPublishes", { AWS: "*" }, { StringEquals: { "AWS:SourceOwner": account } }],
+                ["CloudWatchAlarmsPublish", { Service: "cloudwatch.amazonaws.com" }, { StringEquals: { "aws:SourceAccount": account } }],
+                ["RotationFailureRulePublishes", { Service: "events.amazonaws.com" }, { ArnEquals: { "aws:SourceArn": ruleArn } }],
+            ]);
+            assert.ok(statements.every((st: any) => st.Resource === topicArn && st.Effect === "Allow"));
         }
     });
 
