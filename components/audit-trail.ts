@@ -9,6 +9,7 @@
 // storage is S3 standard (a few MB a month), expired after `retentionDays`.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { logBucket } from "./log-bucket";
 
 export interface AuditTrailArgs {
     namePrefix: string;
@@ -30,36 +31,12 @@ export class AuditTrail extends pulumi.ComponentResource {
         const partition = aws.getPartitionOutput({}, parent);
         const trailName = `${args.namePrefix}-management-events`;
 
-        const bucket = new aws.s3.Bucket(`${name}-logs`, {
-            forceDestroy: !args.protectData,
+        const { bucket, configured } = logBucket(`${name}-logs`, {
+            protectData: args.protectData,
+            expireDays: args.retentionDays,
+            ruleId: "expire-trail-logs",
             tags: { Name: `${args.namePrefix}-cloudtrail` },
-        }, parent);
-        // S3 refuses concurrent configuration changes of one bucket (OperationAborted): one after another.
-        const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-logs`, {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, parent);
-        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-logs`, {
-            bucket: bucket.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-        }, { parent: this, dependsOn: [publicAccess] });
-        const ownership = new aws.s3.BucketOwnershipControls(`${name}-logs`, {
-            bucket: bucket.id,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, { parent: this, dependsOn: [encryption] });
-        const lifecycle = new aws.s3.BucketLifecycleConfiguration(`${name}-logs`, {
-            bucket: bucket.id,
-            rules: [{
-                id: "expire-trail-logs",
-                status: "Enabled",
-                filter: { prefix: "" },
-                expiration: { days: args.retentionDays },
-                abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-            }],
-        }, { parent: this, dependsOn: [ownership] });
+        }, this);
 
         // The trail's own ARN, known before the trail exists (the policy must exist first).
         const trailArn = pulumi.interpolate`arn:${partition.partition}:cloudtrail:${region.name}:${caller.accountId}:trail/${trailName}`;
@@ -96,7 +73,7 @@ export class AuditTrail extends pulumi.ComponentResource {
                     },
                 ],
             }),
-        }, { parent: this, dependsOn: [lifecycle] });
+        }, { parent: this, dependsOn: [configured] });
 
         const trail = new aws.cloudtrail.Trail(`${name}`, {
             name: trailName,

@@ -12,6 +12,7 @@ import { LoadBalancerSettings, ServiceSettings } from "../config/types";
 import {
     defaultService, httpPortOf, listenerRules, publicTcpListeners, TARGET_GROUP_HEALTH_CHECK,
 } from "./compute-plan";
+import { logBucket } from "./log-bucket";
 import { autonameBase, ELB_NAME_MAX } from "./naming";
 
 export interface LoadBalancerArgs {
@@ -227,38 +228,12 @@ export class LoadBalancer extends pulumi.ComponentResource {
      */
     private logBucket(name: string, args: LoadBalancerArgs): { bucket: aws.s3.Bucket; policy: aws.s3.BucketPolicy } {
         const parent = { parent: this };
-        const bucket = new aws.s3.Bucket(`${name}-logs`, {
-            // Outside production a destroy may delete the logs with the bucket.
-            forceDestroy: !args.protectData,
+        const { bucket, configured } = logBucket(`${name}-logs`, {
+            protectData: args.protectData,
+            expireDays: args.settings.accessLogExpireDays,
+            ruleId: "expire-access-logs",
             tags: { Name: `${args.namePrefix}-alb-logs` },
-        }, parent);
-        // One configuration change at a time: S3 answers concurrent changes of a bucket with
-        // OperationAborted ("A conflicting conditional operation is currently in progress").
-        const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-logs`, {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, parent);
-        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-logs`, {
-            bucket: bucket.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-        }, { parent: this, dependsOn: [publicAccess] });
-        const ownership = new aws.s3.BucketOwnershipControls(`${name}-logs`, {
-            bucket: bucket.id,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, { parent: this, dependsOn: [encryption] });
-        const lifecycle = new aws.s3.BucketLifecycleConfiguration(`${name}-logs`, {
-            bucket: bucket.id,
-            rules: [{
-                id: "expire-access-logs",
-                status: "Enabled",
-                filter: { prefix: "" },
-                expiration: { days: args.settings.accessLogExpireDays },
-                abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-            }],
-        }, { parent: this, dependsOn: [ownership] });
+        }, this);
         const elbAccount = aws.elb.getServiceAccountOutput({}, parent);
         const caller = aws.getCallerIdentityOutput({}, parent);
         const logObjects = pulumi.interpolate`${bucket.arn}/${ACCESS_LOG_PREFIX}/AWSLogs/${caller.accountId}/*`;
@@ -288,7 +263,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                     },
                 ],
             }, parent).json,
-        }, { parent: this, dependsOn: [lifecycle] });
+        }, { parent: this, dependsOn: [configured] });
         return { bucket, policy };
     }
 
