@@ -1,5 +1,8 @@
 // Boot configurations shared by the host's render, NGINX and sandbox tests, and the real-tool helpers.
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { createHash } from "crypto";
 import { HostBootConfig, HOST_PATHS } from "../../components/host/boot-config";
 
@@ -113,4 +116,23 @@ export function secretLiterals(source: string, parameterNames: string[]): { find
         if (!password.startsWith("$")) findings.push(line);
     }
     return { findings, checked };
+}
+
+/**
+ * A temporary folder for one spec file, made before its tests and removed after them, and `write`,
+ * which puts a file in it (making its folders) and returns the path.
+ */
+export function scratchFolder(prefix: string): { path: (...parts: string[]) => string; write: (name: string, content: string) => string } {
+    let dir = "";
+    before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix)); });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    return {
+        path: (...parts) => path.join(dir, ...parts),
+        write(name, content) {
+            const file = path.join(dir, name);
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, content);
+            return file;
+        },
+    };
 }

@@ -10,22 +10,10 @@ import * as os from "os";
 import * as path from "path";
 import { HostBootConfig } from "../../components/host/boot-config";
 import { albHostRegex, albPathRegex, renderNginxConf } from "../../components/host/nginx";
-import { requireTools, run, TWO_APPS } from "./configs";
+import { requireTools, run, scratchFolder, TWO_APPS } from "./configs";
 
-let tmp: string;
-before(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "host-nginx-"));
-});
-after(() => {
-    fs.rmSync(tmp, { recursive: true, force: true });
-});
-
-function write(name: string, content: string): string {
-    const file = path.join(tmp, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-    return file;
-}
+const scratch = scratchFolder("host-nginx-");
+const write = scratch.write;
 
 /** The main nginx.conf around the rendered conf.d file, with every path inside `dir`. */
 function mainConf(dir: string, site: string, daemon: boolean): string {
@@ -35,7 +23,7 @@ function mainConf(dir: string, site: string, daemon: boolean): string {
 }
 
 function nginxTest(name: string, conf: string): { status: number | null; out: string } {
-    const dir = path.join(tmp, `nginx-${name}`);
+    const dir = scratch.path(`nginx-${name}`);
     fs.mkdirSync(dir, { recursive: true });
     const site = write(`nginx-${name}/default.conf`, conf);
     const main = write(`nginx-${name}/nginx.conf`, mainConf(dir, site, false));
@@ -114,8 +102,8 @@ describe("host NGINX configuration against nginx -t", function () {
 
     it("accepts the TLS configuration with a throwaway certificate", function () {
         requireTools(this, "nginx", "openssl");
-        const cert = path.join(tmp, "tls", "cert.pem");
-        const key = path.join(tmp, "tls", "key.pem");
+        const cert = scratch.path("tls", "cert.pem");
+        const key = scratch.path("tls", "key.pem");
         fs.mkdirSync(path.dirname(cert), { recursive: true });
         execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test", "-keyout", key, "-out", cert], { stdio: "ignore" });
         const conf = renderNginxConf({ ...TWO_APPS, tlsCertificatePath: cert, tlsKeyPath: key });
@@ -220,7 +208,7 @@ describe("host NGINX for real, app names resolved per request", function () {
             .replace(/listen 80( default_server)?;/g, `listen 127.0.0.1:${port}$1;`)
             .replace("resolver 127.0.0.11 ", `resolver 127.0.0.1:${dns.port} `);
         for (const app of TWO_APPS.apps) conf = conf.split(`http://${app.name}:${app.port};`).join(`http://${app.name}:${appPorts[app.name]};`);
-        const dir = path.join(tmp, `nginx-live-${name}`);
+        const dir = scratch.path(`nginx-live-${name}`);
         fs.mkdirSync(dir, { recursive: true });
         const site = write(`nginx-live-${name}/default.conf`, conf);
         const main = write(`nginx-live-${name}/nginx.conf`, mainConf(dir, site, true));

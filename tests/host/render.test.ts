@@ -13,22 +13,10 @@ import { desiredFiles, desiredFilesFunction, HEREDOC_END, renderApplyScript } fr
 import { renderHostDocument, SSM_DOCUMENT_MAX_BYTES } from "../../components/host/document";
 import { HOST_RESERVE_MIB, INSTANCE_MEMORY_MIB, memoryBudget, MIN_APP_MIB, SWAP_MIB } from "../../components/host/memory";
 import { renderUserData, USER_DATA_MAX_BYTES } from "../../components/host/user-data";
-import { BASE, requireTools, run, secretLiterals, TLS, TWO_APPS } from "./configs";
+import { BASE, requireTools, run, scratchFolder, secretLiterals, TLS, TWO_APPS } from "./configs";
 
-let tmp: string;
-before(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "host-render-"));
-});
-after(() => {
-    fs.rmSync(tmp, { recursive: true, force: true });
-});
-
-function write(name: string, content: string): string {
-    const file = path.join(tmp, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-    return file;
-}
+const scratch = scratchFolder("host-render-");
+const write = scratch.write;
 
 describe("host memory budget", () => {
     for (const [type, mib] of Object.entries(INSTANCE_MEMORY_MIB)) {
