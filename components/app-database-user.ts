@@ -158,7 +158,7 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
             // Not during this deployment; the test run it triggers logs in as the user, which the
             // Invocation has created by then.
             rotateImmediately: false,
-        }, { parent: this, dependsOn: [bootstrap.invocation, rotation.permission, rotation.rolePolicy] });
+        }, { parent: this, dependsOn: [bootstrap.invocation, rotation.permission, rotation.rolePolicy, ...rotation.networkRules] });
 
         this.registerOutputs({
             secretArn: this.secretArn,
@@ -168,15 +168,18 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
         });
     }
 
-    /** A security group for a function: 5432 to the database, 443 out (AWS APIs via NAT), nothing in. */
-    private functionSecurityGroup(name: string, args: AppDatabaseUserArgs, purpose: string): aws.ec2.SecurityGroup {
+    /**
+     * A security group for a function: 5432 to the database, 443 out (AWS APIs via NAT), nothing in.
+     * `rules` are what a first call through it must wait for.
+     */
+    private functionSecurityGroup(name: string, args: AppDatabaseUserArgs, purpose: string): { group: aws.ec2.SecurityGroup; rules: pulumi.Resource[] } {
         const parent = { parent: this };
         const group = new aws.ec2.SecurityGroup(name, {
             vpcId: args.network.vpcId,
             description: `${purpose}: PostgreSQL to the database, HTTPS to AWS APIs, no inbound`,
             tags: { Name: `${args.namePrefix}-${name}` },
         }, parent);
-        new aws.vpc.SecurityGroupEgressRule(`${name}-postgres`, {
+        const postgres = new aws.vpc.SecurityGroupEgressRule(`${name}-postgres`, {
             securityGroupId: group.id,
             description: "PostgreSQL to the database",
             ipProtocol: "tcp",
@@ -184,7 +187,7 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
             toPort: 5432,
             referencedSecurityGroupId: args.database.securityGroupId,
         }, parent);
-        new aws.vpc.SecurityGroupEgressRule(`${name}-https`, {
+        const https = new aws.vpc.SecurityGroupEgressRule(`${name}-https`, {
             securityGroupId: group.id,
             description: "HTTPS to AWS APIs (Secrets Manager, RDS) through NAT",
             ipProtocol: "tcp",
@@ -192,7 +195,7 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
             toPort: 443,
             cidrIpv4: "0.0.0.0/0",
         }, parent);
-        new aws.vpc.SecurityGroupIngressRule(`${name}-to-database`, {
+        const toDatabase = new aws.vpc.SecurityGroupIngressRule(`${name}-to-database`, {
             securityGroupId: args.database.securityGroupId,
             description: `PostgreSQL from the ${purpose.toLowerCase()}`,
             ipProtocol: "tcp",
@@ -200,7 +203,7 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
             toPort: 5432,
             referencedSecurityGroupId: group.id,
         }, parent);
-        return group;
+        return { group, rules: [group, postgres, https, toDatabase] };
     }
 
     private bootstrap(name: string, args: AppDatabaseUserArgs, username: string, secret: aws.secretsmanager.Secret,
@@ -242,7 +245,7 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
                 ],
             }),
         }, parent);
-        const securityGroup = this.functionSecurityGroup(`${name}-bootstrap`, args, "Database bootstrap function");
+        const { group: securityGroup, rules } = this.functionSecurityGroup(`${name}-bootstrap`, args, "Database bootstrap function");
 
         const fn = new aws.lambda.Function(`${name}-bootstrap`, {
             name: functionName,
@@ -260,25 +263,34 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
                     masterSecretArn: args.database.masterSecretArn,
                     appSecretArn: secret.arn,
                     username,
+                    database: { host: args.database.endpoint, port: pulumi.output(args.database.port).apply(String), name: args.database.name },
                 }),
             },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
         }, { parent: this, dependsOn: [logGroup, vpcAccess, policy] });
 
-        // Runs on create and whenever the code or what it grants changes; a failure fails the deploy
-        // before rotation is enabled.
+        // Runs on create and whenever the code, what it grants or the instance changes (a replaced
+        // instance has no app user and a new master secret: the function repairs the secret and
+        // recreates the user); a failure fails the deploy before rotation is enabled. It waits for
+        // its network path: the security group rules both ways.
         const specHash = createHash("sha256").update(JSON.stringify({ username, database: args.database.name, ...APP_USER_GRANT_SPEC })).digest("hex");
         const invocation = new aws.lambda.Invocation(`${name}-bootstrap`, {
             functionName: fn.name,
             input: JSON.stringify({ action: "ensure-app-user", username, database: args.database.name }),
-            triggers: { code: pkg.codeSha256, spec: specHash },
-        }, { parent: this, dependsOn: [version, securityGroup] });
-        return { functionArn: fn.arn, invocation };
+            triggers: { code: pkg.codeSha256, spec: specHash, instance: args.database.instanceArn, masterSecret: args.database.masterSecretArn, host: args.database.endpoint },
+        }, { parent: this, dependsOn: [version, ...rules] });
+        return { functionArn: fn.arn, invocation, networkRules: rules };
     }
 
     private rotationFunction(name: string, args: AppDatabaseUserArgs, secret: aws.secretsmanager.Secret, secretsManagerService: pulumi.Output<string>) {
         const parent = { parent: this };
-        const securityGroup = this.functionSecurityGroup(`${name}-rotation`, args, "Alternating-users rotation function");
+        const { group: securityGroup, rules } = this.functionSecurityGroup(`${name}-rotation`, args, "Alternating-users rotation function");
+        const functionName = physicalName(args.namePrefix, "db-app-user-rotation", LAMBDA_NAME_MAX);
+        // Created before the template's function writes to it, so its logs expire like the others'.
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-rotation`, {
+            name: `/aws/lambda/${functionName}`,
+            retentionInDays: args.logRetentionDays,
+        }, parent);
         const stack = new aws.serverlessrepository.CloudFormationStack(`${name}-rotation`, {
             name: physicalName(args.namePrefix, "db-app-user-rotation", 100),
             applicationId: MULTI_USER_ROTATION_APP.applicationId,
@@ -287,7 +299,7 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
             // The template's parameters as aws-cdk-lib's SecretRotation passes them.
             parameters: {
                 endpoint: pulumi.interpolate`https://${secretsManagerService}`,
-                functionName: physicalName(args.namePrefix, "db-app-user-rotation", LAMBDA_NAME_MAX),
+                functionName,
                 vpcSubnetIds: pulumi.all(args.network.privateSubnetIds).apply((ids) => ids.join(",")),
                 vpcSecurityGroupIds: securityGroup.id,
                 masterSecretArn: args.database.masterSecretArn,
@@ -295,7 +307,7 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
                 ...(args.kmsKeyArn !== undefined ? { kmsKeyArn: args.kmsKeyArn } : {}),
                 ...(args.database.masterSecretKmsKeyArn !== undefined ? { masterSecretKmsKeyArn: args.database.masterSecretKmsKeyArn } : {}),
             },
-        }, parent);
+        }, { parent: this, dependsOn: [logGroup] });
         const functionArn = stack.outputs.apply((o) => {
             const arn = o?.[MULTI_USER_ROTATION_APP.outputName];
             if (!arn && !pulumi.runtime.isDryRun()) throw new Error(`rotation stack has no ${MULTI_USER_ROTATION_APP.outputName} output`);
@@ -325,6 +337,6 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
             principal: "secretsmanager.amazonaws.com",
             sourceArn: secret.arn,
         }, parent);
-        return { functionArn, permission, rolePolicy };
+        return { functionArn, permission, rolePolicy, networkRules: rules };
     }
 }

@@ -39,7 +39,7 @@ export class AuditTrail extends pulumi.ComponentResource {
         }, this);
 
         // The trail's own ARN, known before the trail exists (the policy must exist first).
-        const trailArn = pulumi.interpolate`arn:${partition.partition}:cloudtrail:${region.name}:${caller.accountId}:trail/${trailName}`;
+        const trailArn = pulumi.interpolate`arn:${partition.partition}:cloudtrail:${region.region}:${caller.accountId}:trail/${trailName}`;
         const policy = new aws.s3.BucketPolicy(`${name}-logs`, {
             bucket: bucket.id,
             // CloudTrail's documented bucket policy ("Amazon S3 bucket policy for CloudTrail"), scoped to

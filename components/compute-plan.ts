@@ -338,26 +338,21 @@ export function scalingPolicies(service: ServiceSettings, hasTargetGroup: boolea
 }
 
 /**
- * ECR lifecycle: untagged layers of failed or superseded pushes go after a day; of the release tags,
- * the newest `keep` stay. ECR cannot see which image a task definition runs (lifecycle rules select
- * by tag, count and age only), so `keep` must cover every release that could still be running or
- * rolled back to (README, "Images").
+ * ECR lifecycle: of the tagged images (releases), the newest `keep` stay. Only tagged images count:
+ * a `tagStatus: any` rule also counts the untagged children of image indexes and attestations, so it
+ * keeps fewer releases than it says (aws/containers-roadmap#2613), and an untagged rule could expire
+ * the platform images of a multi-arch index still in use (containers-roadmap#1466), so untagged
+ * manifests are left alone. ECR cannot see which image a task definition runs (rules select by tag,
+ * count and age only), so `keep` must cover every release that could still run or be rolled back to.
  */
 export function ecrLifecyclePolicy(keep: number): string {
     return JSON.stringify({
-        rules: [
-            {
-                rulePriority: 1,
-                description: "Expire untagged images after a day",
-                selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 },
-                action: { type: "expire" },
-            },
-            {
-                rulePriority: 2,
-                description: `Keep the last ${keep} images`,
-                selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep },
-                action: { type: "expire" },
-            },
-        ],
+        rules: [{
+            rulePriority: 1,
+            description: `Keep the last ${keep} tagged images`,
+            // tagStatus tagged needs a pattern list (ECR lifecycle policy parameters); "*" is any tag.
+            selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: keep },
+            action: { type: "expire" },
+        }],
     });
 }

@@ -174,9 +174,11 @@ export class FargateService extends pulumi.ComponentResource {
                     dnsRecords: [{ type: DISCOVERY_RECORD.type, ttl: DISCOVERY_RECORD.ttl }],
                     routingPolicy: DISCOVERY_RECORD.routingPolicy,
                 },
-                // ECS reports task health to Cloud Map; AWS always uses a threshold of 1, and the
-                // provider's `failureThreshold` is deprecated (AWS-FACTS), so it is not set.
-                healthCheckCustomConfig: {},
+                // No healthCheckCustomConfig: its only field (`failureThreshold`) is deprecated (AWS
+                // always uses 1; AWS-FACTS, review C9), and an empty block is never stored by the
+                // provider, so the next plan would replace this service (the block is ForceNew) on
+                // every update (hashicorp/terraform-provider-aws#44285). ECS still registers running
+                // tasks and deregisters stopped ones; it replaces unhealthy tasks itself.
             }, parent)
             : undefined;
 

@@ -228,7 +228,7 @@ export class Network extends pulumi.ComponentResource {
                     principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
                     conditions: [
                         { test: "StringEquals", variable: "aws:SourceAccount", values: [caller.accountId] },
-                        { test: "ArnLike", variable: "aws:SourceArn", values: [pulumi.interpolate`arn:aws:ec2:${region.name}:${caller.accountId}:vpc-flow-log/*`] },
+                        { test: "ArnLike", variable: "aws:SourceArn", values: [pulumi.interpolate`arn:aws:ec2:${region.region}:${caller.accountId}:vpc-flow-log/*`] },
                     ],
                 }],
             }, parent).json,

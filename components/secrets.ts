@@ -46,7 +46,9 @@ export function dataKeyPolicy(account: string, region: string, partition = "aws"
                 Effect: "Allow",
                 Principal: { AWS: root },
                 Action: [
-                    "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
+                    // Not kms:Create*: it includes CreateGrant, with which a principal could grant
+                    // itself Decrypt outside the services (grants are the third statement's only).
+                    "kms:CreateAlias", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
                     "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
                     "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
                 ],

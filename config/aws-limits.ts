@@ -77,9 +77,9 @@ export const DEREGISTRATION_DELAY_SECONDS = { min: 0, max: 3600 } as const;
 export const LISTENER_RULE_PRIORITY = { min: 1, max: 50000 } as const;
 
 /**
- * Availability Zone ids without Fargate and without current Graviton families: us-east-1's
- * use1-az3 (AWS-FACTS; Fargate "Regions and Availability Zones": "Fargate is not supported in
- * use1-az3"). Names map to ids differently in every account, so zones are excluded by id.
+ * Availability Zone ids without ARM64 (Graviton) Fargate and without current Graviton instance
+ * families: us-east-1's use1-az3 (ECS guide "64-bit ARM workloads": "the use1-az3 Availability Zone";
+ * AWS-FACTS). Names map to ids differently in every account, so zones are excluded by id.
  */
 export const AZ_IDS_WITHOUT_FARGATE: readonly string[] = ["use1-az3"];
 
@@ -90,13 +90,13 @@ export const AZ_IDS_WITHOUT_FARGATE: readonly string[] = ["use1-az3"];
  */
 export const EXAMPLE_ACCOUNT_IDS: readonly string[] = ["123456789012", "111122223333", "444455556666", "777788889999", "555555555555"];
 
-/** Regions (commercial partition) whose names the program accepts for `aws:region`. */
+/** Regions (commercial partition) whose names the program accepts for `aws:region` (@pulumi/aws 7.48 `Region` enum). */
 export const AWS_REGIONS = [
     "us-east-1", "us-east-2", "us-west-1", "us-west-2",
     "ca-central-1", "ca-west-1", "mx-central-1", "sa-east-1",
     "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2",
     "ap-east-1", "ap-east-2", "ap-south-1", "ap-south-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-    "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
+    "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7",
     "me-south-1", "me-central-1", "il-central-1", "af-south-1",
 ] as const;
 

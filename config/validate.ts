@@ -75,7 +75,11 @@ export function resolveSettings(source: ConfigSource): Settings {
         problems.push(`platform:tier: ${describe(values.tier)} is not a tier; ${oneOf(TIERS)}`);
         throw new ConfigError(problems);
     }
-    if (source.region !== undefined && !(AWS_REGIONS as readonly string[]).includes(source.region)) {
+    // Required: the certificate check, endpoints and prices all depend on it, and a stack without it
+    // would deploy wherever the deploying shell's AWS_REGION points.
+    if (source.region === undefined) {
+        problems.push("aws:region is not set: run `pulumi config set aws:region <region>` (e.g. us-east-1)");
+    } else if (!(AWS_REGIONS as readonly string[]).includes(source.region)) {
         problems.push(`aws:region: ${describe(source.region)} is not an AWS region; ${oneOf(AWS_REGIONS)}`);
     }
     const region = source.region ?? "us-east-1";
@@ -192,7 +196,7 @@ function resolveNetwork(raw: RawConfig["network"], tier: Tier, problems: Problem
             if (typeof id !== "string" || !/^[a-z]{2,5}\d+-az\d+$/.test(id)) {
                 problems.push(`platform:network.availabilityZoneIds[${i}]: ${describe(id)} is not a zone id like use1-az1 (aws ec2 describe-availability-zones shows ZoneId)`);
             } else if ((AZ_IDS_WITHOUT_FARGATE as readonly string[]).includes(id)) {
-                problems.push(`platform:network.availabilityZoneIds[${i}]: ${id} has no Fargate and no current Graviton families; choose another zone`);
+                problems.push(`platform:network.availabilityZoneIds[${i}]: ${id} has no ARM64 (Graviton) Fargate and no current Graviton families; choose another zone`);
             }
         });
     }

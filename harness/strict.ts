@@ -421,11 +421,14 @@ export const RULES: StrictRule[] = [
     },
     {
         id: "deprecated-input", scope: "resource", types: [T.discovery],
-        message: "the provider deprecated this input and will remove it",
-        source: "@pulumi/aws 7.48.0 types/input.d.ts ServiceHealthCheckCustomConfig.failureThreshold (\"@deprecated ... no longer supported by AWS and the value is always set to 1. The attribute will be removed in a future major version\"); AWS-FACTS.md; REVIEW-2026-12.md C9",
+        message: "the provider deprecated this input and will remove it, or never stores it (a replacement on every update)",
+        source: "@pulumi/aws 7.48.0 types/input.d.ts ServiceHealthCheckCustomConfig.failureThreshold (\"@deprecated ... no longer supported by AWS and the value is always set to 1. The attribute will be removed in a future major version\"); AWS-FACTS.md; REVIEW-2026-12.md C9; an empty block is never stored and the block is ForceNew: hashicorp/terraform-provider-aws#44285",
         check(r) {
-            const v = r.inputs.healthCheckCustomConfig?.failureThreshold;
-            return v === undefined ? [] : [{ input: "healthCheckCustomConfig.failureThreshold", value: v, allowed: "absent (AWS always uses 1)" }];
+            const config = r.inputs.healthCheckCustomConfig;
+            if (config === undefined || config === null) return [];
+            const v = config.failureThreshold;
+            if (v !== undefined) return [{ input: "healthCheckCustomConfig.failureThreshold", value: v, allowed: "absent (AWS always uses 1)" }];
+            return Object.keys(config).length === 0 ? [{ input: "healthCheckCustomConfig", value: config, allowed: "absent: an empty block plans a replacement of the service on every update" }] : [];
         },
     },
     {

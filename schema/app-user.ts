@@ -75,6 +75,12 @@ export interface AppUserSpec {
   username: string;
   /** Password for a role that does not exist yet; required only then, ignored otherwise. */
   password?: string;
+  /**
+   * The clone's password, when the secret's current version names `<user>_clone` (after a rotation).
+   * Used only on a database that has neither role (a replaced instance): the base role is then made
+   * without a password (the next rotation sets one) and the clone with this one, a member of the base.
+   */
+  clonePassword?: string;
   /** Must be the connected database (grants are per database). @default current_database() */
   database?: string;
   /** Role whose future tables/sequences in the app schema get default privileges. @default current_user */
@@ -193,13 +199,13 @@ export function parseAppUserSecret(secretString: string | undefined, label = "ap
  * from it), so no password is passed and a missing base role is an error instead of a guess.
  * @param expected the base username the stack configured; a secret naming another user is refused.
  */
-export function appUserFromSecret(secret: AppUserSecret, expected?: string): { username: string; password?: string } {
+export function appUserFromSecret(secret: AppUserSecret, expected?: string): { username: string; password?: string; clonePassword?: string } {
   const base = secret.username.endsWith(CLONE_SUFFIX) ? secret.username.slice(0, -CLONE_SUFFIX.length) : secret.username;
   if (expected !== undefined && base !== expected) {
     throw new Error(`app user secret names ${secret.username}, expected ${expected} or ${cloneUsername(expected)}`);
   }
   validateUsername(base);
-  return base === secret.username ? { username: base, password: secret.password } : { username: base };
+  return base === secret.username ? { username: base, password: secret.password } : { username: base, clonePassword: secret.password };
 }
 
 // ------------------------------------------------------------------------------------- catalog and plan
@@ -242,16 +248,26 @@ export function planAppUser(catalog: AppUserCatalog, spec: AppUserSpec): Planned
   const out: PlannedStatement[] = [];
   if (!catalog.schemaExists) throw new Error(`schema ${catalog.schema} does not exist in database ${catalog.database}`);
 
+  const attributes = Object.values(ATTRIBUTE_KEYWORD).join(" ");
+  // A replaced instance after a rotation: neither role exists and the secret names the clone. Both
+  // are restored as the rotation left them; the base role gets its password at the next rotation.
+  const restoreClone = !catalog.role && !catalog.clone && spec.password === undefined && spec.clonePassword !== undefined;
   if (!catalog.role) {
-    if (spec.password === undefined) {
+    if (spec.password === undefined && !restoreClone) {
       throw new Error(`role ${spec.username} does not exist and no password was given to create it ` +
         "(after a rotation the secret names the clone: restore the base role first)");
     }
-    const attributes = Object.values(ATTRIBUTE_KEYWORD).join(" ");
     out.push({
-      description: `create role ${spec.username}`,
-      sql: `CREATE ROLE ${user} WITH ${attributes} PASSWORD ${quoteLiteral(scramSha256Verifier(spec.password))}`,
+      description: `create role ${spec.username}${restoreClone ? " (no password until the next rotation)" : ""}`,
+      sql: `CREATE ROLE ${user} WITH ${attributes}${restoreClone ? "" : ` PASSWORD ${quoteLiteral(scramSha256Verifier(spec.password!))}`}`,
     });
+    if (restoreClone) {
+      const clone = quoteIdent(cloneUsername(spec.username));
+      out.push(
+        { description: `create role ${cloneUsername(spec.username)} with the current password`, sql: `CREATE ROLE ${clone} WITH ${attributes} PASSWORD ${quoteLiteral(scramSha256Verifier(spec.clonePassword!))}` },
+        { description: `grant role ${spec.username} to ${cloneUsername(spec.username)}`, sql: `GRANT ${user} TO ${clone}` },
+      );
+    }
   } else {
     const role = catalog.role;
     const wrong = (Object.keys(ROLE_ATTRIBUTES) as RoleAttribute[]).filter((a) => role[a] !== ROLE_ATTRIBUTES[a]);
@@ -409,7 +425,7 @@ export interface EnsureAppUserResult {
   owner: string;
   roleCreated: boolean;
   /** `absent`: not rotated yet; `member`: clone already a member; `granted`: made a member now. */
-  clone: "absent" | "member" | "granted";
+  clone: "absent" | "member" | "granted" | "created";
   /** Tables and partitions checked (schema-qualified). */
   tables: string[];
   /** App tables not there yet (the schema is applied later); default privileges cover them. */
@@ -424,6 +440,7 @@ const LOCK_KEY = "app user ensure";
 export async function ensureAppUser(client: Queryable, spec: AppUserSpec): Promise<EnsureAppUserResult> {
   validateUsername(spec.username);
   if (spec.password !== undefined) validatePassword(spec.password);
+  if (spec.clonePassword !== undefined) validatePassword(spec.clonePassword);
   await client.query("BEGIN");
   try {
     // Two runners at once (bootstrap function and schema/apply.ts) would both try CREATE ROLE.
@@ -444,7 +461,8 @@ export async function ensureAppUser(client: Queryable, spec: AppUserSpec): Promi
       database: catalog.database,
       owner: catalog.owner,
       roleCreated: catalog.role === undefined,
-      clone: !catalog.clone ? "absent" : catalog.cloneIsMember ? "member" : "granted",
+      clone: plan.some((s) => s.description.startsWith(`create role ${cloneUsername(spec.username)}`)) ? "created"
+        : !catalog.clone ? "absent" : catalog.cloneIsMember ? "member" : "granted",
       tables: catalog.relations.filter((r) => r.kind === "table").map((r) => `${r.schema}.${r.name}`),
       missingTables: catalog.missingTables,
       changes: plan.map((s) => s.description),

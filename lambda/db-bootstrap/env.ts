@@ -6,5 +6,9 @@ export const BOOTSTRAP_ENV = {
     masterSecretArn: "MASTER_SECRET_ARN",
     appSecretArn: "APP_USER_SECRET_ARN",
     username: "APP_USERNAME",
+    /** The instance as deployed now: the secret's connection keys are repaired to it. */
+    databaseHost: "DATABASE_HOST",
+    databasePort: "DATABASE_PORT",
+    databaseName: "DATABASE_NAME",
     secretsManagerEndpoint: "SECRETS_MANAGER_ENDPOINT",
 } as const;

@@ -10,9 +10,15 @@
 // NODE_EXTRA_CA_CERTS=/var/runtime/ca-cert.pem, the runtime's bundle of them (AWS Compute Blog, "Node.js
 // 20.x runtime now available in AWS Lambda", summarised at dev.classmethod.jp/articles/node-extra-ca-certs-influence-cold-start).
 //
-// Environment: MASTER_SECRET_ARN, APP_USER_SECRET_ARN, APP_USERNAME (the base user), optional
-// SECRETS_MANAGER_ENDPOINT. Logs never contain secret values: ARNs, role names and decisions only.
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+// Environment: MASTER_SECRET_ARN, APP_USER_SECRET_ARN, APP_USERNAME (the base user), DATABASE_HOST,
+// DATABASE_PORT, DATABASE_NAME (the instance as deployed now), optional SECRETS_MANAGER_ENDPOINT.
+// Logs never contain secret values: ARNs, role names and decisions only.
+//
+// A replaced instance (new endpoint, new RDS-managed master secret) leaves the app-user secret's
+// connection keys pointing at the old one (Pulumi writes only its first version): the function puts
+// a new current version with host, port, dbname and masterarn of the instance it was given, keeping
+// the credentials, and then recreates the user there (schema/app-user.ts restores the clone too).
+import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { Client, type ClientConfig } from "pg";
 import type { ConnectionOptions } from "tls";
 import { appUserFromSecret, ensureAppUser, parseAppUserSecret, type EnsureAppUserResult } from "../../schema/app-user";
@@ -29,6 +35,8 @@ export interface BootstrapResult {
     tablesChecked: number;
     missingTables: string[];
     changes: number;
+    /** Connection keys of the secret that pointed elsewhere and were repaired. */
+    repaired: string[];
 }
 
 /** Dependencies, all optional; tests inject a fake Secrets Manager client and the test CA. */
@@ -64,11 +72,21 @@ export function makeHandler(deps: BootstrapDeps = {}): BootstrapHandler {
         const read = async (arn: string): Promise<string | undefined> =>
             (await sm!.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
 
-        const appSecret = parseAppUserSecret(await read(appArn), `secret ${appArn}`);
-        // The rotation function logs in with the secret named by masterarn: it must be the master this
-        // function was given, or the two would manage the user from different superusers.
-        if (appSecret.masterarn !== masterArn) {
-            throw new Error(`secret ${appArn}: masterarn is not ${masterArn}`);
+        const deployed = {
+            host: required(env, BOOTSTRAP_ENV.databaseHost),
+            port: Number(required(env, BOOTSTRAP_ENV.databasePort)),
+            dbname: required(env, BOOTSTRAP_ENV.databaseName),
+            // The rotation function logs in with the secret named by masterarn: the master this
+            // function was given, or the two would manage the user from different superusers.
+            masterarn: masterArn,
+        };
+        if (!Number.isInteger(deployed.port)) throw new Error(`environment variable ${BOOTSTRAP_ENV.databasePort} is not a port`);
+        let appSecret = parseAppUserSecret(await read(appArn), `secret ${appArn}`);
+        const stale = (Object.keys(deployed) as (keyof typeof deployed)[]).filter((k) => appSecret[k] !== deployed[k]);
+        if (stale.length > 0) {
+            appSecret = { ...appSecret, ...deployed };
+            await sm.send(new PutSecretValueCommand({ SecretId: appArn, SecretString: JSON.stringify(appSecret) }));
+            info("repaired the secret's connection keys (the instance was replaced)", { secret: appArn, keys: stale.join(",") });
         }
         const spec = appUserFromSecret(appSecret, expectedUser);
         let master: { username?: unknown; password?: unknown };
@@ -109,6 +127,7 @@ export function makeHandler(deps: BootstrapDeps = {}): BootstrapHandler {
                 tablesChecked: result.tables.length,
                 missingTables: result.missingTables,
                 changes: result.changes.length,
+                repaired: stale,
             };
         } finally {
             await client.end().catch(() => undefined);

@@ -79,12 +79,17 @@ export function dbBootstrapEnvironment<T = string>(opts: {
     masterSecretArn: T;
     appSecretArn: T;
     username: T;
+    /** The instance's address, port and database, as deployed. */
+    database: { host: T; port: T; name: T };
     secretsManagerEndpoint?: T;
 }): Record<string, T | string> {
     return {
         [BOOTSTRAP_ENV.masterSecretArn]: opts.masterSecretArn,
         [BOOTSTRAP_ENV.appSecretArn]: opts.appSecretArn,
         [BOOTSTRAP_ENV.username]: opts.username,
+        [BOOTSTRAP_ENV.databaseHost]: opts.database.host,
+        [BOOTSTRAP_ENV.databasePort]: opts.database.port,
+        [BOOTSTRAP_ENV.databaseName]: opts.database.name,
         ...(opts.secretsManagerEndpoint !== undefined ? { [BOOTSTRAP_ENV.secretsManagerEndpoint]: opts.secretsManagerEndpoint } : {}),
         NODE_EXTRA_CA_CERTS: LAMBDA_RUNTIME_CA_BUNDLE,
     };
@@ -94,9 +99,9 @@ export function dbBootstrapEnvironment<T = string>(opts: {
 export type DbBootstrapPolicyStatement<A = string> = LambdaPolicyStatement<A[]> & { Condition?: Record<string, Record<string, A>> };
 
 /**
- * Least privilege for the function's role: read the two secrets (nothing else), and decrypt with their
- * customer-managed keys only through Secrets Manager (kms:ViaService). ENI and log permissions are attached
- * separately.
+ * Least privilege for the function's role: read the two secrets, write the app-user secret only (to
+ * repair its connection keys after the instance was replaced), and use their customer-managed keys only
+ * through Secrets Manager (kms:ViaService). ENI and log permissions are attached separately.
  */
 export function dbBootstrapPolicyStatements<A = string>(opts: {
     masterSecretArn: A;
@@ -108,12 +113,14 @@ export function dbBootstrapPolicyStatements<A = string>(opts: {
 }): DbBootstrapPolicyStatement<A>[] {
     const statements: DbBootstrapPolicyStatement<A>[] = [
         { Sid: "ReadDatabaseSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [opts.masterSecretArn, opts.appSecretArn] },
+        { Sid: "RepairAppUserSecret", Effect: "Allow", Action: ["secretsmanager:PutSecretValue"], Resource: [opts.appSecretArn] },
     ];
     if (opts.kmsKeyArns && opts.kmsKeyArns.length > 0) {
         statements.push({
-            Sid: "DecryptSecretsViaSecretsManager",
+            Sid: "UseSecretKeysViaSecretsManager",
             Effect: "Allow",
-            Action: ["kms:Decrypt"],
+            // GenerateDataKey: PutSecretValue encrypts the repaired version with the secret's key.
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
             Resource: [...opts.kmsKeyArns],
             Condition: { StringEquals: { "kms:ViaService": opts.secretsManagerService } },
         });

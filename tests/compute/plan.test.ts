@@ -227,11 +227,13 @@ describe("compute plan: IAM, capacity, scaling, names", () => {
         assert.notStrictEqual(long, autonameBase(["tg", "a-service-name-of-24-chr", "tcp", "50052"], 32));
     });
 
-    it("ECR lifecycle: untagged after a day, then keeps the last N images", () => {
-        const [untagged, any] = JSON.parse(ecrLifecyclePolicy(10)).rules;
-        assert.deepStrictEqual([untagged.rulePriority, untagged.selection.tagStatus, untagged.selection.countType, untagged.selection.countNumber], [1, "untagged", "sinceImagePushed", 1]);
-        // ECR: the `any` rule must have the highest rulePriority.
-        assert.deepStrictEqual([any.rulePriority, any.selection.tagStatus, any.selection.countType, any.selection.countNumber, any.action.type], [2, "any", "imageCountMoreThan", 10, "expire"]);
+    it("ECR lifecycle: keeps the last N tagged images; untagged manifests (index children, attestations) are neither counted nor expired", () => {
+        const rules = JSON.parse(ecrLifecyclePolicy(10)).rules;
+        assert.deepStrictEqual(rules, [{
+            rulePriority: 1, description: "Keep the last 10 tagged images",
+            selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: 10 },
+            action: { type: "expire" },
+        }]);
     });
 
     it("B1: a service scaled on a custom metric is told what to publish and the dimension values", () => {

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import { builtinModules } from "module";
-import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { GetSecretValueCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { Client } from "pg";
 import { BOOTSTRAP_ENV, makeHandler, type BootstrapResult } from "../../lambda/db-bootstrap/index";
 import {
@@ -51,25 +51,27 @@ describe("db-bootstrap lambda: package, environment, IAM (offline)", function ()
     });
 
     it("environment: the two ARNs, the base user, and the runtime's Amazon CA bundle for RDS TLS", () => {
-        assert.deepStrictEqual(dbBootstrapEnvironment({ masterSecretArn: MASTER_ARN, appSecretArn: APP_ARN, username: "platform_app" }), {
-            MASTER_SECRET_ARN: MASTER_ARN, APP_USER_SECRET_ARN: APP_ARN, APP_USERNAME: "platform_app", NODE_EXTRA_CA_CERTS: LAMBDA_RUNTIME_CA_BUNDLE,
+        assert.deepStrictEqual(dbBootstrapEnvironment({ masterSecretArn: MASTER_ARN, appSecretArn: APP_ARN, username: "platform_app", database: { host: "db.example", port: "5432", name: "platform" } }), {
+            MASTER_SECRET_ARN: MASTER_ARN, APP_USER_SECRET_ARN: APP_ARN, APP_USERNAME: "platform_app",
+            DATABASE_HOST: "db.example", DATABASE_PORT: "5432", DATABASE_NAME: "platform", NODE_EXTRA_CA_CERTS: LAMBDA_RUNTIME_CA_BUNDLE,
         });
         assert.strictEqual(LAMBDA_RUNTIME_CA_BUNDLE, "/var/runtime/ca-cert.pem");
     });
 
-    it("IAM: GetSecretValue on exactly the two secrets; KMS decrypt only via Secrets Manager and only with a key", () => {
+    it("IAM: reads exactly the two secrets, writes only the app user's (the repair); KMS only via Secrets Manager and only with a key", () => {
         const service = "secretsmanager.us-east-1.amazonaws.com";
         assert.deepStrictEqual(dbBootstrapPolicyStatements({ masterSecretArn: MASTER_ARN, appSecretArn: APP_ARN, secretsManagerService: service }), [
             { Sid: "ReadDatabaseSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [MASTER_ARN, APP_ARN] },
+            { Sid: "RepairAppUserSecret", Effect: "Allow", Action: ["secretsmanager:PutSecretValue"], Resource: [APP_ARN] },
         ]);
         const withKey = dbBootstrapPolicyStatements({ masterSecretArn: MASTER_ARN, appSecretArn: APP_ARN, kmsKeyArns: [KEY_ARN], secretsManagerService: service });
-        assert.deepStrictEqual(withKey[1], {
-            Sid: "DecryptSecretsViaSecretsManager", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY_ARN],
+        assert.deepStrictEqual(withKey[2], {
+            Sid: "UseSecretKeysViaSecretsManager", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [KEY_ARN],
             Condition: { StringEquals: { "kms:ViaService": service } },
         });
-        // The handler sends GetSecretValue and nothing else.
+        // The handler sends GetSecretValue and PutSecretValue (the repair), nothing else.
         const handlerSource = fs.readFileSync(path.resolve(__dirname, "../../lambda/db-bootstrap/index.ts"), "utf8");
-        assert.deepStrictEqual([...new Set([...handlerSource.matchAll(/new (\w+)Command\(/g)].map((m) => m[1]))], ["GetSecretValue"]);
+        assert.deepStrictEqual([...new Set([...handlerSource.matchAll(/new (\w+)Command\(/g)].map((m) => m[1]))].sort(), ["GetSecretValue", "PutSecretValue"]);
     });
 });
 
@@ -79,14 +81,23 @@ const APP_DB = "platform";
 const MASTER = { username: "platform_admin", password: "Master0Password0Value01234" };
 const APP_PASSWORD = "AppUser0Password0Value0123";
 
-/** A fake Secrets Manager holding `secrets` (ARN -> SecretString); records what was asked. */
+/** A fake Secrets Manager holding `secrets` (ARN -> SecretString); records what was asked and put. */
 function fakeSecretsManager(secrets: Record<string, string>) {
     const asked: string[] = [];
+    const put: { id: string; value: string }[] = [];
     return {
         asked,
+        put,
         client: {
             async send(command: unknown) {
-                assert.ok(command instanceof GetSecretValueCommand, "only GetSecretValue");
+                if (command instanceof PutSecretValueCommand) {
+                    // No VersionStages: the new version becomes AWSCURRENT (PutSecretValue API reference).
+                    const id = command.input.SecretId!;
+                    put.push({ id, value: command.input.SecretString! });
+                    secrets[id] = command.input.SecretString!;
+                    return { ARN: id, VersionId: `v${put.length + 1}`, VersionStages: ["AWSCURRENT"] };
+                }
+                assert.ok(command instanceof GetSecretValueCommand, "only GetSecretValue and PutSecretValue");
                 const id = command.input.SecretId!;
                 asked.push(id);
                 if (!(id in secrets)) throw Object.assign(new Error("Secrets Manager can't find the specified secret."), { name: "ResourceNotFoundException" });
@@ -101,7 +112,9 @@ function appSecret(cluster: PgCluster, over: Record<string, unknown> = {}): stri
     return JSON.stringify({ engine: "postgres", host: "localhost", port: cluster.port, dbname: APP_DB, username: "platform_app", password: APP_PASSWORD, masterarn: MASTER_ARN, ssl: true, ...over });
 }
 
-const ENV = { [BOOTSTRAP_ENV.masterSecretArn]: MASTER_ARN, [BOOTSTRAP_ENV.appSecretArn]: APP_ARN, [BOOTSTRAP_ENV.username]: "platform_app" };
+const ENV = { [BOOTSTRAP_ENV.masterSecretArn]: MASTER_ARN, [BOOTSTRAP_ENV.appSecretArn]: APP_ARN, [BOOTSTRAP_ENV.username]: "platform_app", [BOOTSTRAP_ENV.databaseName]: APP_DB, [BOOTSTRAP_ENV.databaseHost]: "localhost" };
+/** The function's environment for the instance `cluster` plays (its port is the server's). */
+const envFor = (cluster: PgCluster) => ({ ...ENV, [BOOTSTRAP_ENV.databasePort]: String(cluster.port) });
 
 describe("db-bootstrap lambda on a real PostgreSQL (TLS required, password authentication)", function () {
     this.timeout(60_000);
@@ -132,7 +145,7 @@ describe("db-bootstrap lambda on a real PostgreSQL (TLS required, password authe
         const sm = fakeSecretsManager(secrets);
         return {
             sm,
-            run: () => makeHandler({ secretsManager: sm.client, env: ENV, tls: tls ? { ca: cluster!.caCert } : undefined, log: (l) => lines.push(l) })(),
+            run: () => makeHandler({ secretsManager: sm.client, env: envFor(cluster!), tls: tls ? { ca: cluster!.caCert } : undefined, log: (l) => lines.push(l) })(),
         };
     };
     const secrets = (): Record<string, string> => ({ [MASTER_ARN]: JSON.stringify(MASTER), [APP_ARN]: appSecret(cluster!) });
@@ -146,8 +159,9 @@ describe("db-bootstrap lambda on a real PostgreSQL (TLS required, password authe
         const result: BootstrapResult = await h.run();
         assert.deepStrictEqual({ ...result, tablesChecked: result.tablesChecked > 30 }, {
             username: "platform_app", database: APP_DB, roleCreated: true, clone: "absent", tablesChecked: true, missingTables: [],
-            changes: result.changes,
+            changes: result.changes, repaired: [],
         });
+        assert.deepStrictEqual(h.sm.put, [], "a secret that points at this instance is not written");
         assert.ok(result.changes > 30, "role, connect, usage, every table and partition, default privileges");
         assert.deepStrictEqual(h.sm.asked.sort(), [APP_ARN, MASTER_ARN].sort());
         const log = lines.join("\n");
@@ -174,10 +188,51 @@ describe("db-bootstrap lambda on a real PostgreSQL (TLS required, password authe
         await app.end();
     });
 
-    it("refuses a secret whose masterarn is another secret, or that names another user", async () => {
-        await assert.rejects(handler({ ...secrets(), [APP_ARN]: appSecret(cluster!, { masterarn: `${MASTER_ARN}x` }) }).run(), /masterarn is not/);
+    it("repairs a secret that points at another instance (masterarn, host, port), keeping its credentials", async () => {
+        const stale = { ...secrets(), [APP_ARN]: appSecret(cluster!, { masterarn: `${MASTER_ARN}x`, host: "old.example", port: 6543 }) };
+        const h = handler(stale);
+        const result = await h.run();
+        assert.deepStrictEqual(result.repaired.sort(), ["host", "masterarn", "port"]);
+        assert.strictEqual(h.sm.put.length, 1);
+        assert.deepStrictEqual(JSON.parse(h.sm.put[0].value), JSON.parse(appSecret(cluster!)), "the deployed connection keys, the same username and password");
+        assert.ok(!lines.join("\n").includes(APP_PASSWORD), "the repair logs no secret");
+    });
+
+    it("refuses a secret that names another user, and a missing environment", async () => {
         await assert.rejects(handler({ ...secrets(), [APP_ARN]: appSecret(cluster!, { username: "other_app" }) }).run(), /expected platform_app/);
         await assert.rejects(makeHandler({ env: {}, log: () => undefined })(), /MASTER_SECRET_ARN is not set/);
+    });
+
+    it("a replaced instance after a rotation (empty server, the secret names the clone, old host): repairs the secret, restores base and clone, the clone works", async () => {
+        // A new instance: a cluster of its own (roles are per cluster), the schema applied by the master.
+        const replaced = await startCluster({ passwordAuth: true, tls: true });
+        try {
+            replaced.createDatabase(APP_DB);
+            const su = new Client({ connectionString: replaced.url("postgres") });
+            await su.connect();
+            await su.query(`CREATE ROLE ${MASTER.username} LOGIN SUPERUSER PASSWORD '${MASTER.password}'`);
+            await su.end();
+            await applySchema({ engine: "rds", connection: { host: "localhost", port: replaced.port, database: APP_DB, user: MASTER.username, password: MASTER.password, ssl: { ca: replaced.caCert } } });
+            const clonePassword = "Clone0Password0Value01234";
+            const store = { [MASTER_ARN]: JSON.stringify(MASTER), [APP_ARN]: appSecret(cluster!, { username: "platform_app_clone", password: clonePassword }) };
+            const sm = fakeSecretsManager(store);
+            const result = await makeHandler({ secretsManager: sm.client, env: envFor(replaced), tls: { ca: replaced.caCert }, log: () => undefined })();
+            assert.deepStrictEqual([result.repaired, result.roleCreated, result.clone], [["port"], true, "created"]);
+            assert.strictEqual(JSON.parse(store[APP_ARN]).port, replaced.port);
+            // Services read the secret's current credentials: the clone, which can write.
+            const app = new Client({ host: "localhost", port: replaced.port, database: APP_DB, user: "platform_app_clone", password: clonePassword, ssl: { ca: replaced.caCert } });
+            await app.connect();
+            await app.query("INSERT INTO public.device_events (time, device_id, event_type) VALUES (now(), 'dev-2', 'boot')");
+            await app.end();
+            // The base user has no password until the next rotation sets one: nobody logs in as it.
+            const base = new Client({ host: "localhost", port: replaced.port, database: APP_DB, user: "platform_app", password: APP_PASSWORD, ssl: { ca: replaced.caCert } });
+            await assert.rejects(base.connect(), /password authentication failed/);
+            // A second run changes nothing.
+            const again = await makeHandler({ secretsManager: sm.client, env: envFor(replaced), tls: { ca: replaced.caCert }, log: () => undefined })();
+            assert.deepStrictEqual([again.repaired, again.changes, again.clone], [[], 0, "member"]);
+        } finally {
+            replaced.stop();
+        }
     });
 
     it("the bundle runs in a plain Node.js process, trusting the server through NODE_EXTRA_CA_CERTS", async () => {
@@ -209,7 +264,7 @@ describe("db-bootstrap lambda on a real PostgreSQL (TLS required, password authe
                         NODE_PATH: path.resolve(__dirname, "../../node_modules"),
                         NODE_EXTRA_CA_CERTS: cluster!.caCertPath,
                         AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "example",
-                        ...ENV,
+                        ...envFor(cluster!),
                         [BOOTSTRAP_ENV.secretsManagerEndpoint]: `http://127.0.0.1:${port}`,
                     },
                 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));

@@ -105,8 +105,15 @@ describe("app database user component (direct, under mocks)", function () {
         assert.ok(rotation.dependsOn.includes("aws:lambda/invocation:Invocation::app-db-user-bootstrap"), `dependsOn ${rotation.dependsOn}`);
         const invocation = one(rs, "aws:lambda/invocation:Invocation", "app-db-user-bootstrap");
         assert.ok(invocation.dependsOn.includes("aws:secretsmanager/secretVersion:SecretVersion::app-db-user-version"), "the secret has its value first");
-        assert.deepStrictEqual(Object.keys(invocation.inputs.triggers).sort(), ["code", "spec"]);
+        // Review: a replaced instance (new ARN, endpoint, master secret) re-runs it, so the new one gets the user.
+        assert.deepStrictEqual(Object.keys(invocation.inputs.triggers).sort(), ["code", "host", "instance", "masterSecret", "spec"]);
         assert.strictEqual(invocation.inputs.triggers.code, dbBootstrapLambdaPackage().codeSha256, "new code re-runs the bootstrap");
+        assert.deepStrictEqual([invocation.inputs.triggers.instance, invocation.inputs.triggers.masterSecret], [INSTANCE, MASTER]);
+        // It waits for its network path both ways, and so does the rotation's test run.
+        for (const rule of ["app-db-user-bootstrap-postgres", "app-db-user-bootstrap-https", "app-db-user-bootstrap-to-database"]) {
+            assert.ok(invocation.dependsOn.some((d: string) => d.endsWith(`::${rule}`)), `the invocation waits for ${rule}`);
+        }
+        assert.ok(rotation.dependsOn.some((d: string) => d.endsWith("::app-db-user-rotation-to-database")), "the rotation test run waits for its database rule");
     });
 
     it("security groups: both functions reach the database on 5432 and HTTPS out, nothing in; the database admits exactly them", () => {
@@ -131,6 +138,7 @@ describe("app database user component (direct, under mocks)", function () {
         const policy = JSON.parse(one(rs, "aws:iam/rolePolicy:RolePolicy", "app-db-user-bootstrap").inputs.policy);
         assert.deepStrictEqual(policy.Statement.map((s: any) => [s.Sid, s.Action, s.Resource]), [
             ["ReadDatabaseSecrets", ["secretsmanager:GetSecretValue"], [MASTER, appSecretArn]],
+            ["RepairAppUserSecret", ["secretsmanager:PutSecretValue"], [appSecretArn]],
             ["WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:/aws/lambda/platform-unit-db-bootstrap:*`],
         ]);
         const extra = one(rs, "aws:iam/rolePolicy:RolePolicy", "app-db-user-rotation-rds-master");
@@ -147,7 +155,8 @@ describe("app database user component (direct, under mocks)", function () {
         const pkg = dbBootstrapLambdaPackage();
         assert.deepStrictEqual([fn.inputs.runtime, fn.inputs.architectures, fn.inputs.handler, fn.inputs.timeout], [pkg.runtime, ["arm64"], "index.handler", 60]);
         assert.deepStrictEqual(fn.inputs.vpcConfig.subnetIds, ["subnet-a", "subnet-b"]);
-        assert.deepStrictEqual(Object.keys(fn.inputs.environment.variables).sort(), ["APP_USERNAME", "APP_USER_SECRET_ARN", "MASTER_SECRET_ARN", "NODE_EXTRA_CA_CERTS"]);
+        assert.deepStrictEqual(Object.keys(fn.inputs.environment.variables).sort(),
+            ["APP_USERNAME", "APP_USER_SECRET_ARN", "DATABASE_HOST", "DATABASE_NAME", "DATABASE_PORT", "MASTER_SECRET_ARN", "NODE_EXTRA_CA_CERTS"]);
         assert.ok(!JSON.stringify(fn.inputs).toLowerCase().includes("password"), "no password in the function's configuration");
     });
 
@@ -169,8 +178,8 @@ describe("app database user component (direct, under mocks)", function () {
             endpoint: "h", port: 5432, name: "platform", instanceArn: INSTANCE, masterSecretArn: MASTER, masterSecretKmsKeyArn: KEY, securityGroupId: "sg-database",
         } });
         assert.strictEqual(one(withKeys, "aws:secretsmanager/secret:Secret", "app-db-user-secret").inputs.kmsKeyId, KEY);
-        const kms = JSON.parse(one(withKeys, "aws:iam/rolePolicy:RolePolicy", "app-db-user-bootstrap").inputs.policy).Statement[1];
-        assert.deepStrictEqual(kms, { Sid: "DecryptSecretsViaSecretsManager", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY],
+        const kms = JSON.parse(one(withKeys, "aws:iam/rolePolicy:RolePolicy", "app-db-user-bootstrap").inputs.policy).Statement[2];
+        assert.deepStrictEqual(kms, { Sid: "UseSecretKeysViaSecretsManager", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [KEY],
             Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } });
         const p = one(withKeys, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack", "app-db-user-rotation").inputs.parameters;
         assert.deepStrictEqual([p.kmsKeyArn, p.masterSecretKmsKeyArn], [KEY, KEY]);

@@ -306,10 +306,11 @@ describe("strict layer: zones without Fargate", () => {
 });
 
 describe("strict layer: provider deprecations and ElastiCache AUTH", () => {
-    it("refuses Cloud Map healthCheckCustomConfig.failureThreshold, accepts the block without it", async () => {
-        const discovery = (config: Record<string, unknown>) => new aws.servicediscovery.Service("svc", { name: "svc", healthCheckCustomConfig: config });
+    it("refuses Cloud Map healthCheckCustomConfig.failureThreshold and the empty block (never stored: replaced on every update); accepts no block", async () => {
+        const discovery = (config?: Record<string, unknown>) => new aws.servicediscovery.Service("svc", { name: "svc", ...(config ? { healthCheckCustomConfig: config } : {}) });
         await refused(() => ok(() => discovery({ failureThreshold: 1 })), "deprecated-input", "aws:servicediscovery/service:Service", "svc", "healthCheckCustomConfig.failureThreshold");
-        await accepted(() => ok(() => discovery({})));
+        await refused(() => ok(() => discovery({})), "deprecated-input", "aws:servicediscovery/service:Service", "svc", "terraform-provider-aws#44285");
+        await accepted(() => ok(() => discovery()));
     });
 
     it("refuses an AUTH token of 15 characters, with @, or without transit encryption; accepts 16 plain characters", async () => {
@@ -411,11 +412,11 @@ describe("strict layer over the real stacks", () => {
         });
     }
 
-    it("C9: the real stacks' Cloud Map services carry no failureThreshold (the rule would refuse it)", async () => {
+    it("C9: the real stacks' Cloud Map services carry no healthCheckCustomConfig (deprecated field; an empty block would be replaced on every update)", async () => {
         const capture = await runStack("staging", { imageTag: RELEASE_TAG });
         const services = capture.resources.filter((r) => r.type === DISCOVERY);
         assert.deepStrictEqual(services.map((r) => r.name), ["devices-discovery"], "devices (gRPC) registers in Cloud Map");
-        for (const service of services) assert.deepStrictEqual(service.inputs.healthCheckCustomConfig, {}, service.name);
+        for (const service of services) assert.strictEqual(service.inputs.healthCheckCustomConfig, undefined, service.name);
     });
 
     it("A1: production issues its own certificate; a certificate of this account and region pasted instead passes too", async () => {

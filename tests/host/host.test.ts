@@ -525,14 +525,13 @@ describe("host (dev, zero-cost): nothing that costs money", () => {
         assert.strictEqual(hasMandatoryFailure(violations), false, violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy}: ${v.message}`).join("\n"));
     });
 
-    it("keeps two images per ECR repository, untagged ones a day", () => {
+    it("keeps two tagged images per ECR repository (untagged index children and attestations are never counted or expired)", () => {
         const policies = ofType(capture, "aws:ecr/lifecyclePolicy:LifecyclePolicy");
         assert.deepStrictEqual(policies.map((p) => p.name), ["host-api-repo", "host-devices-repo"]);
         for (const policy of policies) {
             const rules = JSON.parse(policy.inputs.policy).rules;
             assert.deepStrictEqual(rules.map((r: any) => [r.rulePriority, r.selection, r.action.type]), [
-                [1, { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 }, "expire"],
-                [2, { tagStatus: "any", countType: "imageCountMoreThan", countNumber: HOST_ECR_KEEP_IMAGES }, "expire"],
+                [1, { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: HOST_ECR_KEEP_IMAGES }, "expire"],
             ]);
         }
         assert.strictEqual(HOST_ECR_KEEP_IMAGES, 2);

@@ -74,7 +74,8 @@ describe("app user: names, passwords, secret shape, plan (offline)", () => {
     assert.deepStrictEqual(appUserFromSecret(parseAppUserSecret(JSON.stringify(SECRET)), "devices_app"),
       { username: "devices_app", password: SECRET.password });
     const rotated = parseAppUserSecret(JSON.stringify({ ...SECRET, username: "devices_app_clone", password: "Clone0Password0Value0123" }));
-    assert.deepStrictEqual(appUserFromSecret(rotated, "devices_app"), { username: "devices_app" });
+    // The clone's password only restores the pair on an instance that has neither role (a replacement).
+    assert.deepStrictEqual(appUserFromSecret(rotated, "devices_app"), { username: "devices_app", clonePassword: "Clone0Password0Value0123" });
     assert.throws(() => appUserFromSecret(parseAppUserSecret(JSON.stringify({ ...SECRET, username: "other_app" })), "devices_app"),
       /expected devices_app or devices_app_clone/);
   });
