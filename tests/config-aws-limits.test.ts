@@ -52,6 +52,11 @@ describe("config: what AWS refuses is refused first (A4)", () => {
         assert.deepStrictEqual(problems({ tier: "staging", loadBalancer: { idleTimeoutSeconds: 4000, deregistrationDelaySeconds: 0 }, cluster: { ecrKeepImages: 1 } }), []);
     });
 
+    it("a stack without aws:region (it would deploy wherever the shell's AWS_REGION points)", () => {
+        assert.throws(() => resolveSettings({ project: "platform", stack: "test", values: { tier: "staging" }, secretKeys: [] }),
+            (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.startsWith("aws:region is not set: run `pulumi config set aws:region")));
+    });
+
     it("an unknown aws:region", () => {
         assert.ok(problems({ tier: "staging" }, "us-east-9").some((p) => p.startsWith("aws:region: \"us-east-9\" is not an AWS region")));
         assert.deepStrictEqual(problems({ tier: "staging" }, "eu-west-1"), []);
@@ -94,7 +99,7 @@ describe("config: zones are chosen by id (A3, C2)", () => {
     });
 
     it("refuses use1-az3 (no Fargate ARM64, no current Graviton), a count that is not azCount, duplicates and names", () => {
-        rejects({ tier: "staging", network: { availabilityZoneIds: ["use1-az1", "use1-az3"] } }, "platform:network.availabilityZoneIds[1]", "use1-az3", "no Fargate");
+        rejects({ tier: "staging", network: { availabilityZoneIds: ["use1-az1", "use1-az3"] } }, "platform:network.availabilityZoneIds[1]", "use1-az3", "no ARM64 (Graviton) Fargate");
         rejects({ tier: "staging", network: { availabilityZoneIds: ["use1-az1"] } }, "platform:network.availabilityZoneIds", "exactly network.azCount (2)");
         rejects({ tier: "staging", network: { availabilityZoneIds: ["use1-az1", "use1-az1"] } }, "lists a zone twice");
         rejects({ tier: "staging", network: { availabilityZoneIds: ["us-east-1a", "use1-az2"] } }, "platform:network.availabilityZoneIds[0]", "\"us-east-1a\"", "not a zone id");

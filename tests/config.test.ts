@@ -219,7 +219,7 @@ describe("config: values AWS would refuse (pre-deploy review A1, A3, A4)", () =>
 
     it("A3: a zone id that is not one, use1-az3 (no Fargate), a zone twice, or not one per AZ", () => {
         rejects({ tier: "staging", network: { availabilityZoneIds: ["us-east-1a", "use1-az1"] } }, "platform:network.availabilityZoneIds[0]", "us-east-1a", "not a zone id");
-        rejects({ tier: "staging", network: { availabilityZoneIds: ["use1-az1", "use1-az3"] } }, "platform:network.availabilityZoneIds[1]", "use1-az3", "no Fargate");
+        rejects({ tier: "staging", network: { availabilityZoneIds: ["use1-az1", "use1-az3"] } }, "platform:network.availabilityZoneIds[1]", "use1-az3", "no ARM64 (Graviton) Fargate");
         rejects({ tier: "staging", network: { availabilityZoneIds: ["use1-az1", "use1-az1"] } }, "platform:network.availabilityZoneIds", "lists a zone twice");
         rejects({ tier: "staging", network: { availabilityZoneIds: ["use1-az1"] } }, "platform:network.availabilityZoneIds", "exactly network.azCount (2)");
     });
