@@ -1,7 +1,7 @@
 // Realistic answers for the mocked engine: computed resource attributes and data-source results.
 // Values a real account would return (ARNs, endpoints, AZ names) so that the program's string
 // building, IAM documents and outputs look exactly as they would after `pulumi up`.
-import { physicalName, randomSuffix, prefixSuffix, NAMING } from "./naming";
+import { physicalNameOf, randomSuffix, prefixSuffix, NAMING } from "./naming";
 
 /**
  * The mocked caller account: deliberately not one of AWS's documentation example ids
@@ -115,7 +115,7 @@ function memberClusters(group: string, inputs: Record<string, any>): string[] {
 
 /** The name a create would give: explicit, `namePrefix` + the provider's suffix, or Pulumi's autoname. */
 export function mockName(type: string, name: string, inputs: Record<string, any>): string {
-    const known = physicalName(type, name, inputs);
+    const known = physicalNameOf(type, name, inputs);
     if (known) return known.value;
     if (typeof inputs.name === "string") return inputs.name;
     if (!NAMING[type] && typeof inputs.namePrefix === "string") return `${inputs.namePrefix}${prefixSuffix(name)}`;

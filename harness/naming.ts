@@ -243,7 +243,7 @@ export interface PhysicalName {
 }
 
 /** The physical name a create would use, or undefined when the type has no naming rule or the name is unknown. */
-export function physicalName(type: string, name: string, inputs: Record<string, any>): PhysicalName | undefined {
+export function physicalNameOf(type: string, name: string, inputs: Record<string, any>): PhysicalName | undefined {
     const rule = NAMING[type];
     if (!rule) return undefined;
     const explicit = inputs[rule.property];

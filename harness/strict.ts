@@ -6,7 +6,7 @@
 import {
     AZ_IDS_WITHOUT_FARGATE, ELB_SSL_POLICIES, EXAMPLE_ACCOUNT_IDS, fargateMemoryOptions, LOG_RETENTION_DAYS, parseArn,
 } from "../config/aws-limits";
-import { NAMING, physicalName, AUTONAME_RANDOM_LENGTH } from "./naming";
+import { NAMING, physicalNameOf, AUTONAME_RANDOM_LENGTH } from "./naming";
 
 /** A resource as the strict layer sees it: inputs with secrets unwrapped, references as ids/ARNs. */
 export interface StrictResource {
@@ -176,7 +176,7 @@ export const RULES: StrictRule[] = [
         source: "per type, harness/naming.ts NAMING",
         check(r) {
             const rule = NAMING[r.type];
-            const name = physicalName(r.type, r.name, r.inputs);
+            const name = physicalNameOf(r.type, r.name, r.inputs);
             if (!name) return [];
             const findings: Finding[] = [];
             const where = (why: string) => ({ input: `${name.property} (${why})`, value: name.value });
@@ -490,7 +490,7 @@ export const RULES: StrictRule[] = [
             const byRole = new Map<string, { role?: StrictResource; total: number; last?: StrictResource }>();
             for (const r of resources) {
                 if (r.type === T.role) {
-                    const key = String(r.inputs.name ?? physicalName(r.type, r.name, r.inputs)?.value);
+                    const key = String(r.inputs.name ?? physicalNameOf(r.type, r.name, r.inputs)?.value);
                     const entry = byRole.get(key) ?? { total: 0 };
                     entry.role = r;
                     entry.total += (r.inputs.inlinePolicies ?? []).reduce((n: number, p: any) => n + size(p?.policy), 0);
