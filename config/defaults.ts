@@ -1,7 +1,7 @@
 // The tier table: what each tier runs when the stack file says nothing. A stack file overrides only
 // what differs. Figures come from the seeds (003: production spec; 000: cost choices; 001: cache;
 // 004: zero-cost), with cost choices (Graviton, Valkey, NAT instance) where the seed left it open.
-import { Tier } from "./allowed-sizes";
+import { Tier } from "./tiers";
 
 /** A service as written in config (`platform:services`); merged over SERVICE_TEMPLATE. */
 export interface ServiceConfig {

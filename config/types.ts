@@ -1,6 +1,6 @@
 // The typed, validated settings components receive. Components read these, never the raw tier
 // name, so a component does not branch on "production": the tier table decides, the stack overrides.
-import { Tier } from "./allowed-sizes";
+import { Tier } from "./tiers";
 
 export type { Tier };
 

@@ -1,6 +1,7 @@
 // Turns a stack's raw config into typed Settings, or fails with every problem at once. Pure: runs
 // before the first resource is declared and is tested without Pulumi.
-import { ALLOWED_SIZES, FREE_TIER_EC2_TYPES, NAT_INSTANCE_TYPES, Tier, TIERS } from "./allowed-sizes";
+import { FREE_TIER_EC2_TYPES, NAT_INSTANCE_TYPES } from "./allowed-sizes";
+import { ALLOWED_SIZES, Tier, TIERS } from "./tiers";
 import {
     ALB_IDLE_TIMEOUT_SECONDS, ALB_TLS12_POLICIES, AWS_REGIONS, AZ_IDS_WITHOUT_FARGATE, DEREGISTRATION_DELAY_SECONDS,
     EXAMPLE_ACCOUNT_IDS, FARGATE_CPU_VALUES, fargateMemoryOptions, LOG_RETENTION_DAYS, parseArn,

@@ -4,7 +4,7 @@
 // the formula), `free` (no charge, with the reason) or `unpriced` (we do not know: never a silent $0).
 
 import type { CapturedResource } from "../harness/types";
-import type { Tier } from "../config/allowed-sizes";
+import type { Tier } from "../config/tiers";
 import { Catalogue, catalogue as shippedCatalogue, catalogueAssumption, freeTierAllowance, price } from "./catalogue";
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { TIER_DEFAULTS } from "../config/defaults";
-import { Tier } from "../config/allowed-sizes";
+import { Tier } from "../config/tiers";
 import { ACCOUNT_ID, callResult, computedState, MockContext, mockId, newMockContext, regionOfProvider, availabilityZonesOf } from "./mocks";
 import { checkResource, checkStack, formatViolation, STRICT_MARK, StrictContext, StrictResource, StrictViolationError, Violation } from "./strict";
 import { CapturedResource, StackCapture } from "./types";

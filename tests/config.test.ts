@@ -4,7 +4,7 @@ import * as assert from "assert";
 import { ConfigError, ConfigSource, resolveSettings } from "../config/validate";
 import { fargateMemoryOptions } from "../config/aws-limits";
 import { TIER_DEFAULTS } from "../config/defaults";
-import { ALLOWED_SIZES } from "../config/allowed-sizes";
+import { ALLOWED_SIZES } from "../config/tiers";
 
 function source(values: Record<string, unknown>, secretKeys: string[] = []): ConfigSource {
     return { project: "platform", stack: "test", region: "us-east-1", values, secretKeys };

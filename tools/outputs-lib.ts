@@ -1,7 +1,7 @@
 // The stack output contract (what applications may read from a `platform` stack) and the pure
 // logic of `npm run outputs`: `pulumi stack output --json` in, a dotenv file or app JSON out.
 // No I/O here: tools/outputs.ts runs the CLI and writes files; tests call these functions directly.
-import type { Tier } from "../config/allowed-sizes";
+import type { Tier } from "../config/tiers";
 
 export type { Tier };
 

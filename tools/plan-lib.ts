@@ -1,7 +1,7 @@
 // The offline plan: one mocked run of the program for a stack (optionally with a config variant),
 // its resources grouped by component, the monthly cost estimate and the policy verdicts; plus a
 // comparison of two plans. Rendering is pure so it is tested on its own.
-import { Tier } from "../config/allowed-sizes";
+import { Tier } from "../config/tiers";
 import { TIER_DEFAULTS } from "../config/defaults";
 import { assumptionsForTier, CostEstimate, estimate, formatMoney } from "../cost/estimate";
 import { readStackFile, runStack } from "../harness/run";

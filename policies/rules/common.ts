@@ -10,7 +10,7 @@ import {
     StackValidationArgs,
 } from "@pulumi/policy";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { Tier, TIERS } from "../../config/allowed-sizes";
+import { Tier, TIERS } from "../../config/tiers";
 
 // @pulumi/policy 1.21.0 exports these at run time, but its index.d.ts re-exports them from a
 // proxy.d.ts that has them stripped (@internal): the two TS2305 errors skipLibCheck hides.

@@ -3,13 +3,8 @@
 // to its `tier` pack config, so one pack serves every stack.
 
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import {
-    ALLOWED_SIZES,
-    FREE_TIER_EC2_TYPES,
-    isGravitonType,
-    Tier,
-    TIERS,
-} from "../../config/allowed-sizes";
+import { FREE_TIER_EC2_TYPES, isGravitonType } from "../../config/allowed-sizes";
+import { ALLOWED_SIZES, Tier, TIERS } from "../../config/tiers";
 import { CapturedResource } from "../../harness/types";
 import {
     asArray,

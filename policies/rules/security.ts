@@ -9,7 +9,7 @@ import {
     ResourceValidationPolicy,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { Tier, TIERS } from "../../config/allowed-sizes";
+import { Tier, TIERS } from "../../config/tiers";
 import {
     asArray,
     asNumber,

@@ -8,7 +8,7 @@
 // associations, secret rotations, public access blocks, ...) are never asked for tags.
 
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { TIERS } from "../../config/allowed-sizes";
+import { TIERS } from "../../config/tiers";
 import { effectiveTags, isAwsType, parseUrn, REQUIRED_TAGS, safeGet } from "./common";
 
 export const TAGGABLE_TYPES: readonly string[] = [

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ALLOWED_SIZES, FREE_TIER_EC2_TYPES, NAT_INSTANCE_TYPES, TIERS } from "../../config/allowed-sizes";
+import { FREE_TIER_EC2_TYPES, NAT_INSTANCE_TYPES } from "../../config/allowed-sizes";
+import { ALLOWED_SIZES, TIERS } from "../../config/tiers";
 import type { CapturedResource } from "../../harness/types";
 import { catalogue, hasPrice, price, UnknownPriceError } from "../../cost/catalogue";
 import { DEFAULT_ASSUMPTIONS, estimate, formatMoney } from "../../cost/estimate";

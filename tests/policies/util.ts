@@ -4,7 +4,7 @@
 
 import * as assert from "assert";
 import { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { Tier } from "../../config/allowed-sizes";
+import { Tier } from "../../config/tiers";
 import { CapturedResource } from "../../harness/types";
 import {
     evaluatePolicyList,
