@@ -20,7 +20,8 @@ export interface TierSizes {
 }
 
 /** Free-tier eligible types (legacy 750 h plan and the 2025 credit plan, see AWS-FACTS.md). */
-export const FREE_TIER_EC2_TYPES = ["t2.micro", "t3.micro", "t3.small", "t4g.micro", "t4g.small"] as const;
+// t3.micro first: the host's default (the 2025 free plan's x86 type; t4g needs arm64 images).
+export const FREE_TIER_EC2_TYPES = ["t3.micro", "t2.micro", "t3.small", "t4g.micro", "t4g.small"] as const;
 
 /** Small Graviton types for a NAT instance (about $3-6/month against $32.85 for a NAT gateway). */
 export const NAT_INSTANCE_TYPES = ["t4g.nano", "t4g.micro", "t4g.small"] as const;

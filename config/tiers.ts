@@ -17,6 +17,20 @@ export interface TierTraits {
      * stack KMS key by default, and the security policies that demand them (Multi-AZ, backups).
      */
     protectData: boolean;
+    /**
+     * No single AZ or task takes the tier down: Multi-AZ RDS, a cluster-mode cache with replicas and
+     * automatic failover across AZs, at least two tasks per seed service.
+     */
+    highAvailability: boolean;
+    /**
+     * Paid visibility: VPC flow logs, Container Insights, RDS Performance Insights, enhanced
+     * monitoring and log exports.
+     */
+    detailedMonitoring: boolean;
+    /** Services may run part of their tasks on interruptible Fargate Spot capacity. */
+    spotCapacity: boolean;
+    /** Storage the database starts with and may autoscale to, GB (the host's data volume does not grow). */
+    databaseStorageGb: { allocated: number; max: number };
     /** The load balancer serves HTTPS only: a certificate (or a domain to issue one) is required. */
     httpsOnly: boolean;
     /** Smallest number of AZs the tier accepts. */
@@ -29,11 +43,11 @@ export interface TierTraits {
     freeTierPricing: boolean;
     /** Monthly budget of the cost policy, USD (compared with the price inside the free tier where priced so). */
     budgetUsd: number;
-    /** Retention bounds of the log-retention policy, days. */
-    logRetention: { min: number; max: number };
+    /** Log retention, days: the default of the stack's log groups and the log-retention policy's bounds. */
+    logRetention: { default: number; min: number; max: number };
     /** NAT gateways the cost policy allows; undefined: one per AZ. */
     maxNatGateways?: number;
-    /** Instance sizes the tier may use (config validation and the policies). */
+    /** Instance sizes the tier may use (config validation and the policies); the first of each list is the default. */
     allowedSizes: TierSizes;
     /** Usage the cost estimate assumes (what nobody can know offline), per month. */
     usage: {
@@ -52,13 +66,18 @@ const TABLE = {
     "zero-cost": {
         runtime: "host",
         protectData: false,
+        highAvailability: false,
+        detailedMonitoring: false,
+        spotCapacity: false,
+        // Root 8 GB (the AL2023 image's size) + data 12 GB: 20 of the free tier's 30 GB of EBS.
+        databaseStorageGb: { allocated: 12, max: 12 },
         httpsOnly: false,
         minAzs: 1,
         natChoices: ["none"],
         minBackupRetentionDays: 1,
         freeTierPricing: true,
         budgetUsd: 0,
-        logRetention: { min: 1, max: 14 },
+        logRetention: { default: 3, min: 1, max: 14 },
         maxNatGateways: 0,
         allowedSizes: { ec2: FREE_TIER_EC2_TYPES, rds: [], elasticache: [] },
         // The host's repositories keep 2 images each (~125 MB compressed): inside ECR's free 500 MB.
@@ -68,18 +87,22 @@ const TABLE = {
     staging: {
         runtime: "fargate",
         protectData: false,
+        highAvailability: false,
+        detailedMonitoring: false,
+        spotCapacity: true,
+        databaseStorageGb: { allocated: 100, max: 500 },
         httpsOnly: false,
         minAzs: 2,
         natChoices: ["instance", "single", "per-az"],
         minBackupRetentionDays: 1,
         freeTierPricing: false,
         budgetUsd: 225,
-        logRetention: { min: 1, max: 14 },
+        logRetention: { default: 3, min: 1, max: 14 },
         maxNatGateways: 1,
         allowedSizes: {
             ec2: NAT_INSTANCE_TYPES,
-            rds: ["db.t4g.micro", "db.t4g.small", "db.t4g.medium", "db.t4g.large", "db.t3.micro", "db.t3.small", "db.t3.medium"],
-            elasticache: ["cache.t4g.micro", "cache.t4g.small", "cache.t4g.medium", "cache.t3.micro", "cache.t3.small", "cache.t3.medium"],
+            rds: ["db.t4g.medium", "db.t4g.micro", "db.t4g.small", "db.t4g.large", "db.t3.micro", "db.t3.small", "db.t3.medium"],
+            elasticache: ["cache.t4g.small", "cache.t4g.micro", "cache.t4g.medium", "cache.t3.micro", "cache.t3.small", "cache.t3.medium"],
             fargate: { maxCpu: 2048, maxMemory: 8192 },
         },
         usage: { logIngestGb: 5, natDataGb: 100 },
@@ -88,25 +111,32 @@ const TABLE = {
     production: {
         runtime: "fargate",
         protectData: true,
+        highAvailability: true,
+        detailedMonitoring: true,
+        spotCapacity: false,
+        databaseStorageGb: { allocated: 500, max: 1000 },
         httpsOnly: true,
         minAzs: 2,
         natChoices: ["per-az", "single", "instance"],
         minBackupRetentionDays: 7,
         freeTierPricing: false,
         budgetUsd: 2100,
-        logRetention: { min: 30, max: 365 },
+        logRetention: { default: 30, min: 30, max: 365 },
         maxNatGateways: undefined,
         allowedSizes: {
             ec2: NAT_INSTANCE_TYPES,
+            // Seed 003 §10.2.2-3: db.r6g.xlarge and cache.r6g.large.
             rds: [
+                "db.r6g.xlarge",
                 "db.t4g.large", "db.t4g.xlarge",
                 "db.m6g.large", "db.m6g.xlarge", "db.m6g.2xlarge", "db.m7g.large", "db.m7g.xlarge", "db.m7g.2xlarge",
-                "db.r6g.large", "db.r6g.xlarge", "db.r6g.2xlarge", "db.r7g.large", "db.r7g.xlarge", "db.r7g.2xlarge",
+                "db.r6g.large", "db.r6g.2xlarge", "db.r7g.large", "db.r7g.xlarge", "db.r7g.2xlarge",
             ],
             elasticache: [
+                "cache.r6g.large",
                 "cache.t4g.medium",
                 "cache.m6g.large", "cache.m6g.xlarge", "cache.m7g.large", "cache.m7g.xlarge",
-                "cache.r6g.large", "cache.r6g.xlarge", "cache.r7g.large", "cache.r7g.xlarge",
+                "cache.r6g.xlarge", "cache.r7g.large", "cache.r7g.xlarge",
             ],
             fargate: { maxCpu: 4096, maxMemory: 16384 },
         },

@@ -2,12 +2,19 @@
 // (a cache snapshot window must not overlap its maintenance window) and the data-tier plan.
 
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+const DAY = "(mon|tue|wed|thu|fri|sat|sun)";
+const TIME = "([01]\\d|2[0-3]):([0-5]\\d)";
+
+/** A weekly window as ElastiCache and RDS take it: `ddd:hh24:mi-ddd:hh24:mi` (UTC). */
+export const WEEKLY_WINDOW = new RegExp(`^${DAY}:${TIME}-${DAY}:${TIME}$`);
+/** A daily window: `hh24:mi-hh24:mi` (UTC). */
+export const DAILY_WINDOW = new RegExp(`^${TIME}-${TIME}$`);
 const WEEK = 7 * 1440;
 
 /** Minute intervals in the week a window covers; a daily `hh:mm-hh:mm` window covers all 7 days. */
 export function windowIntervals(window: string): [number, number][] {
-    const weekly = /^(\w{3}):(\d\d):(\d\d)-(\w{3}):(\d\d):(\d\d)$/.exec(window);
-    const daily = /^(\d\d):(\d\d)-(\d\d):(\d\d)$/.exec(window);
+    const weekly = WEEKLY_WINDOW.exec(window);
+    const daily = DAILY_WINDOW.exec(window);
     const intervals: [number, number][] = [];
     const add = (start: number, end: number) => {
         const length = (end - start + WEEK) % WEEK;
@@ -25,6 +32,12 @@ export function windowIntervals(window: string): [number, number][] {
         throw new Error(`Not a window: ${JSON.stringify(window)} (ddd:hh24:mi-ddd:hh24:mi or hh24:mi-hh24:mi)`);
     }
     return intervals;
+}
+
+/** Minutes a window lasts (a daily window: each day). */
+export function windowLengthMinutes(window: string): number {
+    const total = windowIntervals(window).reduce((sum, [start, end]) => sum + end - start, 0);
+    return /^\d/.test(window) ? total / 7 : total;
 }
 
 /** Whether two windows (weekly or daily) share a minute. */

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { TIER_DEFAULTS } from "../config/defaults";
+import { TIER_DEFAULTS } from "../config/settings";
 import { Tier } from "../config/tiers";
 import { ACCOUNT_ID, callResult, computedState, MockContext, mockId, newMockContext, regionOfProvider, availabilityZonesOf } from "./mocks";
 import { checkResource, checkStack, formatViolation, STRICT_MARK, StrictContext, StrictResource, StrictViolationError, Violation } from "./strict";

@@ -123,8 +123,12 @@ describe("config: services (B8, C1, newrelic)", () => {
     it("customMetric takes scaleIn (boolean) and refuses keys it does not know", () => {
         const metric = { namespace: "Platform/Devices", metricName: "ActiveConnections", target: 1000 };
         rejects({ tier: "staging", services: { devices: { scaling: { customMetric: { ...metric, scaleIn: "yes" } } } } }, "platform:services.devices.scaling.customMetric.scaleIn", "\"yes\"", "boolean");
-        // A third service's customMetric is a free object: the same check from validate.ts.
-        rejects({ tier: "staging", services: { reports: { ports: [{ port: 9000, protocol: "http" }], routing: { paths: ["/r/*"] }, scaling: { customMetric: { ...metric, scaleIn: "yes" } } } } }, "platform:services.reports.scaling.customMetric.scaleIn", "true or false");
+        // A third service's customMetric is declared the same way: the same check.
+        rejects({ tier: "staging", services: { reports: { ports: [{ port: 9000, protocol: "http" }], routing: { paths: ["/r/*"] }, scaling: { customMetric: { ...metric, scaleIn: "yes" } } } } }, "platform:services.reports.scaling.customMetric.scaleIn", "\"yes\"", "boolean");
+        rejects({ tier: "staging", services: { reports: { ports: [{ port: 9000, protocol: "http" }], routing: { paths: ["/r/*"] }, scaling: { customMetric: { namespace: "Platform/Reports" } } } } }, "platform:services.reports.scaling.customMetric.metricName is required");
+        // Setting one key of the seed's metric keeps the rest (`pulumi config set --path ...scaleIn true`).
+        const partial = resolve({ tier: "staging", services: { devices: { scaling: { customMetric: { scaleIn: true } } } } }).services.find((s) => s.name === "devices")!;
+        assert.deepStrictEqual(partial.scaling.customMetric, { namespace: "Platform/Devices", metricName: "ActiveConnections", statistic: "Average", target: 1000, scaleIn: true });
         rejects({ tier: "staging", services: { devices: { scaling: { customMetric: { ...metric, scaleInn: true } } } } }, "platform:services.devices.scaling.customMetric.scaleInn is not a known key");
         const devices = resolve({ tier: "staging", services: { devices: { scaling: { customMetric: { ...metric, scaleIn: true } } } } }).services.find((s) => s.name === "devices")!;
         assert.strictEqual(devices.scaling.customMetric!.scaleIn, true);

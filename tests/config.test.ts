@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import { ConfigError, ConfigSource, resolveSettings } from "../config/validate";
 import { fargateMemoryOptions } from "../config/aws-limits";
-import { TIER_DEFAULTS } from "../config/defaults";
+import { TIER_DEFAULTS } from "../config/settings";
 import { ALLOWED_SIZES } from "../config/tiers";
 
 function source(values: Record<string, unknown>, secretKeys: string[] = []): ConfigSource {

@@ -2,7 +2,7 @@
 // its resources grouped by component, the monthly cost estimate and the policy verdicts; plus a
 // comparison of two plans. Rendering is pure so it is tested on its own.
 import { Tier } from "../config/tiers";
-import { TIER_DEFAULTS } from "../config/defaults";
+import { TIER_DEFAULTS } from "../config/settings";
 import { assumptionsForTier, CostEstimate, estimate, formatMoney } from "../cost/estimate";
 import { readStackFile, runStack } from "../harness/run";
 import { CapturedResource, StackCapture } from "../harness/types";

@@ -1,10 +1,11 @@
-// Generated blocks of README.md: the outputs contract, the security-control table and the cost
+// Generated blocks of README.md: the outputs contract, the settings reference, the security-control table and the cost
 // figures, each rendered from the code that defines it so the README cannot drift.
 // `npx tsx tools/readme-blocks.ts` rewrites them; tests/readme.test.ts fails when they are stale.
 import * as fs from "fs";
 import * as path from "path";
 import { formatMoney } from "../cost/estimate";
 import { renderControlTable } from "../policies/controls";
+import { renderSettingsReference } from "../config/settings/docs";
 import { renderOutputsMarkdownTable } from "./outputs-lib";
 import { makePlan, parseTarget, Plan } from "./plan-lib";
 
@@ -38,6 +39,7 @@ async function costBlock(): Promise<string> {
 export async function renderBlocks(): Promise<Record<string, string>> {
     return {
         "outputs table": renderOutputsMarkdownTable(),
+        "settings reference": renderSettingsReference(),
         "controls table": renderControlTable(),
         "cost figures": await costBlock(),
     };

@@ -5,7 +5,7 @@ import {
     appSecretDocument, cacheFamily, cacheNodeIds, cacheParameters, cacheTopology, isValidAuthToken, majorVersion,
     postgresFamily, postgresParameters, RDS_BACKUP_WINDOW, RDS_MAINTENANCE_WINDOW, recoveryWindowDays, windowsOverlap,
 } from "../../components/data-plan";
-import { TIER_DEFAULTS } from "../../config/defaults";
+import { TIER_DEFAULTS } from "../../config/settings";
 import { CacheSettings, DatabaseSettings } from "../../config/types";
 import { captureLogs } from "./helpers";
 
