@@ -241,6 +241,10 @@ export class FargateService extends pulumi.ComponentResource {
             enableExecuteCommand: false,
             enableEcsManagedTags: true,
             propagateTags: "SERVICE",
+            // The cost estimate keys per-service assumptions by this tag, not by the logical name
+            // (cost/pricers/ecs-tasks.ts SERVICE_TAG); tags update in place (terraform-provider-aws
+            // internal/service/ecs/service.go: tags has no ForceNew) and reach the tasks (propagateTags).
+            tags: { Service: service.name },
             // `pulumi up` waits until the deployment is steady and fails when the circuit breaker
             // rolls it back, instead of reporting a failed release as a success (AWS-FACTS).
             waitForSteadyState: true,

@@ -1,14 +1,19 @@
 // Two stacks' monthly totals recomputed by hand from the price catalogue and the mocked run's
 // resource inputs (sizes, counts, retention), then compared with the estimator. The figures are
-// derived, never typed in: a change to a rate, a size or a count moves both sides.
+// derived, never typed in: a change to a rate, a size or a count moves both sides. Production:
+// per-service averages follow the ECS services' Service tag, never their logical names.
 import * as assert from "assert";
 import { price } from "../cost/catalogue";
-import { assumptionsForTier, estimate } from "../cost/estimate";
+import { Tier } from "../config/tiers";
+import { assumptionsForTier, estimate, SERVICE_TAG } from "../cost/estimate";
 import { ofType } from "../harness/run";
 import { StackCapture } from "../harness/types";
 import { stackRun } from "./helpers/stacks";
 
 const HOURS = 730;
+
+/** The cost assumptions of the tier the run reports (its `tier` output), as the plan prices it. */
+const assumptionsOf = (capture: StackCapture) => assumptionsForTier(capture.outputs.tier as Tier);
 const hourly = (key: string) => price(key) * HOURS;
 
 /** CloudWatch logs: the tier's ingestion split over the log groups, stored for their retention. */
@@ -27,10 +32,10 @@ function observability(capture: StackCapture): number {
         ofType(capture, "aws:cloudwatch/dashboard:Dashboard").length * price("cloudwatch.dashboard.month");
 }
 
-describe("cost: two stacks recomputed by hand from the catalogue", () => {
+describe("cost: the stack files (two recomputed by hand from the catalogue)", () => {
     it("staging", async () => {
         const capture = await stackRun("staging");
-        const a = assumptionsForTier("staging");
+        const a = assumptionsOf(capture);
         let total = 0;
 
         const [rds] = ofType(capture, "aws:rds/instance:Instance");
@@ -79,7 +84,7 @@ describe("cost: two stacks recomputed by hand from the catalogue", () => {
 
     it("dev (zero-cost): $0 inside the free tier; after it, the host, its root and data volumes, its IPv4, ECR and one alarm", async () => {
         const capture = await stackRun("dev");
-        const a = assumptionsForTier("zero-cost");
+        const a = assumptionsOf(capture);
         const [host] = ofType(capture, "aws:ec2/instance:Instance");
         const dataGb = ofType(capture, "aws:ebs/volume:Volume").reduce((sum, v) => sum + v.inputs.size, 0);
         assert.ok(dataGb > 0, "the host's data volume is priced");
@@ -90,5 +95,34 @@ describe("cost: two stacks recomputed by hand from the catalogue", () => {
         const estimated = estimate(capture.resources, { assumptions: a, freeTier: true });
         assert.ok(Math.abs(estimated.totalAfterFreeTier - afterFreeTier) < 0.01, `estimator ${estimated.totalAfterFreeTier} vs by hand ${afterFreeTier}`);
         assert.strictEqual(estimated.totalInsideFreeTier, 0);
+    });
+
+    it("production: per-service task averages follow each ECS service's Service tag, so renaming the child keeps the price", async () => {
+        const capture = await stackRun("production");
+        const a = assumptionsOf(capture);
+        const services = ofType(capture, "aws:ecs/service:Service");
+        // Every ECS service carries its service name (the end of its physical name) as the Service tag
+        // (components/fargate-service.ts), and every per-service figure of the tier finds its service.
+        for (const s of services) assert.ok(typeof s.inputs.tags?.[SERVICE_TAG] === "string" && s.inputs.name.endsWith(`-${s.inputs.tags[SERVICE_TAG]}`), s.name);
+        const tags = services.map((s) => s.inputs.tags[SERVICE_TAG]);
+        for (const name of Object.keys(a.averageTasksByService)) assert.ok(tags.includes(name), `averageTasksByService["${name}"] matches no ECS service (${tags.join(", ")})`);
+        const priced = estimate(capture.resources, { assumptions: a });
+        for (const s of services) {
+            const line = priced.lines.find((l) => l.name === s.name)!;
+            assert.strictEqual(line.inputs.averageTasks, a.averageTasksByService[s.inputs.tags[SERVICE_TAG]], s.name);
+        }
+
+        // The same stack with its ECS services under other logical names (and URNs).
+        const rename = (name: string) => `${name}-renamed`;
+        const renamed = capture.resources.map((r) => r.type === "aws:ecs/service:Service"
+            ? { ...r, name: rename(r.name), urn: r.urn.replace(/::([^:]+)$/, (_m, n) => `::${rename(n)}`) }
+            : r);
+        const again = estimate(renamed, { assumptions: a });
+        assert.deepStrictEqual(again.unpriced, priced.unpriced);
+        assert.ok(Math.abs(again.total - priced.total) < 1e-9, `renamed ${again.total} vs ${priced.total}`);
+
+        // The tag is what carries the figure: without it the services fall back to their scaling minimum.
+        const untagged = capture.resources.map((r) => r.type === "aws:ecs/service:Service" ? { ...r, inputs: { ...r.inputs, tags: {} } } : r);
+        assert.ok(estimate(untagged, { assumptions: a }).total < priced.total - 1, "the per-service averages (4 and 3 tasks) are above the minimum");
     });
 });

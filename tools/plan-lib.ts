@@ -1,9 +1,9 @@
 // The offline plan: one mocked run of the program for a stack (optionally with a config variant),
 // its resources grouped by component, the monthly cost estimate and the policy verdicts; plus a
 // comparison of two plans. Rendering is pure so it is tested on its own.
-import { Tier } from "../config/tiers";
+import { Tier, traitsOf } from "../config/tiers";
 import { TIER_DEFAULTS } from "../config/settings";
-import { assumptionsForTier, CostEstimate, estimate, formatMoney } from "../cost/estimate";
+import { assumptionsFor, CostEstimate, estimate, formatMoney } from "../cost/estimate";
 import { readStackFile, runStack } from "../harness/run";
 import { CapturedResource, StackCapture } from "../harness/types";
 import { evaluatePolicies, hasMandatoryFailure, Violation } from "../policies/offline";
@@ -79,7 +79,9 @@ export async function makePlan(target: PlanTarget, progress: (line: string) => v
     const capture = await runStack(target.stack, { config: { ...variant, ...extraConfig }, imageTag: PLANNED_RELEASE_TAG });
     const tier = (capture.outputs.tier ?? shape.tier) as Tier;
     progress(`${label}: pricing ${capture.resources.length} resources`);
-    const costs = estimate(capture.resources, { freeTier: tier === "zero-cost", assumptions: assumptionsForTier(tier) });
+    const traits = traitsOf(tier);
+    // The tier's traits say whether it is priced inside the free tier and what usage it assumes.
+    const costs = estimate(capture.resources, { freeTier: traits.freeTierPricing, assumptions: assumptionsFor(traits) });
     progress(`${label}: evaluating the policy pack`);
     const violations = evaluatePolicies(capture);
     return { target, tier, capture, estimate: costs, violations, passed: !hasMandatoryFailure(violations) };

@@ -2,10 +2,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { FREE_TIER_EC2_TYPES, NAT_INSTANCE_TYPES } from "../../config/allowed-sizes";
-import { ALLOWED_SIZES, TIERS } from "../../config/tiers";
+import { ALLOWED_SIZES, TIERS, TierTraits } from "../../config/tiers";
 import type { CapturedResource } from "../../harness/types";
 import { catalogue, hasPrice, price, UnknownPriceError } from "../../cost/catalogue";
-import { DEFAULT_ASSUMPTIONS, estimate, formatMoney } from "../../cost/estimate";
+import { assumptionsFor, DEFAULT_ASSUMPTIONS, estimate, formatMoney, SERVICE_TAG } from "../../cost/estimate";
 
 const H = catalogue.hoursPerMonth;
 const STACK = "urn:pulumi:dev::platform::pulumi:pulumi:Stack::platform-dev";
@@ -38,6 +38,7 @@ function fargate(arch: "ARM64" | "X86_64", extra: Record<string, any> = {}): Cap
     const svc = res("aws:ecs/service:Service", "api-service", {
         name: "api",
         desiredCount: 2,
+        tags: { Project: "platform", [SERVICE_TAG]: "api" },
         taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/platform-dev-api:1",
         ...extra,
     });
@@ -141,7 +142,48 @@ describe("cost/estimate", () => {
         close(estimate(scaled).total, 1 * perTask);
         close(estimate(scaled, { assumptions: { averageTasks: "max" } }).total, 5 * perTask);
         close(estimate(scaled, { assumptions: { averageTasks: 2.5 } }).total, 2.5 * perTask);
-        close(estimate(scaled, { assumptions: { averageTasksByService: { "api-service": 4 } } }).total, 4 * perTask);
+        close(estimate(scaled, { assumptions: { averageTasksByService: { api: 4 } } }).total, 4 * perTask);
+        assert.match(estimate(scaled, { assumptions: { averageTasksByService: { api: 4 } } }).lines[0].parts[0].assumption!, /averageTasksByService\["api"\] = 4 \(Service tag\)/);
+    });
+
+    it("averageTasksByService is keyed by the Service tag: a logical name is no key, a renamed child keeps its price", () => {
+        const scaled = [...fargate("ARM64"), res("aws:appautoscaling/target:Target", "api-scaling", { resourceId: "service/cluster/api", minCapacity: 1, maxCapacity: 5 })];
+        const perTask = H * (price("fargate.arm64.vcpuHour") + 2 * price("fargate.arm64.gbHour"));
+        const assumptions = { averageTasksByService: { api: 4 } };
+        const renamed = scaled.map((r) => r.name === "api-service" ? { ...r, name: "api-ecs-service-v2", urn: r.urn.replace(/::api-service$/, "::api-ecs-service-v2") } : r);
+        close(estimate(renamed, { assumptions }).total, estimate(scaled, { assumptions }).total, "renaming the ECS service's logical name");
+        close(estimate(renamed, { assumptions }).total, 4 * perTask);
+        // The logical name as a key does nothing: the service stays at its scaling minimum.
+        close(estimate(scaled, { assumptions: { averageTasksByService: { "api-service": 4 } } }).total, 1 * perTask);
+        // Without the tag the per-service figure cannot apply, and the formula says why.
+        const untagged = scaled.map((r) => r.name === "api-service" ? { ...r, inputs: { ...r.inputs, tags: { Project: "platform" } } } : r);
+        const e = estimate(untagged, { assumptions });
+        close(e.total, 1 * perTask);
+        assert.match(e.lines[0].parts[0].assumption!, /scaling minCapacity 1 .*no Service tag: averageTasksByService does not apply/);
+    });
+
+    it("refuses a per-service or per-group figure that is negative or not a number", () => {
+        assert.throws(() => estimate(fargate("ARM64"), { assumptions: { averageTasksByService: { api: -1 } } }), /averageTasksByService\["api"\] must be a number >= 0, got -1/);
+        assert.throws(() => estimate([], { assumptions: { logIngestGbByGroup: { logs: Number.NaN } } }), /logIngestGbByGroup\["logs"\] must be a number >= 0/);
+    });
+
+    it("assumptionsFor: a tier's usage traits set the usage figures; a tier that is not in the table prices from its column alone", () => {
+        const qa: Pick<TierTraits, "usage"> = { usage: { logIngestGb: 2, natDataGb: 40, averageTasksByService: { api: 3 } } };
+        const a = assumptionsFor(qa);
+        assert.equal(a.ecrStorageGbPerRepository, DEFAULT_ASSUMPTIONS.ecrStorageGbPerRepository, "no ECR figure in the column: the estimator's default");
+        assert.equal(assumptionsFor({ usage: { ...qa.usage, ecrStorageGbPerRepository: 0.25 } }).ecrStorageGbPerRepository, 0.25);
+        assert.equal(assumptionsFor(qa, { natDataGbPerMonth: 7 }).natDataGbPerMonth, 7, "overrides win over the traits");
+        const stack = [
+            ...fargate("ARM64"),
+            res("aws:ec2/natGateway:NatGateway", "nat-1", {}),
+            res("aws:ec2/natGateway:NatGateway", "nat-2", {}),
+            res("aws:cloudwatch/logGroup:LogGroup", "api-logs", { retentionInDays: 30 }),
+        ];
+        const e = estimate(stack, { assumptions: a });
+        const line = (name: string) => e.lines.find((l) => l.name === name)!;
+        close(line("nat-1").parts[1].quantity, 40 / 2, "natDataGb split over the NAT gateways");
+        close(line("api-logs").parts[0].quantity, 2, "logIngestGb on the only log group");
+        assert.equal(line("api-service").inputs.averageTasks, 3, "averageTasksByService by the Service tag");
     });
 
     it("Valkey costs less than Redis OSS for the same nodes; shards x (1 + replicas) nodes", () => {
@@ -158,7 +200,7 @@ describe("cost/estimate", () => {
     it("lists a resource type it does not price in `unpriced`, never as $0", () => {
         const e = estimate([res("aws:opensearch/domain:Domain", "search", {}), res("aws:ec2/vpc:Vpc", "vpc", {})]);
         assert.equal(e.total, 0);
-        assert.deepEqual(e.unpriced, [{ type: "aws:opensearch/domain:Domain", name: "search", reason: "no pricing rule for resource type aws:opensearch/domain:Domain in cost/estimate.ts" }]);
+        assert.deepEqual(e.unpriced, [{ type: "aws:opensearch/domain:Domain", name: "search", reason: "no pricing rule for resource type aws:opensearch/domain:Domain in cost/pricers/index.ts" }]);
         assert.deepEqual(e.free.map((f) => f.name), ["vpc"]);
     });
 
@@ -224,10 +266,23 @@ describe("cost/estimate", () => {
         assert.equal(formatMoney(-0.001), "$0.00");
     });
 
-    it("stays free of Node-only APIs (the PolicyPack bundles it)", () => {
-        for (const f of ["estimate.ts", "catalogue.ts"]) {
-            const src = fs.readFileSync(path.join(__dirname, "..", "..", "cost", f), "utf8");
+    it("stays free of Node-only APIs (the PolicyPack bundles it) and names no tier (it reads the tier table's traits)", () => {
+        const root = path.join(__dirname, "..", "..", "cost");
+        // cost/refresh.ts is the catalogue refresh tool (reads and writes the JSON), not part of the estimator.
+        const files = (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts") && f !== "refresh.ts");
+        assert.ok(files.includes(path.join("estimate", "index.ts")) && files.includes(path.join("pricers", "ecs.ts")), files.join(", "));
+        for (const f of files) {
+            const src = fs.readFileSync(path.join(root, f), "utf8");
             assert.doesNotMatch(src, /from "(fs|path|child_process|os)"|require\(/, f);
+            for (const tier of TIERS) assert.ok(!src.includes(`"${tier}"`) && !src.includes(`'${tier}'`), `${f} names tier "${tier}"`);
+        }
+    });
+
+    it("keeps every source file of the estimator under 400 lines (one idea each)", () => {
+        const root = path.join(__dirname, "..", "..", "cost");
+        for (const f of (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts"))) {
+            const lines = fs.readFileSync(path.join(root, f), "utf8").split("\n").length;
+            assert.ok(lines <= 400, `cost/${f} has ${lines} lines`);
         }
     });
 });

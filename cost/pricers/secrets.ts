@@ -1,0 +1,15 @@
+// Secrets Manager: secrets and their API calls.
+
+import { qty } from "../format";
+import { part, Pricer } from "./kit";
+
+export const priceSecret: Pricer = (_r, ctx) => {
+    const calls = ctx.a.secretsApiCallsPerSecretPerMonth;
+    return {
+        parts: [
+            part(ctx, { label: "secret", rateKey: "secretsmanager.secret.month", quantity: 1, quantityText: "1 secret" }),
+            part(ctx, { label: "API calls", rateKey: "secretsmanager.apiCalls.per10k", quantity: calls / 10_000, quantityText: `${qty(calls)} / 10,000`, assumption: `secretsApiCallsPerSecretPerMonth = ${qty(calls)}` }),
+        ],
+        inputs: { apiCalls: calls },
+    };
+};
