@@ -1,16 +1,16 @@
 // The stack output contract (what applications may read from a `platform` stack) and the pure
 // logic of `npm run outputs`: `pulumi stack output --json` in, a dotenv file or app JSON out.
 // No I/O here: tools/outputs.ts runs the CLI and writes files; tests call these functions directly.
-import type { Tier } from "../config/tiers";
+import { Tier, TIERS, tiersWhere } from "../config/tiers";
 
 export type { Tier };
 
 /** Every tier, in the order the tier table lists them. */
-const ALL: readonly Tier[] = ["zero-cost", "staging", "production"];
+const ALL: readonly Tier[] = TIERS;
 /** Tiers with the VPC / ALB / Fargate / RDS / ElastiCache / Secrets Manager layout. */
-const CLOUD: readonly Tier[] = ["staging", "production"];
-/** The single-host tier. */
-const HOST: readonly Tier[] = ["zero-cost"];
+const CLOUD: readonly Tier[] = tiersWhere((t) => t.runtime === "fargate");
+/** The single-host tiers. */
+const HOST: readonly Tier[] = tiersWhere((t) => t.runtime === "host");
 
 export type OutputType = "string" | "number" | "boolean" | "map" | "list";
 
@@ -34,7 +34,7 @@ export interface StackOutputSpec {
  */
 export const STACK_OUTPUTS: readonly StackOutputSpec[] = [
     { name: "tier", type: "string", secret: false, tiers: ALL,
-        description: "Tier of the stack: `zero-cost`, `staging` or `production`." },
+        description: `Tier of the stack: ${TIERS.map((t) => `\`${t}\``).join(", ")}.` },
     { name: "url", type: "string", secret: false, tiers: ALL,
         description: "Public base URL of the platform (`https://` when HTTPS is enabled)." },
     { name: "httpsEnabled", type: "boolean", secret: false, tiers: ALL,

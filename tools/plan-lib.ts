@@ -8,21 +8,29 @@ import { readStackFile, runStack } from "../harness/run";
 import { CapturedResource, StackCapture } from "../harness/types";
 import { evaluatePolicies, hasMandatoryFailure, Violation } from "../policies/offline";
 
+/** Seed 003 chose x86 burstable classes where this program picks Graviton (db.t3.medium for db.t4g.medium). */
+const seedClass = (type: string) => type.replace(/\.t4g\./, ".t3.");
+
 /**
  * Config variants a plan can apply on top of a stack file, to price alternatives at the same
  * capacity. `seed-choices` is the platform as seed 003 chose it: x86 Fargate, Redis OSS, on-demand
- * tasks only, 30-day logs, and outside production a NAT gateway and x86 instance classes where this
- * program picks a NAT instance and Graviton.
+ * tasks only, 30-day logs, x86 burstable classes where this program picks t4g, and a NAT gateway
+ * where this program's default is a NAT instance.
  */
 export const VARIANTS: Record<string, (tier: Tier, services: string[]) => Record<string, unknown>> = {
-    "seed-choices": (tier, services) => ({
-        services: Object.fromEntries(services.map((s) => [s, { architecture: "X86_64" }])),
-        ...(tier === "zero-cost" ? {} : {
-            cache: { engine: "redis", engineVersion: "7.1", ...(tier === "staging" ? { nodeType: "cache.t3.small" } : {}) },
-            cluster: { spot: false, logRetentionDays: 30 },
-            ...(tier === "staging" ? { network: { nat: "single" }, database: { instanceClass: "db.t3.medium" } } : {}),
-        }),
-    }),
+    "seed-choices": (tier, services) => {
+        const traits = traitsOf(tier);
+        const defaults = TIER_DEFAULTS[tier];
+        return {
+            services: Object.fromEntries(services.map((s) => [s, { architecture: "X86_64" }])),
+            ...(defaults.cache && defaults.database && defaults.cluster ? {
+                cache: { engine: "redis", engineVersion: "7.1", nodeType: seedClass(defaults.cache.nodeType) },
+                cluster: { spot: false, logRetentionDays: 30 },
+                database: { instanceClass: seedClass(defaults.database.instanceClass) },
+                ...(traits.natChoices[0] === "instance" ? { network: { nat: "single" } } : {}),
+            } : {}),
+        };
+    },
 };
 
 export interface PlanTarget {
