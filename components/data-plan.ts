@@ -1,6 +1,7 @@
 // Pure decisions of the data tier (database, cache, application secret): names, parameter groups,
 // windows, cache topology and the application secret's JSON shape. No Pulumi resources here, so
 // every rule is tested directly (tests/data/data-plan.test.ts); the components only wire results.
+import { cacheNodeCount, cacheTopologyProblems } from "../config/cache-topology";
 import { CacheSettings, DatabaseSettings } from "../config/types";
 
 // ---------------------------------------------------------------------------------------------
@@ -105,15 +106,7 @@ export interface CacheTopology {
  * direct use of the component).
  */
 export function cacheTopology(settings: CacheSettings): CacheTopology {
-    const problems: string[] = [];
-    if (!Number.isInteger(settings.replicasPerShard) || settings.replicasPerShard < 0 || settings.replicasPerShard > 5) {
-        problems.push(`replicasPerShard ${settings.replicasPerShard} must be 0-5`);
-    }
-    if (settings.clusterMode && !settings.automaticFailover) problems.push("cluster mode requires automatic failover");
-    if (settings.automaticFailover && settings.replicasPerShard < 1) problems.push("automatic failover needs at least one replica");
-    if (settings.multiAz && !settings.automaticFailover) problems.push("Multi-AZ requires automatic failover");
-    if (!settings.clusterMode && settings.shards !== 1) problems.push(`${settings.shards} shards need cluster mode`);
-    if (settings.authToken && !settings.transitEncryption) problems.push("an AUTH token requires transit encryption");
+    const problems = cacheTopologyProblems(settings);
     if (problems.length > 0) throw new Error(`Invalid cache topology: ${problems.join("; ")}`);
 
     if (settings.clusterMode) {
@@ -124,7 +117,7 @@ export function cacheTopology(settings: CacheSettings): CacheTopology {
             replicasPerNodeGroup: settings.replicasPerShard,
             automaticFailoverEnabled: true,
             multiAzEnabled: settings.multiAz,
-            nodeCount: settings.shards * (1 + settings.replicasPerShard),
+            nodeCount: cacheNodeCount(settings),
         };
     }
     return {
@@ -133,7 +126,7 @@ export function cacheTopology(settings: CacheSettings): CacheTopology {
         numCacheClusters: 1 + settings.replicasPerShard,
         automaticFailoverEnabled: settings.automaticFailover,
         multiAzEnabled: settings.multiAz,
-        nodeCount: 1 + settings.replicasPerShard,
+        nodeCount: cacheNodeCount(settings),
     };
 }
 

@@ -4,6 +4,7 @@
 import { Tier, traitsOf } from "../config/tiers";
 import { TIER_DEFAULTS } from "../config/settings";
 import { assumptionsFor, CostEstimate, estimate, formatMoney } from "../cost/estimate";
+import { componentOf } from "../harness/components";
 import { readStackFile, runStack } from "../harness/run";
 import { CapturedResource, StackCapture } from "../harness/types";
 import { evaluatePolicies, hasMandatoryFailure, Violation } from "../policies/offline";
@@ -93,15 +94,6 @@ export async function makePlan(target: PlanTarget, progress: (line: string) => v
     progress(`${label}: evaluating the policy pack`);
     const violations = evaluatePolicies(capture);
     return { target, tier, capture, estimate: costs, violations, passed: !hasMandatoryFailure(violations) };
-}
-
-/** Name of the top-level component a resource belongs to ("stack" for top-level resources). */
-export function componentOf(resource: CapturedResource, byUrn: Map<string, CapturedResource>): string {
-    let top: CapturedResource | undefined;
-    for (let p = resource.parent ? byUrn.get(resource.parent) : undefined; p && p.type !== "pulumi:pulumi:Stack"; p = p.parent ? byUrn.get(p.parent) : undefined) {
-        top = p;
-    }
-    return top?.name ?? "stack";
 }
 
 /** Cloud resources per component, with a count per type. */

@@ -2,6 +2,7 @@
 // account, a domain inside its zone, HTTPS where the tier demands it, gp3 IOPS against storage,
 // cache topologies AWS refuses, windows too short or overlapping, the host's share of free EBS.
 import { EXAMPLE_ACCOUNT_IDS, parseArn } from "../aws-limits";
+import { cacheTopologyProblems } from "../cache-topology";
 import { describe, Problems } from "../merge";
 import { RawConfig } from "../settings";
 import { PRELOADABLE_LIBRARIES } from "../settings/data";
@@ -73,17 +74,7 @@ export function resolveCache(raw: Section<"cache">, problems: Problems): CacheSe
     if (versions && !versions.includes(raw.engineVersion)) {
         problems.push(`platform:cache.engineVersion: ${describe(raw.engineVersion)} is not a ${raw.engine} version ElastiCache offers; ${allowedList(versions)}`);
     }
-    if (raw.clusterMode) {
-        if (!Number.isInteger(raw.shards) || raw.shards < 1 || raw.shards > 500) problems.push(`platform:cache.shards: ${describe(raw.shards)} must be a whole number from 1 to 500`);
-        if (!raw.automaticFailover) problems.push("platform:cache.automaticFailover: must be true when cache.clusterMode is true (AWS requires automatic failover in cluster mode)");
-    } else if (raw.shards !== 1) {
-        problems.push(`platform:cache.shards: ${raw.shards} needs cache.clusterMode true; with cluster mode off there is one shard`);
-    }
-    if (raw.automaticFailover && raw.replicasPerShard < 1) {
-        problems.push("platform:cache.automaticFailover: needs at least one replica (cache.replicasPerShard >= 1); a single node has nothing to fail over to");
-    }
-    if (raw.multiAz && !raw.automaticFailover) problems.push("platform:cache.multiAz: requires cache.automaticFailover true (AWS rule)");
-    if (raw.authToken && !raw.transitEncryption) problems.push("platform:cache.authToken: requires cache.transitEncryption true (AWS accepts an AUTH token only with in-transit encryption)");
+    problems.push(...cacheTopologyProblems(raw));
     // The declarations checked both windows' form; AWS also wants 60 minutes and no overlap.
     if (WEEKLY_WINDOW.test(raw.maintenanceWindow) && DAILY_WINDOW.test(raw.snapshotWindow)) {
         const maintenance = windowLengthMinutes(raw.maintenanceWindow);

@@ -82,7 +82,8 @@ export const cache = section("ElastiCache (Valkey or Redis OSS).", onFargate, {
     clusterMode: flag({ doc: "Cluster mode (data sharded over `shards`).", default: (t) => t.highAvailability }),
     // Seed 003 §10.2.3: 2 shards x 2 replicas.
     shards: number({ doc: "Shards (node groups) in cluster mode; 1 with cluster mode off.", default: (t) => (t.highAvailability ? 2 : 1) }),
-    replicasPerShard: number({ doc: "Replicas per shard (or read replicas with cluster mode off), 0-5.", default: (t) => (t.highAvailability ? 2 : 0), check: integer(0, 5) }),
+    // Topology rules (ranges and combinations): config/cache-topology.ts.
+    replicasPerShard: number({ doc: "Replicas per shard (or read replicas with cluster mode off), 0-5.", default: (t) => (t.highAvailability ? 2 : 0) }),
     automaticFailover: flag({ doc: "Promote a replica when a primary fails (required in cluster mode).", default: (t) => t.highAvailability }),
     multiAz: flag({ doc: "Spread replicas over AZs (requires automatic failover).", default: (t) => t.highAvailability }),
     snapshotRetentionDays: number({ doc: "Days of daily snapshots; 0 disables them.", default: 7, check: integer(0, 35) }),

@@ -9,7 +9,7 @@ import { CostAssumptions, DEFAULT_ASSUMPTIONS, validateAssumptions } from "../as
 import { catalogue as shippedCatalogue, catalogueAssumption } from "../catalogue";
 import { formatMoney } from "../format";
 import { Ctx, Pricer, PRICERS, Unpriceable } from "../pricers";
-import { componentOf } from "./components";
+import { componentOf } from "../../harness/components";
 import { freeReason } from "./free";
 import { applyFreeTier } from "./free-tier";
 import type { CostEstimate, CostLine, EstimateOptions, ResourceNote } from "./types";

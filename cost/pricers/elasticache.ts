@@ -1,6 +1,7 @@
 // ElastiCache (Redis OSS, Valkey): node hours of replication groups and standalone clusters.
 
 import type { CapturedResource } from "../../harness/types";
+import { cacheNodeCount } from "../../config/cache-topology";
 import { freeTierAllowance } from "../catalogue";
 import { Ctx, num, part, Priced, Pricer, Unpriceable } from "./kit";
 
@@ -10,7 +11,7 @@ function cacheNodes(inputs: Record<string, any>): { nodes: number; text: string 
     if (clusters !== undefined) return { nodes: clusters, text: `numCacheClusters ${clusters}` };
     const groups = num(inputs.numNodeGroups);
     const replicas = num(inputs.replicasPerNodeGroup) ?? 0;
-    if (groups !== undefined) return { nodes: groups * (1 + replicas), text: `${groups} shard(s) x (1 primary + ${replicas} replica(s))` };
+    if (groups !== undefined) return { nodes: cacheNodeCount({ clusterMode: true, shards: groups, replicasPerShard: replicas }), text: `${groups} shard(s) x (1 primary + ${replicas} replica(s))` };
     return { nodes: 1, text: "1 node (numCacheClusters and numNodeGroups unset)" };
 }
 

@@ -89,10 +89,10 @@ describe("data-plan: cache", () => {
     });
 
     it("refuses what AWS refuses", () => {
-        assert.throws(() => cacheTopology(cache({ clusterMode: true, shards: 2, automaticFailover: false })), /cluster mode requires automatic failover/);
+        assert.throws(() => cacheTopology(cache({ clusterMode: true, shards: 2, automaticFailover: false })), /must be true when cache.clusterMode is true/);
         assert.throws(() => cacheTopology(cache({ automaticFailover: true, replicasPerShard: 0 })), /at least one replica/);
-        assert.throws(() => cacheTopology(cache({ replicasPerShard: 6, automaticFailover: true })), /0-5/);
-        assert.throws(() => cacheTopology(cache({ multiAz: true })), /Multi-AZ requires automatic failover/);
+        assert.throws(() => cacheTopology(cache({ replicasPerShard: 6, automaticFailover: true })), /from 0 to 5/);
+        assert.throws(() => cacheTopology(cache({ multiAz: true })), /multiAz: requires cache.automaticFailover/);
         assert.throws(() => cacheTopology(cache({ transitEncryption: false })), /transit encryption/);
     });
 

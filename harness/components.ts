@@ -1,6 +1,7 @@
-// Which top-level component a resource counts under (the estimate's `byComponent`).
+// Which top-level component a captured resource belongs to: the one home of that rule, read by the
+// cost estimate (`byComponent`) and the plan (resources by component).
 
-import type { CapturedResource } from "../../harness/types";
+import type { CapturedResource } from "./types";
 
 /** Parses the type token out of a URN: urn:pulumi:stack::project::parent$type::name. */
 function urnType(urn: string): string | undefined {
