@@ -22,7 +22,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dbBootstrapEnvironment, dbBootstrapLambdaPackage, dbBootstrapPolicyStatements } from "../lambda/db-bootstrap/package";
 import { APP_SCHEMA, APP_TABLES, SEQUENCE_PRIVILEGES, TABLE_PRIVILEGES, validateUsername } from "../schema/app-user";
-import { GENERATED_SECRET_LENGTH } from "./data-plan";
+import { GENERATED_SECRET_LENGTH } from "./app-secret-document";
 import { LAMBDA_NAME_MAX, physicalName } from "./naming";
 import { generatedSecret } from "./generated-secret";
 

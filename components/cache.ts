@@ -9,7 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { generatedSecret } from "./generated-secret";
 import { CacheSettings } from "../config/types";
-import { CACHE_PORT, cacheFamily, cacheNodeIds, cacheParameters, cacheTopology, GENERATED_SECRET_LENGTH } from "./data-plan";
+import { GENERATED_SECRET_LENGTH } from "./app-secret-document";
+import { CACHE_PORT, cacheFamily, cacheNodeIds, cacheParameters, cacheTopology } from "./cache-layout";
 import { physicalName, REPLICATION_GROUP_ID_MAX, SNAPSHOT_NAME_MAX } from "./naming";
 
 export interface CacheArgs {

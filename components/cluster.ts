@@ -7,7 +7,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSettings } from "../config/types";
-import { capacityProviderStrategy, CapacityProviderStrategyItem, namespaceName } from "./compute-plan";
+import { namespaceName } from "./service-discovery";
+import { capacityProviderStrategy, CapacityProviderStrategyItem } from "./service-scaling";
 
 export interface ClusterArgs {
     settings: ClusterSettings;

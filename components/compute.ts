@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config/types";
 import { Cluster } from "./cluster";
-import { discoveryEnvironment, grpcAddresses } from "./compute-plan";
+import { discoveryEnvironment, grpcAddresses } from "./service-discovery";
 import { DataTier } from "./contracts";
 import { FargateService } from "./fargate-service";
 import { LoadBalancer } from "./load-balancer";

@@ -17,9 +17,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { DatabaseSettings } from "../config/types";
-import {
-    PERFORMANCE_INSIGHTS_RETENTION_DAYS, postgresFamily, postgresParameters, RDS_BACKUP_WINDOW, RDS_MAINTENANCE_WINDOW,
-} from "./data-plan";
+import { PERFORMANCE_INSIGHTS_RETENTION_DAYS, postgresFamily, postgresParameters, RDS_BACKUP_WINDOW, RDS_MAINTENANCE_WINDOW } from "./database-parameters";
 import { physicalName, RDS_IDENTIFIER_MAX, SNAPSHOT_NAME_MAX } from "./naming";
 
 export interface DatabaseArgs {

@@ -8,11 +8,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSettings } from "../config/types";
-import {
-    awaitingImage, CapacityProviderStrategyItem, containerDefinition, DEPLOYMENT, DISCOVERY_RECORD, ecrLifecyclePolicy,
-    ecrRepositoryArnOf, ecrRepositoryName, executionRolePolicy, grpcPortOf, imageReference, scalingMetricEnvironment,
-    scalingPolicies, secretEnvironment, TMP_VOLUME,
-} from "./compute-plan";
+import { containerDefinition, scalingMetricEnvironment, secretEnvironment, TMP_VOLUME } from "./container-definition";
+import { executionRolePolicy } from "./execution-role";
+import { awaitingImage, ecrLifecyclePolicy, ecrRepositoryArnOf, ecrRepositoryName, imageReference } from "./images";
+import { DISCOVERY_RECORD } from "./service-discovery";
+import { grpcPortOf } from "./service-ports";
+import { CapacityProviderStrategyItem, DEPLOYMENT, scalingPolicies } from "./service-scaling";
 import { DataTier } from "./contracts";
 import { ServiceTarget } from "./load-balancer";
 

@@ -9,9 +9,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancerSettings, ServiceSettings } from "../config/types";
-import {
-    defaultService, httpPortOf, listenerRules, publicTcpListeners, TARGET_GROUP_HEALTH_CHECK,
-} from "./compute-plan";
+import { defaultService, listenerRules, publicTcpListeners, TARGET_GROUP_HEALTH_CHECK } from "./listener-rules";
+import { httpPortOf } from "./service-ports";
 import { logBucket } from "./log-bucket";
 import { autonameBase, ELB_NAME_MAX } from "./naming";
 

@@ -51,3 +51,8 @@ export const LAMBDA_NAME_MAX = 64;
 export const ELB_NAME_MAX = 32;
 /** EventBridge rule names: 1-64 characters. */
 export const EVENT_RULE_NAME_MAX = 64;
+
+/** DNS-safe label: lowercase letters, digits and dashes. */
+export function dnsLabel(text: string): string {
+    return text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "x";
+}

@@ -1,7 +1,7 @@
 /**
  * The staging tier's NAT: one Graviton instance in the first public subnet that forwards and
  * masquerades the private subnets' IPv4 traffic (AL2023 ships no NAT AMI; boot script and patch
- * schedule: ./nat-instance-plan.ts).
+ * schedule: ./nat-instance-software.ts).
  *
  * - Stateless router: a user-data change REPLACES it (`userDataReplaceOnChange`), since cloud-init
  *   runs user data once per instance and a stop/start would never apply it (review C3). Pulumi
@@ -34,7 +34,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { amazonLinux2023Ami } from "./ami";
-import { NAT_PATCH_PARAMETERS, NAT_PATCH_SCHEDULE, renderNatBootScript, validatePatchSchedule } from "./nat-instance-plan";
+import { NAT_PATCH_PARAMETERS, NAT_PATCH_SCHEDULE, renderNatBootScript, validatePatchSchedule } from "./nat-instance-software";
 
 export interface NatInstanceArgs {
     vpcId: pulumi.Input<string>;

@@ -17,7 +17,7 @@ export interface ObservabilityArgs {
     loadBalancer?: { arnSuffix: pulumi.Input<string> };
     services?: { clusterName: pulumi.Input<string>; names: Record<string, pulumi.Input<string>> };
     database?: { instanceId: pulumi.Input<string>; maxConnections: number };
-    /** Node ids (static: data-plan cacheNodeIds) and those that serve reads. */
+    /** Node ids (static: cache-layout cacheNodeIds) and those that serve reads. */
     cache?: { nodeIds: string[]; readerNodeIds: string[] };
     host?: { instanceId: pulumi.Input<string> };
     /** Secrets whose failed rotation notifies the alarm topic. */

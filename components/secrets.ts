@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { generatedSecret } from "./generated-secret";
 import { SecretsSettings } from "../config/types";
 import { rotationLambda, rotationLambdaEnvironment, rotationPolicyStatements } from "../lambda/rotation/package";
-import { appSecretDocument, GENERATED_SECRET_LENGTH } from "./data-plan";
+import { appSecretDocument, GENERATED_SECRET_LENGTH } from "./app-secret-document";
 import { LAMBDA_NAME_MAX, physicalName } from "./naming";
 
 export interface DataKeyArgs {

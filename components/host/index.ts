@@ -49,14 +49,14 @@ import * as random from "@pulumi/random";
 import { generatedSecret } from "../generated-secret";
 import { HostSettings, ServiceSettings } from "../../config/types";
 import { amazonLinux2023Ami, architectureOf } from "../ami";
-import { ecrLifecyclePolicy, ecrRepositoryName } from "../compute-plan";
+import { ecrLifecyclePolicy, ecrRepositoryName } from "../images";
 import { HostApp, HostBootConfig } from "./boot-config";
 import { renderHostDocument, REVISION_PARAMETER } from "./document";
 import {
     DATA_DEVICE_NAME, HOST_APP_SECRET_KEYS, HOST_APPLY_SCHEDULE, HOST_DATABASE, HOST_ECR_KEEP_IMAGES, HOST_ENDPOINTS, HOST_PATCH_PARAMETERS,
     HOST_PATCH_SCHEDULE, hostAppSecretDocument, hostDocumentName, hostGrpcUrls, hostInstanceName, HostParameterNames, hostParameterNames, HostPlan,
     hostStatusParameterName, isBurstable, planHost, SNAPSHOT_TAG_KEY,
-} from "./plan";
+} from "./layout";
 import { renderUserData } from "./user-data";
 
 /**
@@ -66,7 +66,7 @@ import { renderUserData } from "./user-data";
  */
 export const NO_RELEASE_TAG = "no-release-yet";
 
-export * from "./plan";
+export * from "./layout";
 export type { HostApp, HostBootConfig, HostSecretRef } from "./boot-config";
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import * as assert from "assert";
 import { find, ofType } from "../../harness/run";
 import { mockId } from "../../harness/mocks";
 import { StackCapture } from "../../harness/types";
-import { isValidAuthToken } from "../../components/data-plan";
+import { isValidAuthToken } from "../../components/app-secret-document";
 import { runWith, stackRun } from "../helpers/stacks";
 import { runRecordingOptions } from "../host/options";
 import { assertFinalSnapshotName, mocked, replicationGroup, T } from "./helpers";

@@ -3,7 +3,7 @@ import * as assert from "assert";
 import { find, ofType } from "../../harness/run";
 import { mockId } from "../../harness/mocks";
 import { StackCapture } from "../../harness/types";
-import { windowsOverlap } from "../../components/data-plan";
+import { windowsOverlap } from "../../config/windows";
 import { stackRun } from "../helpers/stacks";
 import { runRecordingOptions } from "../host/options";
 import { assertFinalSnapshotName, mocked, rds, T } from "./helpers";

@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { NAT_BOOT_PATHS, NAT_PATCH_SCHEDULE, renderNatBootScript, validatePatchSchedule } from "../../components/nat-instance-plan";
+import { NAT_BOOT_PATHS, NAT_PATCH_SCHEDULE, renderNatBootScript, validatePatchSchedule } from "../../components/nat-instance-software";
 
 function hasTool(tool: string): boolean {
     return spawnSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" }).status === 0;

@@ -6,7 +6,7 @@ import { find, ofType } from "../../harness/run";
 import { callResult, computedState, mockId } from "../../harness/mocks";
 import { StackCapture } from "../../harness/types";
 import { NatInstance } from "../../components/nat-instance";
-import { NAT_PATCH_SCHEDULE, renderNatBootScript } from "../../components/nat-instance-plan";
+import { NAT_PATCH_SCHEDULE, renderNatBootScript } from "../../components/nat-instance-software";
 import { runWith, stackRun } from "../helpers/stacks";
 
 const INSTANCE = "aws:ec2/instance:Instance";

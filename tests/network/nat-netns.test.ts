@@ -15,7 +15,7 @@ import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { NAT_BOOT_PATH_OVERRIDES, renderNatBootScript } from "../../components/nat-instance-plan";
+import { NAT_BOOT_PATH_OVERRIDES, renderNatBootScript } from "../../components/nat-instance-software";
 
 const VPC_CIDR = "10.0.0.0/16";
 const PRIVATE_IP = "10.0.11.10";

@@ -60,7 +60,7 @@ export function renderNatBootScript(config: NatBootConfig): string {
     const { rulesFile, sysctlFile } = NAT_BOOT_PATHS;
     const env = NAT_BOOT_PATH_OVERRIDES;
     return `#!/bin/bash
-# NAT instance boot (rendered by components/nat-instance-plan.ts). cloud-init runs it once per
+# NAT instance boot (rendered by components/nat-instance-software.ts). cloud-init runs it once per
 # instance; what it sets up is persisted, so later boots (patch reboots, recovery) restore it alone.
 set -euo pipefail
 

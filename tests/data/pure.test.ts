@@ -1,10 +1,10 @@
-// The data tier's pure decisions (components/data-plan.ts), without Pulumi.
+// The data tier's pure decisions (database-parameters, cache-layout, app-secret-document), without Pulumi.
 import * as assert from "assert";
 import { physicalName } from "../../components/naming";
-import {
-    appSecretDocument, cacheFamily, cacheNodeIds, cacheParameters, cacheTopology, isValidAuthToken, majorVersion,
-    postgresFamily, postgresParameters, RDS_BACKUP_WINDOW, RDS_MAINTENANCE_WINDOW, recoveryWindowDays, windowsOverlap,
-} from "../../components/data-plan";
+import { appSecretDocument, isValidAuthToken, recoveryWindowDays } from "../../components/app-secret-document";
+import { cacheFamily, cacheNodeIds, cacheParameters, cacheTopology } from "../../components/cache-layout";
+import { majorVersion, postgresFamily, postgresParameters, RDS_BACKUP_WINDOW, RDS_MAINTENANCE_WINDOW } from "../../components/database-parameters";
+import { windowsOverlap } from "../../config/windows";
 import { TIER_DEFAULTS } from "../../config/settings";
 import { CacheSettings, DatabaseSettings } from "../../config/types";
 import { captureLogs } from "./helpers";
@@ -14,7 +14,7 @@ const database: DatabaseSettings = stagingDb;
 const cache = (over: Partial<CacheSettings> = {}): CacheSettings =>
     ({ ...TIER_DEFAULTS.staging.cache!, engine: "valkey", ...over } as CacheSettings);
 
-describe("data-plan: names", () => {
+describe("data tier: names", () => {
     it("joins prefix and suffix into a valid lowercase name", () => {
         assert.strictEqual(physicalName("platform-staging", "postgres", 63), "platform-staging-postgres");
         assert.strictEqual(physicalName("My_Project--prod", "cache", 40), "my-project-prod-cache");
@@ -31,7 +31,7 @@ describe("data-plan: names", () => {
     });
 });
 
-describe("data-plan: PostgreSQL", () => {
+describe("data tier: PostgreSQL", () => {
     it("derives the parameter family from the major version", () => {
         assert.strictEqual(majorVersion("16.4"), "16");
         assert.strictEqual(postgresFamily("17"), "postgres17");
@@ -64,7 +64,7 @@ describe("data-plan: PostgreSQL", () => {
     });
 });
 
-describe("data-plan: cache", () => {
+describe("data tier: cache", () => {
     it("derives the parameter family from engine and major version", () => {
         assert.strictEqual(cacheFamily("valkey", "8.0"), "valkey8");
         assert.strictEqual(cacheFamily("valkey", "7.2"), "valkey7");
@@ -115,7 +115,7 @@ describe("data-plan: cache", () => {
     });
 });
 
-describe("data-plan: application secret", () => {
+describe("data tier: application secret", () => {
     it("has the seed's shape, without the database password, and leaves out absent parts", () => {
         const full = appSecretDocument({
             database: { host: "db", port: 5432, dbname: "platform", userSecretArn: "arn:db" },

@@ -2,12 +2,12 @@
 import * as assert from "assert";
 import { resolveSettings } from "../../config/validate";
 import { ServiceSettings, Settings } from "../../config/types";
-import {
-    capacityProviderStrategy, containerDefinition, containerHealthCheckCommand, defaultService, discoveryEnvironment,
-    ecrLifecyclePolicy, ecrRepositoryArnOf, ecrRepositoryName, executionRolePolicy, grpcAddresses, imageReference,
-    listenerRules, namespaceName, publicTcpListeners, scalingMetricEnvironment, scalingPolicies, secretEnvironment,
-    secretValueFrom,
-} from "../../components/compute-plan";
+import { containerDefinition, containerHealthCheckCommand, scalingMetricEnvironment, secretEnvironment, secretValueFrom } from "../../components/container-definition";
+import { executionRolePolicy } from "../../components/execution-role";
+import { ecrLifecyclePolicy, ecrRepositoryArnOf, ecrRepositoryName, imageReference } from "../../components/images";
+import { defaultService, listenerRules, publicTcpListeners } from "../../components/listener-rules";
+import { discoveryEnvironment, grpcAddresses, namespaceName } from "../../components/service-discovery";
+import { capacityProviderStrategy, scalingPolicies } from "../../components/service-scaling";
 import { autonameBase, physicalName } from "../../components/naming";
 import { servicePriorityBlock } from "../../config/priorities";
 

@@ -4,7 +4,7 @@
  */
 import { HostSettings, ServiceSettings } from "../../config/types";
 import { architectureOf } from "../ami";
-import { appSecretDocument, AppSecretDocument } from "../data-plan";
+import { appSecretDocument, AppSecretDocument } from "../app-secret-document";
 import { routingPatternProblem } from "../../config/routing";
 import { HostSecretRef } from "./boot-config";
 import { instanceMemoryMiB, memoryBudget, MemoryBudget } from "./memory";
@@ -87,7 +87,7 @@ export function hostParameterNames(project: string, stack: string): HostParamete
 }
 
 /**
- * The host's application secret: the Fargate tiers' shape (components/data-plan.ts) with the host's
+ * The host's application secret: the Fargate tiers' shape (components/app-secret-document.ts) with the host's
  * view. No RDS master secret and no replication group here: those keys are null.
  */
 export function hostAppSecretDocument<S>(parts: {
