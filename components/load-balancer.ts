@@ -76,6 +76,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
             subnets: args.publicSubnetIds,
             securityGroups: [args.securityGroupId],
             idleTimeout: settings.idleTimeoutSeconds,
+            clientKeepAlive: settings.clientKeepAliveSeconds,
             // Always on for ALBs; stated so the intent is visible.
             enableCrossZoneLoadBalancing: true,
             dropInvalidHeaderFields: true,

@@ -26,6 +26,12 @@ export const loadBalancer = section("The Application Load Balancer.", onFargate,
         default: 60,
         check: integer(ALB_IDLE_TIMEOUT_SECONDS.min, ALB_IDLE_TIMEOUT_SECONDS.max),
     }),
+    clientKeepAliveSeconds: number({
+        doc: "Longest a client's HTTP connection stays open, active or not; the ALB then closes it and the client reconnects (devices that hold connections for hours see a reconnect this often).",
+        // ALB attribute client_keep_alive.seconds: 60-604800, default 3600 (provider docs, aws.lb.LoadBalancer clientKeepAlive).
+        default: 3600,
+        check: integer(60, 604800),
+    }),
     deregistrationDelaySeconds: number({
         doc: "Seconds a target drains before deregistration.",
         default: 30,
