@@ -47,6 +47,8 @@ describe("config: what AWS refuses is refused first (A4)", () => {
     it("idle timeout 1-4000 s, deregistration delay 0-3600 s, ECR images kept >= 1", () => {
         rejects({ tier: "staging", loadBalancer: { idleTimeoutSeconds: 4001 } }, "platform:loadBalancer.idleTimeoutSeconds", "4001", "1 to 4000");
         rejects({ tier: "staging", loadBalancer: { idleTimeoutSeconds: 0 } }, "platform:loadBalancer.idleTimeoutSeconds");
+        rejects({ tier: "staging", loadBalancer: { clientKeepAliveSeconds: 59 } }, "platform:loadBalancer.clientKeepAliveSeconds", "59", "60 to 604800");
+        rejects({ tier: "staging", loadBalancer: { clientKeepAliveSeconds: 604801 } }, "platform:loadBalancer.clientKeepAliveSeconds");
         rejects({ tier: "staging", loadBalancer: { deregistrationDelaySeconds: 3601 } }, "platform:loadBalancer.deregistrationDelaySeconds", "0 to 3600");
         rejects({ tier: "staging", cluster: { ecrKeepImages: 0 } }, "platform:cluster.ecrKeepImages", "1 to 1000");
         assert.deepStrictEqual(problems({ tier: "staging", loadBalancer: { idleTimeoutSeconds: 4000, deregistrationDelaySeconds: 0 }, cluster: { ecrKeepImages: 1 } }), []);

@@ -359,6 +359,12 @@ for (const stack of ["staging", "production"]) {
 }
 
 describe("compute: config variants", () => {
+    it("loadBalancer.clientKeepAliveSeconds reaches the ALB (3600 unless set, AWS's own default)", async () => {
+        assert.strictEqual(find(await stackRun("staging"), LB, "alb").inputs.clientKeepAlive, 3600);
+        const capture = await runWith("staging", { config: { loadBalancer: { clientKeepAliveSeconds: 86400 } } });
+        assert.strictEqual(find(capture, LB, "alb").inputs.clientKeepAlive, 86400);
+    });
+
     it("adds a third service from config alone: task definition, service, target group, rule, scaling, repository", async () => {
         const capture = await runWith("staging", { config: { services: { reports: {
             cpu: 512, memory: 1024, ports: [{ port: 8081, protocol: "http" }], routing: { paths: ["/reports/*"] },
