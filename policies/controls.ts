@@ -5,7 +5,7 @@
 import { Policies } from "@pulumi/policy";
 import { logRetention } from "./rules/cost";
 import { securityPolicies } from "./rules/index";
-import { SecurityControl } from "./rules/security";
+import type { SecurityControl } from "./rules/security";
 
 export type { SecurityControl };
 

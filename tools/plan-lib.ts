@@ -7,7 +7,7 @@ import { assumptionsFor, CostEstimate, estimate, formatMoney } from "../cost/est
 import { componentOf } from "../harness/components";
 import { readStackFile, runStack } from "../harness/run";
 import { CapturedResource, StackCapture } from "../harness/types";
-import { evaluatePolicies, hasMandatoryFailure, Violation } from "../policies/offline";
+import { evaluatePolicies, hasMandatoryFailure, Violation } from "../harness/policies";
 
 /** Seed 003 chose x86 burstable classes where this program picks Graviton (db.t3.medium for db.t4g.medium). */
 const seedClass = (type: string) => type.replace(/\.t4g\./, ".t3.");

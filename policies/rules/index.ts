@@ -1,5 +1,6 @@
-// Every policy of the pack, built from the rule factories. policies/pack.ts calls this with the real
-// cost estimator; tests call it (or the single factories) with a fake one.
+// Every policy of the pack, built from the rule factories. policies/pack.ts calls this with the
+// pack's generated tables; the offline evaluator (harness/policies.ts) with the live ones; tests
+// call it (or the single factories) with a fake estimator.
 
 import { Policies } from "@pulumi/policy";
 import {
@@ -10,7 +11,7 @@ import {
     logRetention,
     monthlyBudget,
     natGatewayCount,
-    zeroCostNeverFree,
+    zeroBudgetNeverFree,
 } from "./cost";
 import {
     albDropInvalidHeaders,
@@ -18,56 +19,60 @@ import {
     ec2Imdsv2,
     ecsNoPublicIp,
     ecsReadonlyRootFilesystem,
-    elasticacheAutomaticFailoverProduction,
+    elasticacheAutomaticFailover,
     elasticacheBackups,
     elasticacheEncryptionAtRest,
     elasticacheEncryptionInTransit,
     lbAccessLogs,
-    lbDeletionProtectionProduction,
+    lbDeletionProtection,
     noUnrestrictedIngress,
-    rdsDeletionProtectionProduction,
-    rdsMultiAzProduction,
+    rdsDeletionProtection,
+    rdsMultiAz,
     rdsNotPublic,
     rdsStorageEncrypted,
     s3BlockPublicAccess,
     secretsRotation,
 } from "./security";
 import { costAllocationTags } from "./tags";
+import { PACK_TIERS, TierTable } from "./tiers";
 
 export interface PolicyDeps {
-    /** Monthly cost estimator for `monthly-budget` (cost/estimate.ts in the pack). */
+    /** Monthly cost estimator for `monthly-budget`. */
     estimator: Estimator;
+    /** The tier table tier-aware policies read traits from (default: the pack's generated copy). */
+    tiers?: TierTable;
 }
 
 /** Cost guard (issue 6). */
 export function costPolicies(deps: PolicyDeps): Policies {
+    const tiers = deps.tiers ?? PACK_TIERS;
     return [
-        monthlyBudget(deps.estimator),
-        allowedInstanceSizes(),
-        natGatewayCount(),
-        zeroCostNeverFree(),
-        logRetention(),
+        monthlyBudget(deps.estimator, tiers),
+        allowedInstanceSizes(tiers),
+        natGatewayCount(tiers),
+        zeroBudgetNeverFree(tiers),
+        logRetention(tiers),
         gp3Only(),
-        costAllocationTags(),
-        gravitonPreferred(),
+        costAllocationTags(tiers),
+        gravitonPreferred(tiers),
     ];
 }
 
 /** Security controls (issue 7). */
-export function securityPolicies(): Policies {
+export function securityPolicies(tiers: TierTable = PACK_TIERS): Policies {
     return [
         rdsNotPublic(),
         rdsStorageEncrypted(),
-        rdsMultiAzProduction(),
-        rdsDeletionProtectionProduction(),
+        rdsMultiAz(tiers),
+        rdsDeletionProtection(tiers),
         elasticacheBackups(),
-        elasticacheAutomaticFailoverProduction(),
+        elasticacheAutomaticFailover(tiers),
         elasticacheEncryptionAtRest(),
         elasticacheEncryptionInTransit(),
-        albHttpsRedirect(),
+        albHttpsRedirect(tiers),
         albDropInvalidHeaders(),
         lbAccessLogs(),
-        lbDeletionProtectionProduction(),
+        lbDeletionProtection(tiers),
         ec2Imdsv2(),
         noUnrestrictedIngress(),
         ecsNoPublicIp(),
@@ -79,5 +84,5 @@ export function securityPolicies(): Policies {
 
 /** The whole pack, in the order `pulumi preview` reports it. */
 export function createPolicies(deps: PolicyDeps): Policies {
-    return [...costPolicies(deps), ...securityPolicies()];
+    return [...costPolicies(deps), ...securityPolicies(deps.tiers)];
 }

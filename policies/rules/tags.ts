@@ -8,8 +8,8 @@
 // associations, secret rotations, public access blocks, ...) are never asked for tags.
 
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { TIERS } from "../../config/tiers";
 import { effectiveTags, isAwsType, parseUrn, REQUIRED_TAGS, safeGet } from "./common";
+import { isTierIn, PACK_TIERS, tierNames, TierTable } from "./tiers";
 
 export const TAGGABLE_TYPES: readonly string[] = [
     "aws:acm/certificate:Certificate",
@@ -82,12 +82,12 @@ export function requiresTags(type: string, props: any): boolean {
     return safeGet(props, "tags") !== undefined || safeGet(props, "tagsAll") !== undefined;
 }
 
-export function costAllocationTags(): ResourceValidationPolicy {
+export function costAllocationTags(tiers: TierTable = PACK_TIERS): ResourceValidationPolicy {
     return {
         name: "cost-allocation-tags",
         description:
             "Every taggable AWS resource carries the cost-allocation tags Project, Environment (the stack name), " +
-            "Tier (zero-cost|staging|production) and CostCenter.",
+            "Tier (a tier of the tier table) and CostCenter.",
         enforcementLevel: "mandatory",
         severity: "medium",
         tags: ["cost"],
@@ -101,8 +101,8 @@ export function costAllocationTags(): ResourceValidationPolicy {
                 report(`${args.type} "${args.name}" is missing tag(s) ${missing.join(", ")} (required: ${REQUIRED_TAGS.join(", ")}).`);
             }
             const tier = tags["Tier"];
-            if (tier !== undefined && !(TIERS as readonly string[]).includes(tier)) {
-                report(`Tag Tier is "${tier}"; allowed: ${TIERS.join(", ")}.`);
+            if (tier !== undefined && !isTierIn(tiers, tier)) {
+                report(`Tag Tier is "${tier}"; allowed: ${tierNames(tiers).join(", ")}.`);
             }
             const stack = parseUrn(args.urn)?.stack;
             const env = tags["Environment"];

@@ -9,7 +9,7 @@ import {
     monthlyBudget,
     natGatewayCount,
     parseFargateSize,
-    zeroCostNeverFree,
+    zeroBudgetNeverFree,
 } from "../../policies/rules/cost";
 import { CapturedResource } from "../../harness/types";
 import {
@@ -174,8 +174,8 @@ describe("policies: nat-gateway-count (stack)", () => {
     });
 });
 
-describe("policies: zero-cost-never-free", () => {
-    const policy = zeroCostNeverFree();
+describe("policies: zero-budget-never-free", () => {
+    const policy = zeroBudgetNeverFree();
     const cases: [string, Record<string, any>][] = [
         [nat, {}],
         ["aws:lb/loadBalancer:LoadBalancer", {}],

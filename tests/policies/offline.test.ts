@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Policies, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { StackCapture } from "../../harness/types";
-import { hasMandatoryFailure, inferLinks, reconcileConfig, resourceValidationArgs } from "../../policies/evaluate";
-import { evaluatePolicies, loadPackConfig, packConfigPath } from "../../policies/offline";
+import { evaluatePolicies, loadPackConfig, offlinePolicies, packConfigPath } from "../../harness/policies";
+import { hasMandatoryFailure, inferLinks, reconcileConfig, resourceValidationArgs } from "../../harness/policy-engine";
 import { policies as packPolicies } from "../../policies/pack";
 import { materialize, unknownCheckingProxy } from "../../policies/rules/common";
 import { costAllocationTags } from "../../policies/rules/tags";
@@ -131,30 +131,36 @@ describe("policies: offline evaluator", () => {
 
 describe("policies: pack folder and per-stack config", () => {
     const dir = path.dirname(packConfigPath("dev"));
-    const expected: Record<string, string> = { dev: "zero-cost", staging: "staging", production: "production" };
 
-    for (const [stack, tier] of Object.entries(expected)) {
-        it(`config/${stack}.json is valid and sets tier ${tier} for every tier-aware policy`, () => {
+    for (const stack of ["dev", "staging", "production"]) {
+        it(`config/${stack}.json is a valid pack config naming only the pack's policies, and repeats no tier`, () => {
             const config = loadPackConfig(stack);
-            const resolved = reconcileConfig(packPolicies, config);
-            for (const key of Object.keys(config)) {
+            reconcileConfig(packPolicies, config);
+            for (const [key, value] of Object.entries(config)) {
                 assert.ok(key === "all" || packPolicies.some(p => p.name === key), `${stack}.json: unknown policy ${key}`);
+                // The tier is each resource's Tier tag and its budget a trait: a file must not restate them.
+                assert.ok(typeof value === "string" || !("tier" in value || "budgets" in value), `${stack}.json: ${key} restates the tier or its budget`);
             }
-            for (const p of packPolicies) {
-                if (p.configSchema?.properties?.tier) {
-                    assert.strictEqual(resolved.get(p.name)!.properties.tier, tier, `${stack}.json: ${p.name}.tier`);
-                }
-            }
-            const budgets = resolved.get("monthly-budget")!.properties.budgets as Record<string, number>;
-            assert.strictEqual(typeof budgets[tier], "number");
-            if (tier === "zero-cost") assert.strictEqual(budgets[tier], 0);
         });
     }
 
-    it("has one config per stack file of the project", () => {
-        const root = path.resolve(__dirname, "../..");
-        const stacks = fs.readdirSync(root).map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s);
-        for (const s of stacks) assert.ok(fs.existsSync(path.join(dir, `${s}.json`)), `policies/config/${s}.json`);
+    it("a stack without a config file is evaluated with the pack's defaults", () => {
+        assert.strictEqual(fs.existsSync(packConfigPath("no-such-stack")), false);
+        assert.deepStrictEqual(loadPackConfig("no-such-stack"), {});
+        const capture: StackCapture = {
+            project: "platform",
+            stack: "no-such-stack",
+            resources: [res("aws:ec2/natGateway:NatGateway", "nat", { tags: { ...tags("zero-cost"), Environment: "no-such-stack" } }, { urn: "urn:pulumi:no-such-stack::platform::aws:ec2/natGateway:NatGateway::nat" })],
+            outputs: {},
+            secretOutputs: [],
+        };
+        const failed = evaluatePolicies(capture).filter(v => v.enforcementLevel === "mandatory").map(v => v.policy).sort();
+        // The zero-cost traits (budget $0, no NAT gateway) apply from the Tier tag alone.
+        assert.deepStrictEqual(failed, ["monthly-budget", "nat-gateway-count", "zero-budget-never-free"]);
+    });
+
+    it("the offline evaluator serves the same policies, in the same order and levels, as the pack", () => {
+        assert.deepStrictEqual(offlinePolicies.map(p => `${p.name}:${p.enforcementLevel}`), packPolicies.map(p => `${p.name}:${p.enforcementLevel}`));
     });
 
     it("is a pack folder the CLI can load", () => {

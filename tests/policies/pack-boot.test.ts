@@ -8,8 +8,8 @@ import * as assert from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { CapturedResource } from "../../harness/types";
-import { evaluatePolicyList, reconcileConfig } from "../../policies/evaluate";
-import { loadPackConfig } from "../../policies/offline";
+import { loadPackConfig } from "../../harness/policies";
+import { evaluatePolicyList, reconcileConfig } from "../../harness/policy-engine";
 import { policies as packPolicies } from "../../policies/pack";
 import { res, tags } from "./util";
 

@@ -6,15 +6,15 @@ import {
     ec2Imdsv2,
     ecsNoPublicIp,
     ecsReadonlyRootFilesystem,
-    elasticacheAutomaticFailoverProduction,
+    elasticacheAutomaticFailover,
     elasticacheBackups,
     elasticacheEncryptionAtRest,
     elasticacheEncryptionInTransit,
     lbAccessLogs,
-    lbDeletionProtectionProduction,
+    lbDeletionProtection,
     noUnrestrictedIngress,
-    rdsDeletionProtectionProduction,
-    rdsMultiAzProduction,
+    rdsDeletionProtection,
+    rdsMultiAz,
     rdsNotPublic,
     rdsStorageEncrypted,
     rotationIntervalDays,
@@ -51,15 +51,15 @@ describe("policies: RDS controls", () => {
         assertNoResourceViolations(rdsStorageEncrypted(), res(RDS, "db", { storageEncrypted: true }));
         assertHasResourceViolation(rdsStorageEncrypted(), res("aws:rds/cluster:Cluster", "aurora", { storageEncrypted: false }));
     });
-    it("RDS.5 rds-multi-az-production: production only", () => {
-        const p = rdsMultiAzProduction();
+    it("RDS.5 rds-multi-az: where the tier has high availability (production), not in staging", () => {
+        const p = rdsMultiAz();
         assertHasResourceViolation(p, res(RDS, "db", { multiAz: false, tags: tags("production") }), { message: "not Multi-AZ" });
         assertNoResourceViolations(p, res(RDS, "db", { multiAz: true, tags: tags("production") }));
         assertNoResourceViolations(p, res(RDS, "db", { multiAz: false, tags: tags("staging") }));
         assertHasResourceViolation(p, res(RDS, "db", {}), { message: "not Multi-AZ" }, { tier: "production" });
     });
-    it("RDS.7/RDS.8 rds-deletion-protection-production", () => {
-        const p = rdsDeletionProtectionProduction();
+    it("RDS.7/RDS.8 rds-deletion-protection: where the tier protects data (production), not in staging", () => {
+        const p = rdsDeletionProtection();
         assertHasResourceViolation(p, res(RDS, "db", { tags: tags("production") }), { message: "deletionProtection" });
         assertHasResourceViolation(p, res("aws:rds/cluster:Cluster", "c", { tags: tags("production") }));
         assertNoResourceViolations(p, res(RDS, "db", { deletionProtection: true, tags: tags("production") }));
@@ -75,8 +75,8 @@ describe("policies: ElastiCache controls", () => {
         assertNoResourceViolations(p, res(RG, "cache", { snapshotRetentionLimit: 1 }));
         assertNoResourceViolations(p, res("aws:elasticache/cluster:Cluster", "mc", { engine: "memcached" }));
     });
-    it("ElastiCache.3 automatic failover in production", () => {
-        const p = elasticacheAutomaticFailoverProduction();
+    it("ElastiCache.3 automatic failover where the tier has high availability (production)", () => {
+        const p = elasticacheAutomaticFailover();
         assertHasResourceViolation(p, res(RG, "cache", { tags: tags("production") }), { message: "automaticFailoverEnabled" });
         assertNoResourceViolations(p, res(RG, "cache", { automaticFailoverEnabled: true, tags: tags("production") }));
         assertNoResourceViolations(p, res(RG, "cache", { tags: tags("staging") }));
@@ -138,10 +138,10 @@ describe("policies: load balancer controls", () => {
         assertHasResourceViolation(lbAccessLogs(), alb("staging", { accessLogs: { bucket: "logs", enabled: false } }));
         assertNoResourceViolations(lbAccessLogs(), alb("staging", { accessLogs: { bucket: "logs", enabled: true } }));
     });
-    it("ELB.6 deletion protection in production", () => {
-        assertHasResourceViolation(lbDeletionProtectionProduction(), alb("production"), { message: "enableDeletionProtection" });
-        assertNoResourceViolations(lbDeletionProtectionProduction(), alb("production", { enableDeletionProtection: true }));
-        assertNoResourceViolations(lbDeletionProtectionProduction(), alb("staging"));
+    it("ELB.6 deletion protection where the tier protects data (production), not in staging", () => {
+        assertHasResourceViolation(lbDeletionProtection(), alb("production"), { message: "enableDeletionProtection" });
+        assertNoResourceViolations(lbDeletionProtection(), alb("production", { enableDeletionProtection: true }));
+        assertNoResourceViolations(lbDeletionProtection(), alb("staging"));
     });
 });
 

@@ -14,7 +14,7 @@ import {
     resourceValidationArgs,
     stackPolicyResources,
     Violation,
-} from "../../policies/evaluate";
+} from "../../harness/policy-engine";
 import { UnknownValueError } from "../../policies/rules/common";
 
 export const STACK = "staging";

@@ -1,7 +1,8 @@
 // Offline policy engine: runs policy objects over captured resources the way the Pulumi CLI and
 // @pulumi/policy's analyzer server do (policy config reconciliation, enforcement levels, argument
 // shapes, notApplicable, unknown values), without a CLI, a gRPC server or `new PolicyPack`.
-// Generic: policies/offline.ts binds it to the pack's policies; tests may pass their own list.
+// Generic: harness/policies.ts binds it to the pack's rules; tests may pass their own list. Lives
+// beside the harness, outside policies/, which ships only what `pulumi policy publish` needs.
 
 import {
     EnforcementLevel,
@@ -15,8 +16,10 @@ import {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { CapturedResource } from "../harness/types";
-import { UnknownValueError, unknownCheckingProxy } from "./rules/common";
+import { CapturedResource } from "./types";
+// The pack's own @pulumi/policy instance (policies/node_modules when installed there): the error
+// class the rules' proxies throw must be the one `instanceof` checks here.
+import { UnknownValueError, unknownCheckingProxy } from "../policies/rules/common";
 
 /** One reported violation. */
 export interface Violation {
