@@ -168,7 +168,7 @@ describe("policies: pack folder and per-stack config", () => {
         assert.match(fs.readFileSync(path.join(pack, "PulumiPolicy.yaml"), "utf8"), /^runtime: nodejs$/m);
         const pkg = JSON.parse(fs.readFileSync(path.join(pack, "package.json"), "utf8"));
         assert.ok(pkg.version);
-        assert.deepStrictEqual(pkg.dependencies, { "@pulumi/policy": "1.21.0", "@pulumi/pulumi": "3.248.0" });
+        assert.strictEqual(pkg.main, "index.ts");
         const index = fs.readFileSync(path.join(pack, "index.ts"), "utf8");
         assert.match(index, /new PolicyPack\(PACK_NAME, \{\s*policies,/);
     });
