@@ -17,8 +17,8 @@ export interface RetentionConfig extends TierConfig {
 }
 
 /**
- * Values CloudWatch Logs accepts for retentionInDays (0 = never expire, refused here); the list of
- * the PutRetentionPolicy API reference, also in ../shared/AWS-FACTS.md.
+ * Values CloudWatch Logs accepts for retentionInDays (0 = never expire, refused here), as listed in
+ * the team's AWS-FACTS.md (pre-deploy review of 2026-12-01).
  */
 export const CLOUDWATCH_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
