@@ -3,8 +3,8 @@
 // cost/estimate), which policies/generated/ mirrors for the published pack; a test keeps the
 // mirror current, so this verdict is the one `pulumi preview --policy-pack policies` gives.
 //
-//   const capture = await runStack("staging");
-//   const violations = evaluatePolicies(capture);     // policies/config/staging.json when it exists
+//   const capture = await runStack(stack);
+//   const violations = evaluatePolicies(capture);     // with policies/config/<stack>.json when it exists
 //   assert.ok(!hasMandatoryFailure(violations), formatViolations(violations));
 
 import * as fs from "fs";

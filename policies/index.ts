@@ -1,7 +1,7 @@
 // Entry point of the `platform-guard` policy pack for the Pulumi CLI:
 //   pulumi preview --policy-pack policies --policy-pack-config policies/config/<stack>.json
 // Only wraps the policies in a PolicyPack (whose constructor starts the analyzer's gRPC server):
-// never import this file from tests; use policies/offline.ts.
+// never import this file from tests; use policies/pack.ts or harness/policies.ts.
 
 import { PolicyPack } from "@pulumi/policy";
 import { PACK_NAME, policies } from "./pack";
