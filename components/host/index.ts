@@ -9,7 +9,7 @@
  *   UpdateAssociation) and every hour as self-healing. State Manager and Run Command on EC2 cost
  *   nothing ("Run Command is offered at no additional cost when used on Amazon EC2 nodes", SSM user
  *   guide). The user data (./user-data.ts) is constant: a release never stops or starts the instance.
- * - The apply script (./platform-apply.sh) starts NGINX, Redis and TimescaleDB first, then each app on
+ * - The apply script (./platform-apply/) starts NGINX, Redis and TimescaleDB first, then each app on
  *   its own; an app whose image is not pushed yet is skipped and reported in the status parameter
  *   `/<project>/<stack>/host/status` and the journal. It re-syncs TimescaleDB's password from SSM.
  * - Data: TimescaleDB's PGDATA is on its own encrypted gp3 volume (Pulumi `protect`, final snapshot
