@@ -25,20 +25,19 @@
  * master, to roles it holds ADMIN OPTION on, which it gets for the roles it creates itself. Creating the
  * role here as the master is what lets the AWS function (also logged in as the master) later ALTER its
  * password and GRANT it to the clone. On 15 CREATEROLE covers every non-superuser role.
+ *
+ * Names, passwords and the SCRAM verifier live in ./app-user-credentials.ts, the app user's secret in
+ * ./app-user-secret.ts; both are re-exported here.
  */
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from "crypto";
+import { cloneUsername, scramSha256Verifier, validatePassword, validateUsername } from "./app-user-credentials";
+
+export * from "./app-user-credentials";
+export * from "./app-user-secret";
 
 /** What ensureAppUser needs from a pg client (pg.Client and pg.PoolClient both fit). */
 export interface Queryable {
   query<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
 }
-
-/** Suffix AWS's alternating-users function appends for the second user (lambda_function.py, get_alt_username). */
-export const CLONE_SUFFIX = "_clone";
-/** PostgreSQL identifiers: 63 bytes (NAMEDATALEN - 1); the AWS function refuses a clone name over 63. */
-export const MAX_IDENTIFIER_LENGTH = 63;
-/** So that `<user>_clone` still fits. */
-export const MAX_APP_USERNAME_LENGTH = MAX_IDENTIFIER_LENGTH - CLONE_SUFFIX.length;
 
 /** The contract's relations (schema/contract.ts), in the app schema. */
 export const APP_SCHEMA = "public";
@@ -91,27 +90,6 @@ export interface AppUserSpec {
   tables?: readonly string[];
 }
 
-/** Throws unless `name` can be the base app user; the messages name the rule, never a secret. */
-export function validateUsername(name: string): void {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
-    throw new Error(`app user ${JSON.stringify(name)}: use lowercase letters, digits and underscores, not starting with a digit`);
-  }
-  if (name.length > MAX_APP_USERNAME_LENGTH) {
-    throw new Error(`app user ${name}: at most ${MAX_APP_USERNAME_LENGTH} characters, so that ${name}${CLONE_SUFFIX} fits PostgreSQL's ${MAX_IDENTIFIER_LENGTH}`);
-  }
-  if (name.endsWith(CLONE_SUFFIX)) {
-    throw new Error(`app user ${name}: must not end with ${CLONE_SUFFIX} (the rotation function's name for the second user)`);
-  }
-  // pg_ is reserved by PostgreSQL (CREATE ROLE refuses it); rds* names are Amazon RDS's own roles.
-  if (name.startsWith("pg_") || name.startsWith("rds") || ["postgres", "public", "none", "current_user", "session_user"].includes(name)) {
-    throw new Error(`app user ${name}: reserved name (pg_*, rds*, postgres, public and SQL keywords are not allowed)`);
-  }
-}
-
-export function cloneUsername(base: string): string {
-  return `${base}${CLONE_SUFFIX}`;
-}
-
 /** `"x"` with embedded quotes doubled, like quote_ident() (always quoted, so case and keywords are safe). */
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -120,92 +98,6 @@ export function quoteIdent(name: string): string {
 function quoteLiteral(value: string): string {
   if (value.includes("\\")) throw new Error("quoteLiteral: backslashes are not expected here");
   return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** A password for a new role: printable ASCII (SASLprep leaves it unchanged), 16 characters or more. */
-export function validatePassword(password: string): void {
-  if (password.length < 16) throw new Error("app user password: at least 16 characters");
-  if (!/^[\x21-\x7e]+$/.test(password)) throw new Error("app user password: printable ASCII only, no spaces");
-}
-
-/**
- * The SCRAM-SHA-256 verifier PostgreSQL stores for `password` (pg_authid.rolpassword:
- * `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`, RFC 5803): SaltedPassword = PBKDF2-HMAC-SHA-256,
- * ClientKey = HMAC(SaltedPassword, "Client Key"), StoredKey = SHA-256(ClientKey), ServerKey =
- * HMAC(SaltedPassword, "Server Key") (RFC 5802 §3). 4096 iterations is PostgreSQL's default
- * (scram_iterations). Only ASCII passwords: no SASLprep needed.
- */
-export function scramSha256Verifier(password: string, salt: Buffer = randomBytes(16), iterations = 4096): string {
-  validatePassword(password);
-  const salted = pbkdf2Sync(Buffer.from(password, "utf8"), salt, iterations, 32, "sha256");
-  const clientKey = createHmac("sha256", salted).update("Client Key").digest();
-  const storedKey = createHash("sha256").update(clientKey).digest();
-  const serverKey = createHmac("sha256", salted).update("Server Key").digest();
-  return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
-}
-
-// ------------------------------------------------------------------------------------ the app-user secret
-
-/**
- * The app user's Secrets Manager secret, in the JSON shape the AWS alternating-users function expects
- * (its lambda_handler docstring and get_secret_dict: host, username, password, engine required; dbname,
- * port optional; masterarn required for alternating users; `ssl` read by get_ssl_config).
- */
-export interface AppUserSecret {
-  engine: "postgres";
-  host: string;
-  port: number;
-  dbname: string;
-  username: string;
-  password: string;
-  masterarn: string;
-  ssl?: boolean;
-}
-
-/** Parses the secret; errors name keys, never values (a JSON.parse message may quote the input). */
-export function parseAppUserSecret(secretString: string | undefined, label = "app user secret"): AppUserSecret {
-  if (secretString === undefined) throw new Error(`${label}: no SecretString`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(secretString);
-  } catch {
-    throw new Error(`${label}: SecretString is not JSON`);
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error(`${label}: SecretString is not a JSON object`);
-  const o = raw as Record<string, unknown>;
-  const str = (key: string): string => {
-    if (typeof o[key] !== "string" || o[key] === "") throw new Error(`${label}: "${key}" must be a non-empty string`);
-    return o[key] as string;
-  };
-  if (o.engine !== "postgres") throw new Error(`${label}: "engine" must be "postgres" (the rotation function refuses anything else)`);
-  const port = o.port === undefined ? 5432 : Number(o.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${label}: "port" must be a TCP port`);
-  const ssl = o.ssl === undefined ? undefined : o.ssl === true || o.ssl === "true" ? true : o.ssl === false || o.ssl === "false" ? false : undefined;
-  return {
-    engine: "postgres",
-    host: str("host"),
-    port,
-    dbname: str("dbname"),
-    username: str("username"),
-    password: str("password"),
-    masterarn: str("masterarn"),
-    ...(ssl === undefined ? {} : { ssl }),
-  };
-}
-
-/**
- * What ensureAppUser gets from the current version of the secret. After the first rotation AWSCURRENT
- * holds `<user>_clone` and the clone's password: the base user then exists already (the clone is made
- * from it), so no password is passed and a missing base role is an error instead of a guess.
- * @param expected the base username the stack configured; a secret naming another user is refused.
- */
-export function appUserFromSecret(secret: AppUserSecret, expected?: string): { username: string; password?: string; clonePassword?: string } {
-  const base = secret.username.endsWith(CLONE_SUFFIX) ? secret.username.slice(0, -CLONE_SUFFIX.length) : secret.username;
-  if (expected !== undefined && base !== expected) {
-    throw new Error(`app user secret names ${secret.username}, expected ${expected} or ${cloneUsername(expected)}`);
-  }
-  validateUsername(base);
-  return base === secret.username ? { username: base, password: secret.password } : { username: base, clonePassword: secret.password };
 }
 
 // ------------------------------------------------------------------------------------- catalog and plan

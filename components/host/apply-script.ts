@@ -1,7 +1,8 @@
 /**
  * The host's apply script, /usr/local/sbin/platform-apply: a rendered header (this stack's values,
- * the desired files as heredocs, the apps' secret env files) followed by the static body in
- * ./platform-apply.sh (what the script does, in order). Pure: rendering only.
+ * the desired files as heredocs, the apps' secret env files) followed by the static body, the parts
+ * in ./platform-apply/ joined in APPLY_SCRIPT_PARTS order (what the script does, in order). Pure:
+ * rendering only.
  *
  * The SSM document (./document.ts) installs this script and runs it; the systemd unit it installs
  * runs the same script at every boot. So the host converges to exactly one thing: the last script
@@ -23,8 +24,17 @@ import {
 import { renderComposeFile, renderRedisConf } from "./compose";
 import { renderNginxConf } from "./nginx";
 
-/** The static body, shipped next to this file. */
-const STATIC_BODY = fs.readFileSync(path.join(__dirname, "platform-apply.sh"), "utf8");
+/**
+ * The static body's parts (./platform-apply/<part>.sh), in script order: shared definitions and
+ * helpers, the status report and exit trap, the host's own system (desired files, swap, data
+ * volume, Docker), secrets and TLS, images and containers, then the main sequence.
+ */
+export const APPLY_SCRIPT_PARTS = ["common", "status", "system", "secrets", "containers", "main"] as const;
+
+/** The static body: the parts, shipped next to this file, one blank line between two. */
+export const STATIC_BODY = APPLY_SCRIPT_PARTS
+    .map((part) => fs.readFileSync(path.join(__dirname, "platform-apply", `${part}.sh`), "utf8"))
+    .join("\n");
 
 /** Terminates every heredoc of a desired file; a file containing this line is refused. */
 export const HEREDOC_END = "PLATFORM_FILE_END";

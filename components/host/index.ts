@@ -9,7 +9,7 @@
  *   UpdateAssociation) and every hour as self-healing. State Manager and Run Command on EC2 cost
  *   nothing ("Run Command is offered at no additional cost when used on Amazon EC2 nodes", SSM user
  *   guide). The user data (./user-data.ts) is constant: a release never stops or starts the instance.
- * - The apply script (./platform-apply.sh) starts NGINX, Redis and TimescaleDB first, then each app on
+ * - The apply script (./platform-apply/) starts NGINX, Redis and TimescaleDB first, then each app on
  *   its own; an app whose image is not pushed yet is skipped and reported in the status parameter
  *   `/<project>/<stack>/host/status` and the journal. It re-syncs TimescaleDB's password from SSM.
  * - Data: TimescaleDB's PGDATA is on its own encrypted gp3 volume (Pulumi `protect`, final snapshot
@@ -57,6 +57,8 @@ import {
     HOST_PATCH_SCHEDULE, hostAppSecretDocument, hostDocumentName, hostGrpcUrls, hostInstanceName, HostParameterNames, hostParameterNames, HostPlan,
     hostStatusParameterName, isBurstable, planHost, SNAPSHOT_TAG_KEY,
 } from "./layout";
+import { hostRole } from "./role";
+import { hostSnapshots } from "./snapshots";
 import { renderUserData } from "./user-data";
 
 /**
@@ -224,41 +226,10 @@ export class Host extends pulumi.ComponentResource {
 
         // Instance role: Session Manager and State Manager (the managed policy), the three secrets,
         // the status parameter, pulls from the stack's repositories.
-        const role = new aws.iam.Role(`${name}-role`, {
-            description: `${namePrefix} host: Session Manager, State Manager, its SSM parameters, ECR pulls`,
-            assumeRolePolicy: aws.iam.getPolicyDocumentOutput({
-                statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }],
-            }, parent).json,
-            tags: { Name: `${namePrefix}-host` },
+        const { role, ssmCore, access, profile } = hostRole(name, {
+            namePrefix, parameterArns: this.parameterArns, statusParameterArn: statusParameter.arn, ecrArns,
         }, parent);
         this.roleName = role.name;
-        const ssmCore = new aws.iam.RolePolicyAttachment(`${name}-ssm-core`, {
-            role: role.name,
-            policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-        }, parent);
-        const statements: aws.types.input.iam.GetPolicyDocumentStatementArgs[] = [
-            {
-                sid: "ReadHostPasswords",
-                // SecureString with the AWS-managed aws/ssm key: no kms:Decrypt grant needed.
-                actions: ["ssm:GetParameter", "ssm:GetParameters"],
-                resources: this.parameterArns,
-            },
-            { sid: "WriteHostStatus", actions: ["ssm:PutParameter"], resources: [statusParameter.arn] },
-        ];
-        if (ecrArns.length > 0) {
-            statements.push(
-                { sid: "EcrLogin", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
-                { sid: "EcrPull", actions: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], resources: ecrArns },
-            );
-        }
-        const access = new aws.iam.RolePolicy(`${name}-access`, {
-            role: role.id,
-            policy: aws.iam.getPolicyDocumentOutput({ statements }, parent).json,
-        }, parent);
-        const profile = new aws.iam.InstanceProfile(`${name}-profile`, {
-            role: role.name,
-            tags: { Name: `${namePrefix}-host` },
-        }, parent);
 
         const architecture = architectureOf(settings.instanceType);
         const instance = new aws.ec2.Instance(hostInstanceName(name, settings.instanceType), {
@@ -409,7 +380,7 @@ export class Host extends pulumi.ComponentResource {
         }
         this.publicIp = publicIp;
 
-        if (settings.snapshots.enabled) this.snapshots(name, namePrefix, settings.snapshots.retainCount);
+        if (settings.snapshots.enabled) hostSnapshots(name, namePrefix, settings.snapshots.retainCount, parent);
 
         this.outputs = {
             url: pulumi.interpolate`${tls ? "https" : "http"}://${publicIp}`,
@@ -426,40 +397,5 @@ export class Host extends pulumi.ComponentResource {
             cacheMode: "host-container",
         };
         this.registerOutputs({ instanceId: this.instanceId, publicIp: this.publicIp, dataVolumeId: this.dataVolumeId });
-    }
-
-    /** Daily snapshots of the data volume (found by its SNAPSHOT_TAG_KEY tag), keeping `retainCount`. */
-    private snapshots(name: string, namePrefix: string, retainCount: number): void {
-        const parent = { parent: this };
-        const role = new aws.iam.Role(`${name}-dlm`, {
-            description: `${namePrefix} host: Data Lifecycle Manager snapshots of the data volume`,
-            assumeRolePolicy: aws.iam.getPolicyDocumentOutput({
-                statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["dlm.amazonaws.com"] }] }],
-            }, parent).json,
-            tags: { Name: `${namePrefix}-host-dlm` },
-        }, parent);
-        const managed = new aws.iam.RolePolicyAttachment(`${name}-dlm`, {
-            role: role.name,
-            policyArn: "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole",
-        }, parent);
-        new aws.dlm.LifecyclePolicy(`${name}-snapshots`, {
-            description: `${namePrefix} host data volume, daily`,
-            executionRoleArn: role.arn,
-            state: "ENABLED",
-            policyDetails: {
-                policyType: "EBS_SNAPSHOT_MANAGEMENT",
-                resourceTypes: ["VOLUME"],
-                targetTags: { [SNAPSHOT_TAG_KEY]: `${namePrefix}-host` },
-                schedules: [{
-                    name: "daily",
-                    createRule: { interval: 24, intervalUnit: "HOURS", times: "03:00" },
-                    retainRule: { count: retainCount },
-                    // The volume's tags (cost allocation, Name) go onto each snapshot.
-                    copyTags: true,
-                    tagsToAdd: { SnapshotCreator: "dlm" },
-                }],
-            },
-            tags: { Name: `${namePrefix}-host-snapshots` },
-        }, { parent: this, dependsOn: [managed] });
     }
 }

@@ -1,5 +1,5 @@
 // Another Pulumi program (e.g. a reporting job or a DNS stack) reading the `platform` stack's
-// outputs through a StackReference. The names it reads are the contract in tools/outputs-lib.ts
+// outputs through a StackReference. The names it reads are the contract in tools/output-contract.ts
 // (tests/outputs/examples.test.ts checks them); a secret output stays secret on this side too.
 //
 //   pulumi config set platformOrg acme          # default: this stack's organization

@@ -5,56 +5,10 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { find, runStack, RunOptions } from "../../harness/run";
 import { ACCOUNT_ID } from "../../harness/mocks";
-import { checkResource, RULES, StrictViolationError } from "../../harness/strict";
+import { checkResource } from "../../harness/strict";
 import { EXAMPLE_ACCOUNT_IDS } from "../../config/aws-limits";
-import { StackCapture } from "../../harness/types";
-import { RELEASE_TAG } from "../helpers/stacks";
-
-type Program = NonNullable<RunOptions["program"]>;
-
-const sourceOf = (id: string) => {
-    const rule = RULES.find((r) => r.id === id);
-    if (!rule) throw new Error(`no rule ${id}`);
-    return rule.source;
-};
-
-/** Runs `program` under the harness (stack dev: us-east-1) and expects the run refused by `rule` for `type` "`name`". */
-async function refused(program: Program, rule: string, type: string, name: string, ...phrases: string[]): Promise<StrictViolationError> {
-    let failure: unknown;
-    try {
-        await runStack("dev", { program });
-    } catch (error) {
-        failure = error;
-    }
-    assert.ok(failure instanceof StrictViolationError, `expected a strict refusal, got ${failure}`);
-    const hit = failure.violations.find((v) => v.rule === rule && v.type === type && v.name === name);
-    assert.ok(hit, `no ${rule} violation for ${type} "${name}" in:\n${failure.message}`);
-    for (const text of [`${type} "${name}"`, sourceOf(rule), ...phrases]) assert.ok(failure.message.includes(text), `message lacks ${JSON.stringify(text)}:\n${failure.message}`);
-    return failure;
-}
-
-const accepted = (program: Program, options: RunOptions = {}): Promise<StackCapture> => runStack("dev", { ...options, program });
-
-const vpcId = "vpc-0123456789abcdef0";
-const CERT = `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`;
-const targetGroup = (name: string, args: Partial<aws.lb.TargetGroupArgs> = {}) => new aws.lb.TargetGroup(name, { port: 80, protocol: "HTTP", vpcId, targetType: "ip", ...args });
-const listener = (name: string, args: Partial<aws.lb.ListenerArgs> = {}) => new aws.lb.Listener(name, {
-    loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT_ID}:loadbalancer/app/x/0123456789abcdef`,
-    port: 443, protocol: "HTTPS", certificateArn: CERT, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
-    defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }], ...args,
-});
-const task = (name: string, cpu: string, memory: string, containers: unknown[] = [{ name: "app", image: "nginx", essential: true }]) => new aws.ecs.TaskDefinition(name, {
-    family: name, cpu, memory, networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"], containerDefinitions: JSON.stringify(containers),
-});
-const lambda = (name: string, args: Partial<aws.lambda.FunctionArgs> = {}) => new aws.lambda.Function(name, {
-    role: `arn:aws:iam::${ACCOUNT_ID}:role/fn`, runtime: "nodejs22.x", handler: "index.handler", architectures: ["arm64"], ...args,
-});
-const ok = async (declare: () => void): Promise<Record<string, unknown>> => {
-    declare();
-    return {};
-};
+import { refused, accepted, vpcId, CERT, targetGroup, listener, task, lambda, ok } from "./strict-helpers";
 
 describe("strict layer: physical names after Pulumi autonaming", () => {
     it("refuses a target group whose logical name is 25 characters (autoname over 32), accepts 24", async () => {
@@ -329,100 +283,5 @@ describe("strict layer: provider deprecations and ElastiCache AUTH", () => {
         await refused(() => declare({ length: 64 }), "elasticache-auth-token-generator", "random:index/randomPassword:RandomPassword", "token", "special (default true)");
         await refused(() => declare({ length: 12, special: false }), "elasticache-auth-token-generator", "random:index/randomPassword:RandomPassword", "token", "16-128");
         await accepted(() => declare({ length: 64, special: false }));
-    });
-});
-
-describe("strict layer: realistic outputs later steps read", () => {
-    it("issues ACM certificates in the provider's region with one CNAME validation record per name", async () => {
-        const capture = await accepted(async () => {
-            const cert = new aws.acm.Certificate("cert", { domainName: "api.example.com", subjectAlternativeNames: ["*.api.example.com"], validationMethod: "DNS" });
-            const validation = new aws.acm.CertificateValidation("cert", { certificateArn: cert.arn });
-            return { arn: cert.arn, options: cert.domainValidationOptions, validated: validation.certificateArn };
-        });
-        assert.match(String(capture.outputs.arn), new RegExp(`^arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/[0-9a-f-]{36}$`));
-        assert.strictEqual(capture.outputs.validated, capture.outputs.arn, "the validation hands on the certificate's ARN");
-        const options = capture.outputs.options as Record<string, string>[];
-        assert.deepStrictEqual(options.map((o) => o.domainName), ["api.example.com", "*.api.example.com"]);
-        for (const o of options) {
-            assert.match(o.resourceRecordName, /^_[0-9a-f]{32}\.api\.example\.com\.$/);
-            assert.strictEqual(o.resourceRecordType, "CNAME");
-            assert.match(o.resourceRecordValue, /^_[0-9a-f]{32}\.[0-9a-f]{10}\.acm-validations\.aws\.$/);
-        }
-    });
-
-    it("finds only the hosted zones that exist, failing with the provider's message otherwise; records get their fqdn", async () => {
-        const capture = await accepted(async () => {
-            const zone = aws.route53.getZoneOutput({ name: "example.com." });
-            const record = new aws.route53.Record("api", { zoneId: zone.zoneId, name: "api", type: "CNAME", ttl: 60, records: ["x.example.net"] });
-            return { zoneName: zone.name, zoneId: zone.zoneId, fqdn: record.fqdn };
-        }, { hostedZones: ["example.com"] });
-        assert.strictEqual(capture.outputs.zoneName, "example.com");
-        assert.match(String(capture.outputs.zoneId), /^Z[0-9A-F]{20}$/);
-        assert.strictEqual(capture.outputs.fqdn, "api.example.com");
-        await assert.rejects(runStack("dev", { hostedZones: ["example.com"], program: async () => ({ id: (await aws.route53.getZone({ name: "example.org" })).zoneId }) }), /no matching Route 53 Hosted Zone found/);
-    });
-
-    it("answers rotation stacks, invocations, SSM documents, volumes, trails and namePrefix names", async () => {
-        const capture = await accepted(async () => ({
-            rotation: new aws.serverlessrepository.CloudFormationStack("rotation", {
-                applicationId: "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationSingleUser",
-                capabilities: ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"], parameters: { functionName: "rotate-db", endpoint: "https://secretsmanager.us-east-1.amazonaws.com" },
-            }).outputs,
-            invocation: new aws.lambda.Invocation("seed", { functionName: "fn", input: "{}" }).result,
-            document: new aws.ssm.Document("doc", { documentType: "Command", content: "{}" }).latestVersion,
-            volume: new aws.ebs.Volume("data", { availabilityZone: "us-east-1a", size: 8 }).id,
-            trail: new aws.cloudtrail.Trail("trail", { s3BucketName: "trail-logs" }).arn,
-            prefixed: new aws.ec2.SecurityGroup("sg", { namePrefix: "web-", vpcId }).name,
-        }));
-        const o = capture.outputs as Record<string, any>;
-        assert.strictEqual(o.rotation.RotationLambdaARN, `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:rotate-db`);
-        assert.deepStrictEqual(JSON.parse(o.invocation), { statusCode: 200 });
-        assert.strictEqual(o.document, "1");
-        assert.match(o.volume, /^vol-[0-9a-f]{17}$/);
-        assert.match(o.trail, new RegExp(`^arn:aws:cloudtrail:us-east-1:${ACCOUNT_ID}:trail/trail-[0-9a-f]{7}$`));
-        assert.match(o.prefixed, /^web-\d{18}[0-9a-f]{8}$/);
-    });
-});
-
-describe("strict layer over the real stacks", () => {
-    const violationsOf = async (stack: string, options: RunOptions = {}): Promise<string[]> => {
-        try {
-            await runStack(stack, options);
-            return [];
-        } catch (error) {
-            if (!(error instanceof StrictViolationError)) throw error;
-            return error.violations.map((v) => `${v.rule} ${v.type} ${v.name}`).sort();
-        }
-    };
-    const DISCOVERY = "aws:servicediscovery/service:Service";
-
-    it("passes dev (zero-cost) entirely", async () => {
-        assert.deepStrictEqual(await violationsOf("dev"), []);
-        const capture = await runStack("dev");
-        assert.ok(find(capture, "aws:ec2/instance:Instance", "host-instance"));
-    });
-
-    // The two violations this layer found in the real stacks are fixed in the program: the Cloud Map
-    // input the provider deprecates (C9, components/fargate-service.ts) and the example certificate
-    // of Pulumi.production.yaml (A1). Both stacks pass before the first release and with one.
-    for (const stack of ["staging", "production"]) {
-        it(`passes ${stack} entirely, before the first release and with one`, async () => {
-            assert.deepStrictEqual(await violationsOf(stack), []);
-            assert.deepStrictEqual(await violationsOf(stack, { imageTag: RELEASE_TAG }), []);
-        });
-    }
-
-    it("C9: the real stacks' Cloud Map services carry no healthCheckCustomConfig (deprecated field; an empty block would be replaced on every update)", async () => {
-        const capture = await runStack("staging", { imageTag: RELEASE_TAG });
-        const services = capture.resources.filter((r) => r.type === DISCOVERY);
-        assert.deepStrictEqual(services.map((r) => r.name), ["devices-discovery"], "devices (gRPC) registers in Cloud Map");
-        for (const service of services) assert.strictEqual(service.inputs.healthCheckCustomConfig, undefined, service.name);
-    });
-
-    it("A1: production issues its own certificate; a certificate of this account and region pasted instead passes too", async () => {
-        const capture = await runStack("production", { imageTag: RELEASE_TAG });
-        assert.ok(!JSON.stringify(find(capture, "aws:lb/listener:Listener", "alb-https").inputs).includes("123456789012"), "no example account");
-        const ownCertificate = `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`;
-        assert.deepStrictEqual(await violationsOf("production", { config: { loadBalancer: { certificateArn: ownCertificate, domainName: "api.example.com" } } }), []);
     });
 });

@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { appSecretsEnvFile, HostBootConfig, HOST_PATHS, validateHostBootConfig } from "../../components/host/boot-config";
 import { composeModel, renderComposeFile, renderRedisConf } from "../../components/host/compose";
 import { randomBytes } from "crypto";
-import { desiredFiles, desiredFilesFunction, HEREDOC_END, renderApplyScript } from "../../components/host/apply-script";
+import { APPLY_SCRIPT_PARTS, desiredFiles, desiredFilesFunction, HEREDOC_END, renderApplyScript } from "../../components/host/apply-script";
 import { renderHostDocument, SSM_DOCUMENT_MAX_BYTES } from "../../components/host/document";
 import { HOST_RESERVE_MIB, INSTANCE_MEMORY_MIB, memoryBudget, MIN_APP_MIB, SWAP_MIB } from "../../components/host/memory";
 import { renderUserData, USER_DATA_MAX_BYTES } from "../../components/host/user-data";
@@ -229,6 +229,15 @@ describe("host SSM document", () => {
             assert.ok(script.includes(`put_file '${file.path}' ${file.mode} ${file.tag} <<'${HEREDOC_END}'\n${file.content}`), file.path);
         }
         assert.ok(script.includes(`readonly REVISION='${document.revision}'`));
+    });
+
+    it("ends with the static body: every part of components/host/platform-apply/, each once, in script order", () => {
+        const dir = path.join(__dirname, "..", "..", "components", "host", "platform-apply");
+        assert.deepEqual(fs.readdirSync(dir).sort(), APPLY_SCRIPT_PARTS.map((part) => `${part}.sh`).sort(), "a part on disk is missing from APPLY_SCRIPT_PARTS, or the reverse");
+        const parts = APPLY_SCRIPT_PARTS.map((part) => fs.readFileSync(path.join(dir, `${part}.sh`), "utf8"));
+        assert.ok(renderApplyScript(TWO_APPS).script.endsWith(`\n${parts.join("\n")}`));
+        // The main sequence comes last: it calls the functions every other part defines.
+        assert.match(parts[parts.length - 1]!, /^# ---- main /);
     });
 
     it("changes with an image tag, and only the revision changes with nothing else", () => {

@@ -8,15 +8,17 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Client } from "pg";
+import { STATIC_BODY } from "../../components/host/apply-script";
 import { INSTALL_HINT, missingPrerequisites, startCluster, type PgCluster } from "../../schema/testing/pg-cluster";
 import { hasTool } from "./configs";
 
-const SCRIPT = fs.readFileSync(path.join(__dirname, "..", "..", "components", "host", "platform-apply.sh"), "utf8");
+// The apply script's static body, as apply-script.ts renders it from components/host/platform-apply/.
+const SCRIPT = STATIC_BODY;
 
 /** The Python the apply script runs to turn the password on stdin into a verifier. */
 function scramPython(): string {
     const m = /SCRAM_PY="\$\(cat <<'PY'\n([\s\S]*?)\nPY\n\)"/.exec(SCRIPT);
-    assert.ok(m, "SCRAM_PY not found in platform-apply.sh");
+    assert.ok(m, "SCRAM_PY not found in the apply script");
     return m[1];
 }
 

@@ -13,7 +13,11 @@ import {
     SECRET_ACTIONS,
     secretsManagerViaService,
 } from "../../lambda/rotation/package";
-import { checkJs, generateDeclarations, INDEX_DTS, INDEX_JS, ROTATION_DIR } from "./js-check";
+import { checkJs, generateAllDeclarations, generateDeclarations, INDEX_DTS, ROTATION_DIR, rotationJsFiles } from "./js-check";
+
+/** What Lambda runs: index.js and the modules it requires, all shipped in the folder (FileArchive). */
+const shippedSources = () => rotationJsFiles().map((file) => ({ file: path.basename(file), source: fs.readFileSync(file, "utf8") }));
+const requiresOf = (source: string) => [...source.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!);
 
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:platform/staging/app-AbCdEf";
 const GROUP_ARN = "arn:aws:elasticache:us-east-1:123456789012:replicationgroup:platform-staging-cache";
@@ -68,17 +72,45 @@ describe("rotation lambda: package", () => {
         assert.equal(typeof mod[exportName!], "function");
     });
 
-    it("index.js needs nothing the Node.js 22 runtime does not provide", () => {
-        const source = fs.readFileSync(INDEX_JS, "utf8");
-        const required = [...source.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
-        assert.deepEqual(required.sort(), ["@aws-sdk/client-elasticache", "@aws-sdk/client-secrets-manager"]);
-        assert.ok(!/^\s*(import|export)\s/m.test(source), "CommonJS only: no ES module syntax");
-        assert.ok(source.startsWith("// @ts-check\n"), "index.js starts with // @ts-check");
+    it("the function's JavaScript needs nothing the Node.js 22 runtime and the folder do not provide", () => {
+        const sources = shippedSources();
+        assert.ok(sources.some((s) => s.file === "index.js"), "index.js is among the folder's JavaScript files");
+        const packages = new Set<string>();
+        for (const { file, source } of sources) {
+            for (const required of requiresOf(source)) {
+                if (!required.startsWith(".")) {
+                    packages.add(required);
+                    continue;
+                }
+                // A relative require must name a module of this folder, which the FileArchive ships with index.js.
+                assert.ok(/^\.\/[a-z-]+$/.test(required), `${file}: require("${required}") stays in the folder`);
+                assert.ok(fs.existsSync(path.join(ROTATION_DIR, `${required}.js`)), `${file}: ${required}.js exists in the folder`);
+            }
+            assert.ok(!/^\s*(import|export)\s/m.test(source), `${file}: CommonJS only, no ES module syntax`);
+            assert.ok(source.startsWith("// @ts-check\n"), `${file} starts with // @ts-check`);
+        }
+        assert.deepEqual([...packages].sort(), ["@aws-sdk/client-elasticache", "@aws-sdk/client-secrets-manager"]);
         assert.ok(!fs.existsSync(path.join(ROTATION_DIR, "node_modules")), "no node_modules in the shipped folder");
     });
 
-    it("names the environment variables index.js reads", () => {
-        const source = fs.readFileSync(INDEX_JS, "utf8");
+    it("every module of the folder is reached from index.js (no dead file shipped, none missing)", () => {
+        const reached = new Set<string>(["index.js"]);
+        const queue = ["index.js"];
+        while (queue.length > 0) {
+            const source = fs.readFileSync(path.join(ROTATION_DIR, queue.shift()!), "utf8");
+            for (const required of requiresOf(source).filter((r) => r.startsWith("./"))) {
+                const file = `${required.slice(2)}.js`;
+                if (!reached.has(file)) {
+                    reached.add(file);
+                    queue.push(file);
+                }
+            }
+        }
+        assert.deepEqual([...reached].sort(), shippedSources().map((s) => s.file).sort());
+    });
+
+    it("names the environment variables the function reads", () => {
+        const source = shippedSources().map((s) => s.source).join("\n");
         const read = [...new Set([...source.matchAll(/env\.([A-Z_]+)/g)].map((m) => m[1]))].sort();
         assert.deepEqual(read, Object.values(ROTATION_ENV).sort());
         assert.deepEqual(rotationLambdaEnvironment({ replicationGroupId: "g" }), { REPLICATION_GROUP_ID: "g" });
@@ -156,8 +188,8 @@ describe("rotation lambda: IAM statements", () => {
         assert.equal(rotationLambda.runsInVpc, false);
     });
 
-    it("covers every command index.js sends, and nothing more", () => {
-        const source = fs.readFileSync(INDEX_JS, "utf8");
+    it("covers every command the function sends, and nothing more", () => {
+        const source = shippedSources().map((s) => s.source).join("\n");
         const sentCommands = new Set([...source.matchAll(/new (\w+)Command\(/g)].map((m) => m[1]!));
         const service = (op: string) => (/ReplicationGroup/.test(op) ? "elasticache" : "secretsmanager");
         const needed = [...sentCommands].map((op) => `${service(op)}:${op}`).sort();
@@ -174,11 +206,20 @@ describe("rotation lambda: IAM statements", () => {
 describe("rotation lambda: JavaScript type-check", function () {
     this.timeout(60_000);
 
-    it("index.js type-checks under strict options (// @ts-check with JSDoc)", () => {
+    it("the folder's JavaScript type-checks under strict options (// @ts-check with JSDoc)", () => {
         assert.deepEqual(checkJs(), []);
     });
 
     it("index.d.ts matches the declarations tsc derives from index.js", () => {
         assert.equal(fs.readFileSync(INDEX_DTS, "utf8"), generateDeclarations(), "run: npx tsx tests/rotation/js-check.ts --write");
+    });
+
+    it("each module's .d.ts matches the declarations tsc derives from it, and no other .d.ts is left", () => {
+        const generated = generateAllDeclarations();
+        const onDisk = fs.readdirSync(ROTATION_DIR).filter((f) => f.endsWith(".d.ts")).sort();
+        assert.deepEqual(onDisk, [...generated.keys()].sort(), "one declaration file per JavaScript file");
+        for (const [name, text] of generated) {
+            assert.equal(fs.readFileSync(path.join(ROTATION_DIR, name), "utf8"), text, `${name}: run npx tsx tests/rotation/js-check.ts --write`);
+        }
     });
 });
