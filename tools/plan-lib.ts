@@ -118,7 +118,7 @@ function verdict(plan: Plan): string {
 
 function costHeadline(plan: Plan): string {
     const e = plan.estimate;
-    return plan.tier === "zero-cost"
+    return traitsOf(plan.tier).freeTierPricing
         ? `${formatMoney(e.totalInsideFreeTier)}/month inside the free tier, ${formatMoney(e.totalAfterFreeTier)}/month after it`
         : `${formatMoney(e.total)}/month`;
 }
