@@ -317,7 +317,7 @@ function runOne(policy: string, fn: () => unknown, out: Violation[]): void {
             out.push({ policy, enforcementLevel: "advisory", message: `can't run policy '${policy}' during preview: ${e.message}` });
             return;
         }
-        throw new Error(`Error validating resource with policy '${policy}': ${e instanceof Error ? e.message : String(e)}`);
+        throw new Error(`Error validating resource with policy '${policy}': ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
 }
 

@@ -343,7 +343,9 @@ export async function ensureAppUser(client: Queryable, spec: AppUserSpec): Promi
       try {
         await client.query(stmt.sql);
       } catch (err) {
-        // The driver's message names the object; the SQL (which may hold a verifier) is not repeated.
+        // The driver's message names the object; the SQL (which may hold a verifier) is not repeated,
+        // and the driver's error is not attached either (its fields may quote the statement).
+        // eslint-disable-next-line preserve-caught-error
         throw new Error(`${stmt.description}: ${(err as Error).message}`);
       }
     }

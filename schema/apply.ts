@@ -103,7 +103,7 @@ async function runFiles(client: Client, files: SqlFile[], log: (l: string) => vo
         await client.query(stmt.text);
       } catch (err) {
         const e = err as Error & { hint?: string };
-        throw new Error(`${file.name}:${stmt.line}: ${e.message}${e.hint ? ` (hint: ${e.hint})` : ""}`);
+        throw new Error(`${file.name}:${stmt.line}: ${e.message}${e.hint ? ` (hint: ${e.hint})` : ""}`, { cause: err });
       }
       count++;
     }

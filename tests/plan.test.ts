@@ -27,7 +27,7 @@ describe("plan", () => {
             const { code, stdout } = await cli(["--stack", stack]);
             assert.strictEqual(code, 0, stdout);
             assert.match(stdout, new RegExp(`Plan for ${stack} \\(tier `));
-            assert.match(stdout, /Resources: \d+\n(  .+\n)*  network \(\d+\)/);
+            assert.match(stdout, /Resources: \d+\n( {2}.+\n)* {2}network \(\d+\)/);
             assert.match(stdout, /Monthly cost: \$[\d,.]+/);
             assert.match(stdout, /Policies: PASS/);
         }

@@ -110,7 +110,7 @@ export function parseStackOutputJson(text: string, source = "pulumi stack output
     try {
         parsed = JSON.parse(text);
     } catch (e) {
-        throw new Error(`${source}: not JSON (${(e as Error).message})`);
+        throw new Error(`${source}: not JSON (${(e as Error).message})`, { cause: e });
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
         throw new Error(`${source}: expected a JSON object of outputs, got ${Array.isArray(parsed) ? "an array" : typeof parsed}`);

@@ -6,7 +6,7 @@ import { TIER_DEFAULTS } from "../config/settings";
 import { assumptionsFor, CostEstimate, estimate, formatMoney } from "../cost/estimate";
 import { componentOf } from "../harness/components";
 import { readStackFile, runStack } from "../harness/run";
-import { CapturedResource, StackCapture } from "../harness/types";
+import { StackCapture } from "../harness/types";
 import { evaluatePolicies, hasMandatoryFailure, Violation } from "../harness/policies";
 
 /** Seed 003 chose x86 burstable classes where this program picks Graviton (db.t3.medium for db.t4g.medium). */

@@ -158,10 +158,10 @@ export const REDIS_UID = 999;
 const SECRET_KEY = /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|ACCESS_KEY|API_KEY|CREDENTIAL)/i;
 
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;
-const IMAGE = /^[A-Za-z0-9][A-Za-z0-9._\/:@-]*$/;
-const SSM_NAME = /^[A-Za-z0-9_.\/-]{1,2048}$/;
-const HOST_PATH = /^\/[A-Za-z0-9._\/-]+$/;
-const HEALTH_PATH = /^\/[A-Za-z0-9._~\/-]*$/;
+const IMAGE = /^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/;
+const SSM_NAME = /^[A-Za-z0-9_./-]{1,2048}$/;
+const HOST_PATH = /^\/[A-Za-z0-9._/-]+$/;
+const HEALTH_PATH = /^\/[A-Za-z0-9._~/-]*$/;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const SHA256 = /^[0-9a-f]{64}$/;

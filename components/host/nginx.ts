@@ -31,7 +31,7 @@ export function albHostRegex(pattern: string): string {
 
 /** A token for nginx.conf: bare when plain, else double-quoted (`"` and `\\` escaped). */
 function ngxToken(value: string): string {
-    return /^[A-Za-z0-9_\/.~@:+&^$*\\=-]+$/.test(value) ? value : `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+    return /^[A-Za-z0-9_/.~@:+&^$*\\=-]+$/.test(value) ? value : `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
 interface PathRoute {

@@ -5,7 +5,7 @@ import { fargateMemoryOptions, FARGATE_CPU_VALUES } from "../aws-limits";
 import { describe, mergeChecked, Problems } from "../merge";
 import { servicePriorityBlock } from "../priorities";
 import { RawConfig, SERVICE_TEMPLATE, ServiceConfig } from "../settings";
-import { allowedList, CheckContext } from "../settings/dsl";
+import { CheckContext } from "../settings/dsl";
 import { services as servicesNode } from "../settings/services";
 import { ContainerHealthCheck, SecretReference, ServiceSettings } from "../types";
 

@@ -4,6 +4,7 @@
 
 // @pulumi/policy 1.21.0 exports these at run time, but its index.d.ts re-exports them from a
 // proxy.d.ts that has them stripped (@internal): the two TS2305 errors skipLibCheck hides.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const policyRuntime = require("@pulumi/policy") as {
     UnknownValueError: new (...args: any[]) => Error;
     unknownCheckingProxy<T>(value: T): T;

@@ -181,7 +181,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<PgCluster> 
     stop();
     process.removeListener("exit", onExit);
     const e = err as { message: string; stderr?: string };
-    throw new Error(`could not start a throwaway PostgreSQL: ${e.message}\n${e.stderr ?? ""}\n${log}`);
+    throw new Error(`could not start a throwaway PostgreSQL: ${e.message}\n${e.stderr ?? ""}\n${log}`, { cause: err });
   }
 
   const url = (database: string, as?: { user: string; password?: string }): string => {

@@ -5,7 +5,7 @@ import { ServiceSettings, Settings } from "../../config/types";
 import { containerDefinition, containerHealthCheckCommand, scalingMetricEnvironment, secretEnvironment, secretValueFrom } from "../../components/container-definition";
 import { executionRolePolicy } from "../../components/execution-role";
 import { ecrLifecyclePolicy, ecrRepositoryArnOf, ecrRepositoryName, imageReference } from "../../components/images";
-import { defaultService, listenerRules, publicTcpListeners } from "../../components/listener-rules";
+import { defaultService, listenerRules } from "../../components/listener-rules";
 import { discoveryEnvironment, grpcAddresses, namespaceName } from "../../components/service-discovery";
 import { capacityProviderStrategy, scalingPolicies } from "../../components/service-scaling";
 import { autonameBase, physicalName } from "../../components/naming";

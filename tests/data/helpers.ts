@@ -70,8 +70,8 @@ export async function captureLogs<R>(action: () => Promise<R>): Promise<{ result
     const out = process.stdout.write.bind(process.stdout);
     const err = process.stderr.write.bind(process.stderr);
     for (const m of methods) console[m] = (...args: unknown[]) => { lines.push(args.map(String).join(" ")); };
-    process.stdout.write = ((chunk: any, ...rest: any[]) => { lines.push(String(chunk)); return true; }) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: any, ...rest: any[]) => { lines.push(String(chunk)); return true; }) as typeof process.stderr.write;
+    process.stdout.write = ((chunk: any) => { lines.push(String(chunk)); return true; }) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: any) => { lines.push(String(chunk)); return true; }) as typeof process.stderr.write;
     try {
         const result = await action();
         return { result, lines };

@@ -3,6 +3,7 @@
 // their calls and simulate outcomes. What a State Manager association run does on the host.
 import { strict as assert } from "assert";
 import { createHash, createHmac, pbkdf2Sync } from "crypto";
+import * as fs from "fs";
 import { HostBootConfig, HOST_PATHS } from "../../components/host/boot-config";
 import { renderComposeFile } from "../../components/host/compose";
 import { HostDocument, renderHostDocument } from "../../components/host/document";
@@ -240,7 +241,6 @@ describe("host apply, run for real in a sandbox", function () {
         const res = associationRun(sb, renderHostDocument({ ...CONFIG, ...TLS }));
         assert.equal(res.status, 0, res.stderr);
         assert.match(sb.read(TLS.tlsCertificatePath), /^-----BEGIN CERTIFICATE-----/);
-        const fs = require("fs") as typeof import("fs");
         assert.equal(fs.statSync(`${sb.root}${TLS.tlsKeyPath}`).mode & 0o777, 0o600);
         assert.ok(res.stderr.includes("installing a temporary self-signed one"));
     });
@@ -248,7 +248,7 @@ describe("host apply, run for real in a sandbox", function () {
     it("refuses a tampered script: the bootstrap checks the decoded script's sha256 before installing it", () => {
         const sb = host("apply-tamper-");
         const document = renderHostDocument(CONFIG);
-        const tampered = { ...document, runCommand: document.runCommand.map((c) => (/^printf '%s  %s\\n' '[0-9a-f]{64}'/.test(c) ? c.replace(/'[0-9a-f]{64}'/, `'${"0".repeat(64)}'`) : c)) };
+        const tampered = { ...document, runCommand: document.runCommand.map((c) => (/^printf '%s {2}%s\\n' '[0-9a-f]{64}'/.test(c) ? c.replace(/'[0-9a-f]{64}'/, `'${"0".repeat(64)}'`) : c)) };
         const res = associationRun(sb, tampered);
         assert.notEqual(res.status, 0);
         assert.ok(!sb.exists(HOST_PATHS.applyScript));
@@ -308,7 +308,6 @@ describe("host apply: secrets into the apps' env files", function () {
         assert.equal(sb.read(`${dir}/app.env`).split("\n")[0], `REDIS_PASSWORD=${REDIS}`);
         assert.equal(sb.read(`${dir}/redis-auth.conf`), `requirepass ${REDIS}\n`);
         // Root-only files (umask 077 + chmod 0600/0400).
-        const fs = require("fs") as typeof import("fs");
         for (const f of ["web.secrets.env", "worker-api.secrets.env", "app.env", "db_password"]) {
             assert.equal(fs.statSync(`${sb.root}${dir}/${f}`).mode & 0o777, 0o600, f);
         }

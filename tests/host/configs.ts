@@ -111,7 +111,7 @@ export function secretLiterals(source: string, parameterNames: string[]): { find
         if (!value.startsWith("$")) findings.push(line);
     }
     // user:password@ in URLs: the password part must be a variable.
-    for (const [line, password] of text.matchAll(/[a-z]+:\/\/[^\s:@\/]*:([^\s@\/]+)@/g)) {
+    for (const [line, password] of text.matchAll(/[a-z]+:\/\/[^\s:@/]*:([^\s@/]+)@/g)) {
         checked++;
         if (!password.startsWith("$")) findings.push(line);
     }

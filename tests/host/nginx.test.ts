@@ -6,7 +6,6 @@ import { execFileSync, spawn } from "child_process";
 import * as dgram from "dgram";
 import * as fs from "fs";
 import * as http from "http";
-import * as os from "os";
 import * as path from "path";
 import { HostBootConfig } from "../../components/host/boot-config";
 import { albHostRegex, albPathRegex, renderNginxConf } from "../../components/host/nginx";
@@ -56,7 +55,7 @@ describe("host routing follows the load balancer's rules", () => {
         // request URI on as it came; nothing rewrites or strips a prefix.
         for (const line of conf.split("\n").filter((l) => l.includes("proxy_pass"))) assert.match(line, /^\s+proxy_pass \$upstream_[a-z_]+;$/);
         assert.doesNotMatch(conf, /\brewrite\b/);
-        assert.match(conf, /server \{\n    listen 80;\n    server_name ~\^worker\\\.example\\\.com\$ ~\^\.\*\\\.workers\\\.example\\\.com\$;\n/);
+        assert.match(conf, /server \{\n {4}listen 80;\n {4}server_name ~\^worker\\\.example\\\.com\$ ~\^\.\*\\\.workers\\\.example\\\.com\$;\n/);
     });
 
     it("keeps the ALB's priorities: an earlier app's pattern wins, a shadowed exact path is left out", () => {
@@ -68,7 +67,7 @@ describe("host routing follows the load balancer's rules", () => {
         assert.ok(conf.indexOf("location ~ ^/shared/ {\n        set $upstream_web") > 0);
         assert.doesNotMatch(conf, /location = \/shared\/x/);
         assert.equal(conf.match(/location ~ \^\/shared\//g)?.length, 1);
-        assert.match(conf, /location ~ \^\/own\/ \{\n        set \$upstream_worker_api/);
+        assert.match(conf, /location ~ \^\/own\/ \{\n {8}set \$upstream_worker_api/);
     });
 
     it("refuses a pattern the ALB would refuse, naming the app and the index", () => {

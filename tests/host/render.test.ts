@@ -2,7 +2,6 @@
 // document and its apply script, checked against the real tools (cloud-init, shellcheck).
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { gunzipSync } from "zlib";
 import { parse } from "yaml";

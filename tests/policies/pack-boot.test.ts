@@ -14,6 +14,8 @@ import { policies as packPolicies } from "../../policies/pack";
 import { res, tags } from "./util";
 
 const PACK = path.resolve(__dirname, "../../policies");
+// The pack runner's own copies of grpc and the protobufs, resolved from @pulumi/policy as the CLI would.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const fromPolicy = (m: string) => require(require.resolve(m, { paths: [path.dirname(require.resolve("@pulumi/policy"))] }));
 const grpc = fromPolicy("@grpc/grpc-js");
 const analyzerPb = fromPolicy("@pulumi/pulumi/proto/analyzer_pb");

@@ -4,6 +4,7 @@
 // completeNodeJSInstall). So the folder must carry every file it runs, import nothing from outside
 // itself, and install, type-check and boot from its own package.json and lock.
 import * as assert from "assert";
+import { builtinModules } from "module";
 import { ChildProcess, execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -32,7 +33,7 @@ export function importProblems(dir: string, files: string[], dependencies: reado
                 if (!inside || !exists) problems.push(`${rel}: "${spec}" ${inside ? "resolves to no file" : "is outside the pack folder"}`);
             } else {
                 const pkg = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
-                const builtin = require("module").builtinModules.includes(pkg.replace(/^node:/, ""));
+                const builtin = builtinModules.includes(pkg.replace(/^node:/, ""));
                 if (!builtin && !dependencies.includes(pkg)) problems.push(`${rel}: "${spec}" is not a dependency in policies/package.json`);
             }
         }

@@ -107,7 +107,7 @@ describe("a fourth tier (qa): one column of config/tiers.ts and a stack file", f
         try {
             execFileSync(process.execPath, [path.join(dir, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", "."], { cwd: dir, encoding: "utf8" });
         } catch (e) {
-            throw new Error(`tsc in the copy failed:\n${String((e as { stdout?: unknown }).stdout)}`);
+            throw new Error(`tsc in the copy failed:\n${String((e as { stdout?: unknown }).stdout)}`, { cause: e });
         }
     });
 
