@@ -33,23 +33,6 @@ function deepFreeze<T>(value: T): T {
     return value;
 }
 
-let unmappedDepth = 0;
-/**
- * Runs `action` with source-mapped stack traces off. The Pulumi SDK captures `new Error().stack` for
- * every promise it tracks (@pulumi/pulumi runtime/debuggable.js, for its leak report), and under tsx
- * (which turns source maps on) each capture is mapped back through the source maps: measured, a
- * third to a half of a mocked run. Stacks first read after the run are mapped as usual.
- */
-export async function withUnmappedStacks<T>(action: () => Promise<T>): Promise<T> {
-    const enabled = process.sourceMapsEnabled;
-    if (unmappedDepth++ === 0 && enabled) process.setSourceMapsEnabled(false);
-    try {
-        return await action();
-    } finally {
-        if (--unmappedDepth === 0 && enabled) process.setSourceMapsEnabled(true);
-    }
-}
-
 /**
  * The stack with config changes layered over the stack file, made once per process for the same
  * stack and options and shared, read-only (deep-frozen). A release is deployed unless
@@ -61,7 +44,7 @@ export function sharedRun(stack: string, options: RunOptions = {}): Promise<Stac
     const key = runKey(stack, merged);
     let run = shared.get(key);
     if (!run) {
-        run = withUnmappedStacks(() => runStack(stack, merged)).then(deepFreeze);
+        run = runStack(stack, merged).then(deepFreeze);
         shared.set(key, run);
     }
     return run;
@@ -78,5 +61,5 @@ export function stackRun(stack: string): Promise<StackCapture> {
  * tests that watch the run itself (spies, logs, patched modules) or change the capture.
  */
 export function runWith(stack: string, options: RunOptions): Promise<StackCapture> {
-    return withUnmappedStacks(() => runStack(stack, withRelease(options)));
+    return runStack(stack, withRelease(options));
 }
