@@ -3,7 +3,7 @@ import * as assert from "assert";
 import { find, ofType } from "../harness/run";
 import { computedState } from "../harness/mocks";
 import { StackCapture } from "../harness/types";
-import { runWith, stackRun } from "./helpers/stacks";
+import { runWith, sharedRun, stackRun } from "./helpers/stacks";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const alarm = (c: StackCapture, key: string) => find(c, ALARM, `observability-${key}`);
@@ -151,7 +151,7 @@ describe("observability", () => {
             assert.deepStrictEqual([trail.name, trail.enableLogging, trail.isMultiRegionTrail, trail.eventSelectors],
                 [`platform-${stack}-management-events`, true, false, [{ readWriteType: "All", includeManagementEvents: true }]]);
         }
-        const existing = await runWith("staging", { config: { secrets: { cloudTrail: "existing" } } });
+        const existing = await sharedRun("staging", { config: { secrets: { cloudTrail: "existing" } } });
         assert.strictEqual(ofType(existing, "aws:cloudtrail/trail:Trail").length, 0);
         assert.ok(!existing.resources.some((r) => r.type === "platform:observability:AuditTrail"));
         find(existing, RULE, "observability-rotation-failed");
@@ -164,7 +164,7 @@ describe("observability", () => {
     });
 
     it("first deploy: no service alarms until a service runs", async () => {
-        const c = await runWith("staging", { imageTag: undefined });
+        const c = await sharedRun("staging", { imageTag: undefined });
         assert.ok(!alarmKeys(c).some((k) => /^(api|devices)-/.test(k)), alarmKeys(c).join(", "));
         find(c, ALARM, "observability-rds-cpu");
     });

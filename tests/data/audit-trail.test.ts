@@ -7,7 +7,7 @@ import * as assert from "assert";
 import { find, ofType } from "../../harness/run";
 import { mockId } from "../../harness/mocks";
 import { StackCapture } from "../../harness/types";
-import { runWith, stackRun } from "../helpers/stacks";
+import { sharedRun, stackRun } from "../helpers/stacks";
 import { mocked } from "./helpers";
 
 const TRAIL = "aws:cloudtrail/trail:Trail";
@@ -57,7 +57,7 @@ for (const stack of ["staging", "production"]) {
 
 describe("data: audit trail when the account has one", () => {
     it("B2: secrets.cloudTrail existing creates no trail and no trail bucket", async () => {
-        const capture = await runWith("staging", { config: { secrets: { cloudTrail: "existing" } } });
+        const capture = await sharedRun("staging", { config: { secrets: { cloudTrail: "existing" } } });
         assert.deepStrictEqual(ofType(capture, TRAIL), []);
         assert.ok(!capture.resources.some((r) => r.name.startsWith("audit-trail")), "nothing of the audit trail");
         // The rotation-failure rule still exists: it relies on the account's trail.

@@ -1,16 +1,16 @@
 // The strict layer over the real stack files: dev, staging and production pass it entirely, before
 // the first release and with one.
 import * as assert from "assert";
-import { find, runStack, RunOptions } from "../../harness/run";
+import { find, RunOptions } from "../../harness/run";
 import { ACCOUNT_ID } from "../../harness/mocks";
 import { StrictViolationError } from "../../harness/strict";
-import { RELEASE_TAG } from "../helpers/stacks";
+import { RELEASE_TAG, sharedRun } from "../helpers/stacks";
 
 
 describe("strict layer over the real stacks", () => {
     const violationsOf = async (stack: string, options: RunOptions = {}): Promise<string[]> => {
         try {
-            await runStack(stack, options);
+            await sharedRun(stack, { imageTag: undefined, ...options });
             return [];
         } catch (error) {
             if (!(error instanceof StrictViolationError)) throw error;
@@ -21,7 +21,7 @@ describe("strict layer over the real stacks", () => {
 
     it("passes dev (zero-cost) entirely", async () => {
         assert.deepStrictEqual(await violationsOf("dev"), []);
-        const capture = await runStack("dev");
+        const capture = await sharedRun("dev", { imageTag: undefined });
         assert.ok(find(capture, "aws:ec2/instance:Instance", "host-instance"));
     });
 
@@ -36,14 +36,14 @@ describe("strict layer over the real stacks", () => {
     }
 
     it("C9: the real stacks' Cloud Map services carry no healthCheckCustomConfig (deprecated field; an empty block would be replaced on every update)", async () => {
-        const capture = await runStack("staging", { imageTag: RELEASE_TAG });
+        const capture = await sharedRun("staging", { imageTag: RELEASE_TAG });
         const services = capture.resources.filter((r) => r.type === DISCOVERY);
         assert.deepStrictEqual(services.map((r) => r.name), ["devices-discovery"], "devices (gRPC) registers in Cloud Map");
         for (const service of services) assert.strictEqual(service.inputs.healthCheckCustomConfig, undefined, service.name);
     });
 
     it("A1: production issues its own certificate; a certificate of this account and region pasted instead passes too", async () => {
-        const capture = await runStack("production", { imageTag: RELEASE_TAG });
+        const capture = await sharedRun("production", { imageTag: RELEASE_TAG });
         assert.ok(!JSON.stringify(find(capture, "aws:lb/listener:Listener", "alb-https").inputs).includes("123456789012"), "no example account");
         const ownCertificate = `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`;
         assert.deepStrictEqual(await violationsOf("production", { config: { loadBalancer: { certificateArn: ownCertificate, domainName: "api.example.com" } } }), []);

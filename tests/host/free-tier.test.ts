@@ -9,7 +9,7 @@ import { hasMandatoryFailure } from "../../harness/policy-engine";
 import { evaluatePolicies } from "../../harness/policies";
 import { PUBLIC_WEB_INGRESS_TAG } from "../../components/network";
 import { HOST_ECR_KEEP_IMAGES, SNAPSHOT_TAG_KEY } from "../../components/host";
-import { runWith, stackRun } from "../helpers/stacks";
+import { runWith, sharedRun, stackRun } from "../helpers/stacks";
 import {
     INSTANCE, ROLE, ATTACHMENT, ROLE_POLICY, DLM, EIP, EIP_ASSOCIATION, SG, INGRESS, ECR, VOLUME, DOCUMENT,
     FORBIDDEN_IN_ZERO_COST, instanceOf, statementsOf, scriptOf, desiredFile, asList,
@@ -115,7 +115,7 @@ describe("host (dev, zero-cost): snapshots and the Elastic IP", () => {
     });
 
     it("allocates and associates an Elastic IP only with elasticIp and acceptCost", async () => {
-        const capture = await runWith("dev", { config: { host: { elasticIp: true, acceptCost: true } } });
+        const capture = await sharedRun("dev", { config: { host: { elasticIp: true, acceptCost: true } } });
         const eips = ofType(capture, EIP);
         assert.strictEqual(eips.length, 1);
         assert.strictEqual(eips[0].inputs.domain, "vpc");

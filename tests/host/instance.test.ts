@@ -9,7 +9,7 @@ import { StackCapture } from "../../harness/types";
 import { parse } from "yaml";
 import { DATA_DEVICE_NAME, SNAPSHOT_TAG_KEY } from "../../components/host";
 import { renderUserData, USER_DATA_MAX_BYTES } from "../../components/host/user-data";
-import { runWith, stackRun } from "../helpers/stacks";
+import { runWith, sharedRun, stackRun } from "../helpers/stacks";
 import { runRecordingOptions } from "./options";
 import {
     INSTANCE, EIP_ASSOCIATION, SG, ECR, VOLUME, VOLUME_ATTACHMENT, DOCUMENT, ASSOCIATION, instanceOf, scriptOf,
@@ -95,7 +95,7 @@ describe("host (dev, zero-cost): releases never touch the instance", () => {
 
 describe("host (dev, zero-cost): before the first release", () => {
     let first: StackCapture;
-    before(async () => { first = await runWith("dev", { imageTag: undefined }); });
+    before(async () => { first = await sharedRun("dev", { imageTag: undefined }); });
 
     it("B11: creates the repositories and starts the stores; no app image is made up (no :undefined, no :latest)", () => {
         assert.deepStrictEqual(ofType(first, ECR).map((r) => r.inputs.name).sort(), ["platform-dev/api", "platform-dev/devices"]);

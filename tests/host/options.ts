@@ -1,11 +1,9 @@
-// Resource options the harness does not capture (deleteBeforeReplace, replaceOnChanges), read from a
-// mocked run of the real program. harness/run.ts records protect, retainOnDelete, ignoreChanges and
-// dependsOn through a stack transformation; this adds a second transformation next to it for one run.
-// Stopgap until the harness records these options itself (see the host report).
-import * as pulumi from "@pulumi/pulumi";
+// Resource options of a mocked run of the real program (deleteBeforeReplace, replaceOnChanges), by
+// resource, as harness/run.ts records them from the same stack transformation that records parents,
+// protect and dependsOn. The run is shared (tests/helpers/stacks.ts): the options are read, not watched.
 import { RunOptions } from "../../harness/run";
 import { StackCapture } from "../../harness/types";
-import { runWith } from "../helpers/stacks";
+import { sharedRun } from "../helpers/stacks";
 
 export interface RecordedOptions {
     type: string;
@@ -14,32 +12,9 @@ export interface RecordedOptions {
     replaceOnChanges: string[];
 }
 
-type Transformation = Parameters<typeof pulumi.runtime.registerStackTransformation>[0];
-
 export async function runRecordingOptions(stack: string, options: RunOptions = {}): Promise<{ capture: StackCapture; options: RecordedOptions[] }> {
-    const runtime = pulumi.runtime as { registerStackTransformation: (t: Transformation) => void };
-    const original = runtime.registerStackTransformation;
-    const recorded: RecordedOptions[] = [];
-    let added = false;
-    runtime.registerStackTransformation = (t: Transformation) => {
-        original(t);
-        if (added) return;
-        added = true;
-        original((args) => {
-            recorded.push({
-                type: args.type,
-                name: args.name,
-                deleteBeforeReplace: Boolean((args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace),
-                replaceOnChanges: args.opts.replaceOnChanges ?? [],
-            });
-            return undefined;
-        });
-    };
-    try {
-        const capture = await runWith(stack, options);
-        if (recorded.length === 0) throw new Error("no resource options recorded: harness/run.ts no longer registers its transformation through pulumi.runtime");
-        return { capture, options: recorded };
-    } finally {
-        runtime.registerStackTransformation = original;
-    }
+    const capture = await sharedRun(stack, options);
+    const missing = capture.resources.filter((r) => r.deleteBeforeReplace === undefined || r.replaceOnChanges === undefined);
+    if (missing.length > 0) throw new Error(`harness/run.ts recorded no deleteBeforeReplace/replaceOnChanges for ${missing.map((r) => r.name).join(", ")}`);
+    return { capture, options: capture.resources.map((r) => ({ type: r.type, name: r.name, deleteBeforeReplace: r.deleteBeforeReplace!, replaceOnChanges: r.replaceOnChanges! })) };
 }

@@ -4,7 +4,7 @@
 import { strict as assert } from "assert";
 import { find, ofType } from "../../harness/run";
 import { computedState } from "../../harness/mocks";
-import { runWith, stackRun } from "../helpers/stacks";
+import { runWith, sharedRun, stackRun } from "../helpers/stacks";
 
 const T = {
     rule: "aws:cloudwatch/eventRule:EventRule",
@@ -90,7 +90,7 @@ for (const [stack, retention] of [["staging", 3], ["production", 30]] as const) 
 
 describe("redeploy on rotation (first deploy)", () => {
     it("no service has been deployed yet (no image): nothing to restart, so no rule or function", async () => {
-        const c = await runWith("staging", { imageTag: undefined });
+        const c = await sharedRun("staging", { imageTag: undefined });
         assert.deepEqual(ofType(c, T.service), []);
         assert.ok(!c.resources.some((r) => r.type === "platform:compute:RedeployOnRotation"));
         assert.ok(!ofType(c, T.rule).some((r) => r.name === "redeploy"));

@@ -60,6 +60,13 @@ const WRITE_PERMISSIONS: Record<string, string> = {
     "pull-requests": "marocchino/sticky-pull-request-comment",
 };
 
+/** An exact Node version .ci/run pins (`NODE24_VERSION=24.22.3`). */
+function ciNodeVersion(variable: string): string {
+    const match = new RegExp(`^${variable}=(\\d+\\.\\d+\\.\\d+)$`, "m").exec(fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8"));
+    assert.ok(match, `.ci/run pins ${variable} to an exact version`);
+    return match[1];
+}
+
 const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
 const stepsUsing = (job: Job, action: string): Step[] => (job.steps ?? []).filter((s) => s.uses?.split("@")[0] === action);
 const allSteps = (wf: Workflow): [string, Step][] => Object.entries(wf.jobs).flatMap(([id, job]) => (job.steps ?? []).map((s): [string, Step] => [id, s]));
@@ -171,11 +178,12 @@ describe("workflows: every file", () => {
                 }
             });
 
-            it("uses Node 20 with the npm cache and npm ci", () => {
+            it("uses Node 24 (the current LTS line .ci/run pins) with the npm cache and npm ci", () => {
                 for (const [id, job] of Object.entries(wf.jobs)) {
                     const setup = stepsUsing(job, "actions/setup-node");
                     assert.equal(setup.length, 1, `${id}: one setup-node`);
-                    assert.equal(String(setup[0].with?.["node-version"]), "20", id);
+                    assert.equal(String(setup[0].with?.["node-version"]), "24", id);
+                    assert.equal(String(setup[0].with?.["node-version"]), ciNodeVersion("NODE24_VERSION").split(".")[0], `${id}: the major .ci/run tests`);
                     assert.equal(setup[0].with?.cache, "npm", id);
                     assert.ok((job.steps ?? []).some((s) => s.run === "npm ci" || s.run?.endsWith("bash .ci/run")), `${id}: npm ci (itself or through .ci/run)`);
                 }
@@ -191,10 +199,12 @@ describe("workflows: pull-request.yml", () => {
         assert.ok(typeof wf.on === "object" && wf.on !== null && "pull_request" in wf.on);
         const runs = (wf.jobs.test.steps ?? []).map((s) => s.run).filter(Boolean);
         assert.deepEqual(runs, ['sudo -E env "PATH=$PATH" bash .ci/run']);
-        // .ci/run is what type-checks and tests: npm test runs tsc --noEmit before mocha.
+        // .ci/run is what type-checks and tests: npm test runs tsc --noEmit beside mocha, on Node 20 and on Node 24.
         const ci = fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
         assert.match(ci, /^npm ci /m);
-        assert.match(ci, /^npm test$/m);
+        assert.match(ci, /^ {4}PATH="\$bin:\$PATH" CI_NODE_MAJOR="\$major" npm test$/m);
+        assert.match(ci, /^suite "\$node20" 20$/m);
+        assert.match(ci, /^suite "\$node24" 24$/m);
     });
 
     it("plans and previews every stack in a matrix that matches the Pulumi.<stack>.yaml files", () => {
