@@ -43,20 +43,22 @@ export async function main(): Promise<Record<string, unknown>> {
     const compute = createCompute(settings, network, data);
 
     // Zero-cost only: one free-tier EC2 host runs NGINX, the services, Redis and TimescaleDB.
-    const host = settings.host && new Host("host", {
-        settings: settings.host,
-        services: settings.services,
-        project: settings.project,
-        stack: settings.stack,
-        region: settings.region,
-        namePrefix: settings.namePrefix,
-        tags: settings.tags,
-        publicSubnetIds: network.publicSubnetIds,
-        availabilityZone: network.publicSubnetAzs[0],
-        newRelic: settings.newRelicLicenseKey !== undefined ? { licenseKey: settings.newRelicLicenseKey, appName: settings.namePrefix } : undefined,
-        securityGroupId: network.securityGroups.host!,
-        internetRoute: network.internetRoute,
-    });
+    const host =
+        settings.host &&
+        new Host("host", {
+            settings: settings.host,
+            services: settings.services,
+            project: settings.project,
+            stack: settings.stack,
+            region: settings.region,
+            namePrefix: settings.namePrefix,
+            tags: settings.tags,
+            publicSubnetIds: network.publicSubnetIds,
+            availabilityZone: network.publicSubnetAzs[0],
+            newRelic: settings.newRelicLicenseKey !== undefined ? { licenseKey: settings.newRelicLicenseKey, appName: settings.namePrefix } : undefined,
+            securityGroupId: network.securityGroups.host!,
+            internetRoute: network.internetRoute,
+        });
 
     // Alarms on whatever the tier runs.
     const observability = new Observability("observability", {
@@ -67,7 +69,11 @@ export async function main(): Promise<Record<string, unknown>> {
         services: compute && {
             clusterName: compute.cluster.name,
             // A service awaiting its first image has no ECS service to watch yet.
-            names: Object.fromEntries(Object.entries(compute.services).filter(([, service]) => !service.awaitingImage).map(([name, service]) => [name, service.serviceName])),
+            names: Object.fromEntries(
+                Object.entries(compute.services)
+                    .filter(([, service]) => !service.awaitingImage)
+                    .map(([name, service]) => [name, service.serviceName]),
+            ),
         },
         database: database && { instanceId: database.instanceId, maxConnections: settings.database!.maxConnections },
         cache: cache && { nodeIds: cache.nodeIds, readerNodeIds: cache.readerNodeIds },

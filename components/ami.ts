@@ -10,13 +10,16 @@ export function architectureOf(instanceType: string): "arm64" | "x86_64" {
 
 export function amazonLinux2023Ami(instanceType: string, opts?: pulumi.InvokeOptions): pulumi.Output<string> {
     const architecture = architectureOf(instanceType);
-    return aws.ec2.getAmiOutput({
-        owners: ["amazon"],
-        mostRecent: true,
-        filters: [
-            { name: "name", values: [`al2023-ami-2023.*-kernel-*-${architecture}`] },
-            { name: "architecture", values: [architecture] },
-            { name: "virtualization-type", values: ["hvm"] },
-        ],
-    }, opts).id;
+    return aws.ec2.getAmiOutput(
+        {
+            owners: ["amazon"],
+            mostRecent: true,
+            filters: [
+                { name: "name", values: [`al2023-ami-2023.*-kernel-*-${architecture}`] },
+                { name: "architecture", values: [architecture] },
+                { name: "virtualization-type", values: ["hvm"] },
+            ],
+        },
+        opts,
+    ).id;
 }

@@ -113,35 +113,45 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
         const dnsSuffix = aws.getPartitionOutput({}, parent).dnsSuffix;
         const secretsManagerService = pulumi.interpolate`secretsmanager.${region}.${dnsSuffix}`;
 
-        const secret = new aws.secretsmanager.Secret(`${name}-secret`, {
-            namePrefix: `${args.namePrefix}/db-app-user-`,
-            description: `PostgreSQL credentials of the application user ${username} of ${args.database.name} (alternating users, rotated every ${args.rotationDays} days)`,
-            kmsKeyId: args.kmsKeyArn,
-            recoveryWindowInDays: args.recoveryWindowInDays ?? 7,
-        }, { parent: this, protect: args.protect });
+        const secret = new aws.secretsmanager.Secret(
+            `${name}-secret`,
+            {
+                namePrefix: `${args.namePrefix}/db-app-user-`,
+                description: `PostgreSQL credentials of the application user ${username} of ${args.database.name} (alternating users, rotated every ${args.rotationDays} days)`,
+                kmsKeyId: args.kmsKeyArn,
+                recoveryWindowInDays: args.recoveryWindowInDays ?? 7,
+            },
+            { parent: this, protect: args.protect },
+        );
         this.secretArn = secret.arn;
         this.secretName = secret.name;
 
         const initialPassword = generatedSecret(`${name}-initial-password`, GENERATED_SECRET_LENGTH, parent);
-        const version = new aws.secretsmanager.SecretVersion(`${name}-version`, {
-            secretId: secret.id,
-            secretString: pulumi.secret(pulumi.jsonStringify({
-                engine: "postgres",
-                host: args.database.endpoint,
-                port: args.database.port,
-                dbname: args.database.name,
-                username,
-                password: initialPassword.result,
-                masterarn: args.database.masterSecretArn,
-                // TLS only: without `ssl` the rotation function falls back to plain text when TLS fails
-                // (lambda_function.py get_ssl_config).
-                ssl: true,
-            })),
-        }, {
-            parent: this,
-            // Pulumi writes the first version only; the rotation function owns the value afterwards.
-            ignoreChanges: ["secretString"],
-        });
+        const version = new aws.secretsmanager.SecretVersion(
+            `${name}-version`,
+            {
+                secretId: secret.id,
+                secretString: pulumi.secret(
+                    pulumi.jsonStringify({
+                        engine: "postgres",
+                        host: args.database.endpoint,
+                        port: args.database.port,
+                        dbname: args.database.name,
+                        username,
+                        password: initialPassword.result,
+                        masterarn: args.database.masterSecretArn,
+                        // TLS only: without `ssl` the rotation function falls back to plain text when TLS fails
+                        // (lambda_function.py get_ssl_config).
+                        ssl: true,
+                    }),
+                ),
+            },
+            {
+                parent: this,
+                // Pulumi writes the first version only; the rotation function owns the value afterwards.
+                ignoreChanges: ["secretString"],
+            },
+        );
 
         const bootstrap = this.bootstrap(name, args, username, secret, version, secretsManagerService);
         this.bootstrapFunctionArn = bootstrap.functionArn;
@@ -151,14 +161,18 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
         const rotation = this.rotationFunction(name, args, secret, secretsManagerService);
         this.rotationFunctionArn = rotation.functionArn;
 
-        new aws.secretsmanager.SecretRotation(`${name}-rotation`, {
-            secretId: secret.id,
-            rotationLambdaArn: rotation.functionArn,
-            rotationRules: { automaticallyAfterDays: args.rotationDays },
-            // Not during this deployment; the test run it triggers logs in as the user, which the
-            // Invocation has created by then.
-            rotateImmediately: false,
-        }, { parent: this, dependsOn: [bootstrap.invocation, rotation.permission, rotation.rolePolicy, ...rotation.networkRules] });
+        new aws.secretsmanager.SecretRotation(
+            `${name}-rotation`,
+            {
+                secretId: secret.id,
+                rotationLambdaArn: rotation.functionArn,
+                rotationRules: { automaticallyAfterDays: args.rotationDays },
+                // Not during this deployment; the test run it triggers logs in as the user, which the
+                // Invocation has created by then.
+                rotateImmediately: false,
+            },
+            { parent: this, dependsOn: [bootstrap.invocation, rotation.permission, rotation.rolePolicy, ...rotation.networkRules] },
+        );
 
         this.registerOutputs({
             secretArn: this.secretArn,
@@ -174,111 +188,170 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
      */
     private functionSecurityGroup(name: string, args: AppDatabaseUserArgs, purpose: string): { group: aws.ec2.SecurityGroup; rules: pulumi.Resource[] } {
         const parent = { parent: this };
-        const group = new aws.ec2.SecurityGroup(name, {
-            vpcId: args.network.vpcId,
-            description: `${purpose}: PostgreSQL to the database, HTTPS to AWS APIs, no inbound`,
-            tags: { Name: `${args.namePrefix}-${name}` },
-        }, parent);
-        const postgres = new aws.vpc.SecurityGroupEgressRule(`${name}-postgres`, {
-            securityGroupId: group.id,
-            description: "PostgreSQL to the database",
-            ipProtocol: "tcp",
-            fromPort: 5432,
-            toPort: 5432,
-            referencedSecurityGroupId: args.database.securityGroupId,
-        }, parent);
-        const https = new aws.vpc.SecurityGroupEgressRule(`${name}-https`, {
-            securityGroupId: group.id,
-            description: "HTTPS to AWS APIs (Secrets Manager, RDS) through NAT",
-            ipProtocol: "tcp",
-            fromPort: 443,
-            toPort: 443,
-            cidrIpv4: "0.0.0.0/0",
-        }, parent);
-        const toDatabase = new aws.vpc.SecurityGroupIngressRule(`${name}-to-database`, {
-            securityGroupId: args.database.securityGroupId,
-            description: `PostgreSQL from the ${purpose.toLowerCase()}`,
-            ipProtocol: "tcp",
-            fromPort: 5432,
-            toPort: 5432,
-            referencedSecurityGroupId: group.id,
-        }, parent);
+        const group = new aws.ec2.SecurityGroup(
+            name,
+            {
+                vpcId: args.network.vpcId,
+                description: `${purpose}: PostgreSQL to the database, HTTPS to AWS APIs, no inbound`,
+                tags: { Name: `${args.namePrefix}-${name}` },
+            },
+            parent,
+        );
+        const postgres = new aws.vpc.SecurityGroupEgressRule(
+            `${name}-postgres`,
+            {
+                securityGroupId: group.id,
+                description: "PostgreSQL to the database",
+                ipProtocol: "tcp",
+                fromPort: 5432,
+                toPort: 5432,
+                referencedSecurityGroupId: args.database.securityGroupId,
+            },
+            parent,
+        );
+        const https = new aws.vpc.SecurityGroupEgressRule(
+            `${name}-https`,
+            {
+                securityGroupId: group.id,
+                description: "HTTPS to AWS APIs (Secrets Manager, RDS) through NAT",
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                cidrIpv4: "0.0.0.0/0",
+            },
+            parent,
+        );
+        const toDatabase = new aws.vpc.SecurityGroupIngressRule(
+            `${name}-to-database`,
+            {
+                securityGroupId: args.database.securityGroupId,
+                description: `PostgreSQL from the ${purpose.toLowerCase()}`,
+                ipProtocol: "tcp",
+                fromPort: 5432,
+                toPort: 5432,
+                referencedSecurityGroupId: group.id,
+            },
+            parent,
+        );
         return { group, rules: [group, postgres, https, toDatabase] };
     }
 
-    private bootstrap(name: string, args: AppDatabaseUserArgs, username: string, secret: aws.secretsmanager.Secret,
-        version: aws.secretsmanager.SecretVersion, secretsManagerService: pulumi.Output<string>) {
+    private bootstrap(
+        name: string,
+        args: AppDatabaseUserArgs,
+        username: string,
+        secret: aws.secretsmanager.Secret,
+        version: aws.secretsmanager.SecretVersion,
+        secretsManagerService: pulumi.Output<string>,
+    ) {
         const parent = { parent: this };
         const pkg = dbBootstrapLambdaPackage();
         const functionName = physicalName(args.namePrefix, "db-bootstrap", LAMBDA_NAME_MAX);
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-bootstrap`, {
-            name: `/aws/lambda/${functionName}`,
-            retentionInDays: args.logRetentionDays,
-        }, parent);
-        const role = new aws.iam.Role(`${name}-bootstrap`, {
-            description: `Creates the database user ${username} of ${args.database.name} during deployments`,
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }],
-            }),
-        }, parent);
-        // ENIs in the VPC; the managed policy also carries the basic log permissions.
-        const vpcAccess = new aws.iam.RolePolicyAttachment(`${name}-bootstrap-vpc`, {
-            role: role.name,
-            policyArn: aws.iam.ManagedPolicy.AWSLambdaVPCAccessExecutionRole,
-        }, parent);
-        // One statement per distinct key (the stack's data key often encrypts both secrets).
-        const kmsKeyArns = [...new Set([args.kmsKeyArn, args.database.masterSecretKmsKeyArn])].filter((k): k is pulumi.Input<string> => k !== undefined);
-        const policy = new aws.iam.RolePolicy(`${name}-bootstrap`, {
-            role: role.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    ...dbBootstrapPolicyStatements<pulumi.Input<string>>({
-                        masterSecretArn: args.database.masterSecretArn,
-                        appSecretArn: secret.arn,
-                        kmsKeyArns,
-                        secretsManagerService,
-                    }),
-                    { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
-                ],
-            }),
-        }, parent);
-        const { group: securityGroup, rules } = this.functionSecurityGroup(`${name}-bootstrap`, args, "Database bootstrap function");
-
-        const fn = new aws.lambda.Function(`${name}-bootstrap`, {
-            name: functionName,
-            description: `Creates and grants the PostgreSQL user ${username} (schema/app-user.ts) as the master`,
-            code: new pulumi.asset.FileArchive(pkg.path),
-            handler: pkg.handler,
-            runtime: pkg.runtime,
-            architectures: pkg.architectures,
-            timeout: pkg.timeout,
-            memorySize: pkg.memorySize,
-            role: role.arn,
-            vpcConfig: { subnetIds: args.network.privateSubnetIds, securityGroupIds: [securityGroup.id] },
-            environment: {
-                variables: dbBootstrapEnvironment<pulumi.Input<string>>({
-                    masterSecretArn: args.database.masterSecretArn,
-                    appSecretArn: secret.arn,
-                    username,
-                    database: { host: args.database.endpoint, port: pulumi.output(args.database.port).apply(String), name: args.database.name },
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-bootstrap`,
+            {
+                name: `/aws/lambda/${functionName}`,
+                retentionInDays: args.logRetentionDays,
+            },
+            parent,
+        );
+        const role = new aws.iam.Role(
+            `${name}-bootstrap`,
+            {
+                description: `Creates the database user ${username} of ${args.database.name} during deployments`,
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }],
                 }),
             },
-            loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-        }, { parent: this, dependsOn: [logGroup, vpcAccess, policy] });
+            parent,
+        );
+        // ENIs in the VPC; the managed policy also carries the basic log permissions.
+        const vpcAccess = new aws.iam.RolePolicyAttachment(
+            `${name}-bootstrap-vpc`,
+            {
+                role: role.name,
+                policyArn: aws.iam.ManagedPolicy.AWSLambdaVPCAccessExecutionRole,
+            },
+            parent,
+        );
+        // One statement per distinct key (the stack's data key often encrypts both secrets).
+        const kmsKeyArns = [...new Set([args.kmsKeyArn, args.database.masterSecretKmsKeyArn])].filter((k): k is pulumi.Input<string> => k !== undefined);
+        const policy = new aws.iam.RolePolicy(
+            `${name}-bootstrap`,
+            {
+                role: role.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        ...dbBootstrapPolicyStatements<pulumi.Input<string>>({
+                            masterSecretArn: args.database.masterSecretArn,
+                            appSecretArn: secret.arn,
+                            kmsKeyArns,
+                            secretsManagerService,
+                        }),
+                        {
+                            Sid: "WriteOwnLogs",
+                            Effect: "Allow",
+                            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            Resource: pulumi.interpolate`${logGroup.arn}:*`,
+                        },
+                    ],
+                }),
+            },
+            parent,
+        );
+        const { group: securityGroup, rules } = this.functionSecurityGroup(`${name}-bootstrap`, args, "Database bootstrap function");
+
+        const fn = new aws.lambda.Function(
+            `${name}-bootstrap`,
+            {
+                name: functionName,
+                description: `Creates and grants the PostgreSQL user ${username} (schema/app-user.ts) as the master`,
+                code: new pulumi.asset.FileArchive(pkg.path),
+                handler: pkg.handler,
+                runtime: pkg.runtime,
+                architectures: pkg.architectures,
+                timeout: pkg.timeout,
+                memorySize: pkg.memorySize,
+                role: role.arn,
+                vpcConfig: { subnetIds: args.network.privateSubnetIds, securityGroupIds: [securityGroup.id] },
+                environment: {
+                    variables: dbBootstrapEnvironment<pulumi.Input<string>>({
+                        masterSecretArn: args.database.masterSecretArn,
+                        appSecretArn: secret.arn,
+                        username,
+                        database: { host: args.database.endpoint, port: pulumi.output(args.database.port).apply(String), name: args.database.name },
+                    }),
+                },
+                loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+            },
+            { parent: this, dependsOn: [logGroup, vpcAccess, policy] },
+        );
 
         // Runs on create and whenever the code, what it grants or the instance changes (a replaced
         // instance has no app user and a new master secret: the function repairs the secret and
         // recreates the user); a failure fails the deploy before rotation is enabled. It waits for
         // its network path: the security group rules both ways.
-        const specHash = createHash("sha256").update(JSON.stringify({ username, database: args.database.name, ...APP_USER_GRANT_SPEC })).digest("hex");
-        const invocation = new aws.lambda.Invocation(`${name}-bootstrap`, {
-            functionName: fn.name,
-            input: JSON.stringify({ action: "ensure-app-user", username, database: args.database.name }),
-            triggers: { code: pkg.codeSha256, spec: specHash, instance: args.database.instanceArn, masterSecret: args.database.masterSecretArn, host: args.database.endpoint },
-        }, { parent: this, dependsOn: [version, ...rules] });
+        const specHash = createHash("sha256")
+            .update(JSON.stringify({ username, database: args.database.name, ...APP_USER_GRANT_SPEC }))
+            .digest("hex");
+        const invocation = new aws.lambda.Invocation(
+            `${name}-bootstrap`,
+            {
+                functionName: fn.name,
+                input: JSON.stringify({ action: "ensure-app-user", username, database: args.database.name }),
+                triggers: {
+                    code: pkg.codeSha256,
+                    spec: specHash,
+                    instance: args.database.instanceArn,
+                    masterSecret: args.database.masterSecretArn,
+                    host: args.database.endpoint,
+                },
+            },
+            { parent: this, dependsOn: [version, ...rules] },
+        );
         return { functionArn: fn.arn, invocation, networkRules: rules };
     }
 
@@ -287,27 +360,35 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
         const { group: securityGroup, rules } = this.functionSecurityGroup(`${name}-rotation`, args, "Alternating-users rotation function");
         const functionName = physicalName(args.namePrefix, "db-app-user-rotation", LAMBDA_NAME_MAX);
         // Created before the template's function writes to it, so its logs expire like the others'.
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-rotation`, {
-            name: `/aws/lambda/${functionName}`,
-            retentionInDays: args.logRetentionDays,
-        }, parent);
-        const stack = new aws.serverlessrepository.CloudFormationStack(`${name}-rotation`, {
-            name: physicalName(args.namePrefix, "db-app-user-rotation", 100),
-            applicationId: MULTI_USER_ROTATION_APP.applicationId,
-            semanticVersion: MULTI_USER_ROTATION_APP.semanticVersion,
-            capabilities: [...MULTI_USER_ROTATION_APP.capabilities],
-            // The template's parameters as aws-cdk-lib's SecretRotation passes them.
-            parameters: {
-                endpoint: pulumi.interpolate`https://${secretsManagerService}`,
-                functionName,
-                vpcSubnetIds: pulumi.all(args.network.privateSubnetIds).apply((ids) => ids.join(",")),
-                vpcSecurityGroupIds: securityGroup.id,
-                masterSecretArn: args.database.masterSecretArn,
-                excludeCharacters: ROTATION_EXCLUDE_CHARACTERS,
-                ...(args.kmsKeyArn !== undefined ? { kmsKeyArn: args.kmsKeyArn } : {}),
-                ...(args.database.masterSecretKmsKeyArn !== undefined ? { masterSecretKmsKeyArn: args.database.masterSecretKmsKeyArn } : {}),
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-rotation`,
+            {
+                name: `/aws/lambda/${functionName}`,
+                retentionInDays: args.logRetentionDays,
             },
-        }, { parent: this, dependsOn: [logGroup] });
+            parent,
+        );
+        const stack = new aws.serverlessrepository.CloudFormationStack(
+            `${name}-rotation`,
+            {
+                name: physicalName(args.namePrefix, "db-app-user-rotation", 100),
+                applicationId: MULTI_USER_ROTATION_APP.applicationId,
+                semanticVersion: MULTI_USER_ROTATION_APP.semanticVersion,
+                capabilities: [...MULTI_USER_ROTATION_APP.capabilities],
+                // The template's parameters as aws-cdk-lib's SecretRotation passes them.
+                parameters: {
+                    endpoint: pulumi.interpolate`https://${secretsManagerService}`,
+                    functionName,
+                    vpcSubnetIds: pulumi.all(args.network.privateSubnetIds).apply((ids) => ids.join(",")),
+                    vpcSecurityGroupIds: securityGroup.id,
+                    masterSecretArn: args.database.masterSecretArn,
+                    excludeCharacters: ROTATION_EXCLUDE_CHARACTERS,
+                    ...(args.kmsKeyArn !== undefined ? { kmsKeyArn: args.kmsKeyArn } : {}),
+                    ...(args.database.masterSecretKmsKeyArn !== undefined ? { masterSecretKmsKeyArn: args.database.masterSecretKmsKeyArn } : {}),
+                },
+            },
+            { parent: this, dependsOn: [logGroup] },
+        );
         const functionArn = stack.outputs.apply((o) => {
             const arn = o?.[MULTI_USER_ROTATION_APP.outputName];
             if (!arn && !pulumi.runtime.isDryRun()) throw new Error(`rotation stack has no ${MULTI_USER_ROTATION_APP.outputName} output`);
@@ -320,23 +401,36 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
         // get_connection_params_from_rds_api). Whether the template's role grants those two was not
         // confirmed, so they are added to it, scoped to this master secret and this instance.
         const roleName = aws.lambda.getFunctionOutput({ functionName: functionArn }, parent).role.apply((arn) => arn.split("/").pop()!);
-        const rolePolicy = new aws.iam.RolePolicy(`${name}-rotation-rds-master`, {
-            role: roleName,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    { Sid: "DescribeRdsManagedMasterSecret", Effect: "Allow", Action: ["secretsmanager:DescribeSecret"], Resource: args.database.masterSecretArn },
-                    { Sid: "DescribeDatabaseInstance", Effect: "Allow", Action: ["rds:DescribeDBInstances"], Resource: args.database.instanceArn },
-                ],
-            }),
-        }, parent);
+        const rolePolicy = new aws.iam.RolePolicy(
+            `${name}-rotation-rds-master`,
+            {
+                role: roleName,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "DescribeRdsManagedMasterSecret",
+                            Effect: "Allow",
+                            Action: ["secretsmanager:DescribeSecret"],
+                            Resource: args.database.masterSecretArn,
+                        },
+                        { Sid: "DescribeDatabaseInstance", Effect: "Allow", Action: ["rds:DescribeDBInstances"], Resource: args.database.instanceArn },
+                    ],
+                }),
+            },
+            parent,
+        );
         // Secrets Manager invokes it for this secret only (harmless next to a permission of the template's own).
-        const permission = new aws.lambda.Permission(`${name}-rotation`, {
-            action: "lambda:InvokeFunction",
-            function: functionArn,
-            principal: "secretsmanager.amazonaws.com",
-            sourceArn: secret.arn,
-        }, parent);
+        const permission = new aws.lambda.Permission(
+            `${name}-rotation`,
+            {
+                action: "lambda:InvokeFunction",
+                function: functionArn,
+                principal: "secretsmanager.amazonaws.com",
+                sourceArn: secret.arn,
+            },
+            parent,
+        );
         return { functionArn, permission, rolePolicy, networkRules: rules };
     }
 }

@@ -5,12 +5,11 @@
 export const GENERATED_SECRET_LENGTH = 64;
 
 /** Characters AWS refuses in an ElastiCache AUTH token. */
-export const AUTH_TOKEN_FORBIDDEN = ["/", "\"", "@"];
+export const AUTH_TOKEN_FORBIDDEN = ["/", '"', "@"];
 
 /** Whether a token meets the ElastiCache AUTH rules (16-128 printable ASCII, none of / " @). */
 export function isValidAuthToken(token: string): boolean {
-    return token.length >= 16 && token.length <= 128 && /^[\x21-\x7e]+$/.test(token) &&
-        !AUTH_TOKEN_FORBIDDEN.some((c) => token.includes(c));
+    return token.length >= 16 && token.length <= 128 && /^[\x21-\x7e]+$/.test(token) && !AUTH_TOKEN_FORBIDDEN.some((c) => token.includes(c));
 }
 
 export const JWT_EXPIRES_IN = "15m";
@@ -54,8 +53,11 @@ export function appSecretDocument<S, N>(parts: {
         const { authToken, ...rest } = parts.redis;
         redis = authToken === undefined ? rest : { ...rest, authToken };
     }
-    const grpc = Object.fromEntries(Object.entries(parts.grpcUrls ?? {}).sort(([a], [b]) => a.localeCompare(b))
-        .map(([service, url]) => [`${service.replace(/[^A-Za-z0-9]/g, "_")}_grpc`, { url }]));
+    const grpc = Object.fromEntries(
+        Object.entries(parts.grpcUrls ?? {})
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([service, url]) => [`${service.replace(/[^A-Za-z0-9]/g, "_")}_grpc`, { url }]),
+    );
     // Key order as the seed writes it: database, redis, jwt, newrelic, <service>_grpc.
     return {
         ...(parts.database && { database: { ...parts.database } }),

@@ -31,60 +31,72 @@ export class AuditTrail extends pulumi.ComponentResource {
         const partition = aws.getPartitionOutput({}, parent);
         const trailName = `${args.namePrefix}-management-events`;
 
-        const { bucket, configured } = logBucket(`${name}-logs`, {
-            protectData: args.protectData,
-            expireDays: args.retentionDays,
-            ruleId: "expire-trail-logs",
-            tags: { Name: `${args.namePrefix}-cloudtrail` },
-        }, this);
+        const { bucket, configured } = logBucket(
+            `${name}-logs`,
+            {
+                protectData: args.protectData,
+                expireDays: args.retentionDays,
+                ruleId: "expire-trail-logs",
+                tags: { Name: `${args.namePrefix}-cloudtrail` },
+            },
+            this,
+        );
 
         // The trail's own ARN, known before the trail exists (the policy must exist first).
         const trailArn = pulumi.interpolate`arn:${partition.partition}:cloudtrail:${region.region}:${caller.accountId}:trail/${trailName}`;
-        const policy = new aws.s3.BucketPolicy(`${name}-logs`, {
-            bucket: bucket.id,
-            // CloudTrail's documented bucket policy ("Amazon S3 bucket policy for CloudTrail"), scoped to
-            // this trail by aws:SourceArn, plus TLS only.
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "AWSCloudTrailAclCheck",
-                        Effect: "Allow",
-                        Principal: { Service: "cloudtrail.amazonaws.com" },
-                        Action: "s3:GetBucketAcl",
-                        Resource: bucket.arn,
-                        Condition: { StringEquals: { "aws:SourceArn": trailArn } },
-                    },
-                    {
-                        Sid: "AWSCloudTrailWrite",
-                        Effect: "Allow",
-                        Principal: { Service: "cloudtrail.amazonaws.com" },
-                        Action: "s3:PutObject",
-                        Resource: pulumi.interpolate`${bucket.arn}/AWSLogs/${caller.accountId}/*`,
-                        Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn } },
-                    },
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "s3:*",
-                        Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    },
-                ],
-            }),
-        }, { parent: this, dependsOn: [configured] });
+        const policy = new aws.s3.BucketPolicy(
+            `${name}-logs`,
+            {
+                bucket: bucket.id,
+                // CloudTrail's documented bucket policy ("Amazon S3 bucket policy for CloudTrail"), scoped to
+                // this trail by aws:SourceArn, plus TLS only.
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "AWSCloudTrailAclCheck",
+                            Effect: "Allow",
+                            Principal: { Service: "cloudtrail.amazonaws.com" },
+                            Action: "s3:GetBucketAcl",
+                            Resource: bucket.arn,
+                            Condition: { StringEquals: { "aws:SourceArn": trailArn } },
+                        },
+                        {
+                            Sid: "AWSCloudTrailWrite",
+                            Effect: "Allow",
+                            Principal: { Service: "cloudtrail.amazonaws.com" },
+                            Action: "s3:PutObject",
+                            Resource: pulumi.interpolate`${bucket.arn}/AWSLogs/${caller.accountId}/*`,
+                            Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn } },
+                        },
+                        {
+                            Sid: "DenyInsecureTransport",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:*",
+                            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+                            Condition: { Bool: { "aws:SecureTransport": "false" } },
+                        },
+                    ],
+                }),
+            },
+            { parent: this, dependsOn: [configured] },
+        );
 
-        const trail = new aws.cloudtrail.Trail(`${name}`, {
-            name: trailName,
-            s3BucketName: bucket.id,
-            // This region only: the rotation events EventBridge needs are regional.
-            isMultiRegionTrail: false,
-            includeGlobalServiceEvents: false,
-            enableLogFileValidation: true,
-            enableLogging: true,
-            eventSelectors: [{ readWriteType: "All", includeManagementEvents: true }],
-        }, { parent: this, dependsOn: [policy] });
+        const trail = new aws.cloudtrail.Trail(
+            `${name}`,
+            {
+                name: trailName,
+                s3BucketName: bucket.id,
+                // This region only: the rotation events EventBridge needs are regional.
+                isMultiRegionTrail: false,
+                includeGlobalServiceEvents: false,
+                enableLogFileValidation: true,
+                enableLogging: true,
+                eventSelectors: [{ readWriteType: "All", includeManagementEvents: true }],
+            },
+            { parent: this, dependsOn: [policy] },
+        );
 
         this.trailArn = trail.arn;
         this.bucketName = bucket.bucket;

@@ -89,7 +89,8 @@ export function cacheNodeIds(groupId: string, topology: CacheTopology): string[]
     if (topology.clusterMode === "enabled") {
         const perShard = 1 + (topology.replicasPerNodeGroup ?? 0);
         return Array.from({ length: topology.numNodeGroups ?? 1 }, (_, shard) =>
-            Array.from({ length: perShard }, (_, node) => `${groupId}-${pad(shard + 1, 4)}-${pad(node + 1, 3)}`)).flat();
+            Array.from({ length: perShard }, (_, node) => `${groupId}-${pad(shard + 1, 4)}-${pad(node + 1, 3)}`),
+        ).flat();
     }
     return Array.from({ length: topology.numCacheClusters ?? 1 }, (_, node) => `${groupId}-${pad(node + 1, 3)}`);
 }

@@ -58,20 +58,28 @@ export class Cache extends pulumi.ComponentResource {
         const groupId = physicalName(namePrefix, "cache", REPLICATION_GROUP_ID_MAX);
         const family = cacheFamily(settings.engine, settings.engineVersion);
 
-        const parameterGroup = new aws.elasticache.ParameterGroup(`${name}-params`, {
-            name: physicalName(namePrefix, `${family}${settings.clusterMode ? "-cluster" : ""}`, 255),
-            family,
-            // Name, family and description force a replacement: the description says only what the
-            // name already carries, so a replacement never reuses the name of the group it replaces.
-            description: `${family} for ${namePrefix}, cluster mode ${settings.clusterMode ? "on" : "off"}`,
-            parameters: cacheParameters(settings),
-        }, parent);
+        const parameterGroup = new aws.elasticache.ParameterGroup(
+            `${name}-params`,
+            {
+                name: physicalName(namePrefix, `${family}${settings.clusterMode ? "-cluster" : ""}`, 255),
+                family,
+                // Name, family and description force a replacement: the description says only what the
+                // name already carries, so a replacement never reuses the name of the group it replaces.
+                description: `${family} for ${namePrefix}, cluster mode ${settings.clusterMode ? "on" : "off"}`,
+                parameters: cacheParameters(settings),
+            },
+            parent,
+        );
 
-        const slowLog = new aws.cloudwatch.LogGroup(`${name}-slow-log`, {
-            // The /aws/vendedlogs/ prefix keeps CloudWatch's log-delivery resource policy small.
-            name: `/aws/vendedlogs/elasticache/${groupId}/slow-log`,
-            retentionInDays: settings.slowLogRetentionDays,
-        }, parent);
+        const slowLog = new aws.cloudwatch.LogGroup(
+            `${name}-slow-log`,
+            {
+                // The /aws/vendedlogs/ prefix keeps CloudWatch's log-delivery resource policy small.
+                name: `/aws/vendedlogs/elasticache/${groupId}/slow-log`,
+                retentionInDays: settings.slowLogRetentionDays,
+            },
+            parent,
+        );
         this.slowLogGroupName = slowLog.name;
 
         let authToken: pulumi.Output<string> | undefined;
@@ -83,63 +91,81 @@ export class Cache extends pulumi.ComponentResource {
         this.authToken = authToken;
 
         // Final snapshot names must be new each time (a fixed one collides with an earlier destroy's).
-        const snapshotSuffix = settings.finalSnapshot ? new random.RandomString(`${name}-final-snapshot`, {
-            length: 8,
-            special: false,
-            upper: false,
-            keepers: { groupId, engine: settings.engine, clusterMode: String(settings.clusterMode), customerManagedKey: String(settings.customerManagedKey) },
-        }, parent) : undefined;
+        const snapshotSuffix = settings.finalSnapshot
+            ? new random.RandomString(
+                  `${name}-final-snapshot`,
+                  {
+                      length: 8,
+                      special: false,
+                      upper: false,
+                      keepers: {
+                          groupId,
+                          engine: settings.engine,
+                          clusterMode: String(settings.clusterMode),
+                          customerManagedKey: String(settings.customerManagedKey),
+                      },
+                  },
+                  parent,
+              )
+            : undefined;
 
-        const group = new aws.elasticache.ReplicationGroup(`${name}-group`, {
-            replicationGroupId: groupId,
-            description: `${settings.engine} for ${namePrefix} (${topology.mode}, ${topology.nodeCount} node${topology.nodeCount === 1 ? "" : "s"})`,
-            engine: settings.engine,
-            engineVersion: settings.engineVersion,
-            autoMinorVersionUpgrade: true,
-            nodeType: settings.nodeType,
-            port: CACHE_PORT,
-            parameterGroupName: parameterGroup.name,
-            subnetGroupName: args.subnetGroupName,
-            securityGroupIds: args.securityGroupIds,
+        const group = new aws.elasticache.ReplicationGroup(
+            `${name}-group`,
+            {
+                replicationGroupId: groupId,
+                description: `${settings.engine} for ${namePrefix} (${topology.mode}, ${topology.nodeCount} node${topology.nodeCount === 1 ? "" : "s"})`,
+                engine: settings.engine,
+                engineVersion: settings.engineVersion,
+                autoMinorVersionUpgrade: true,
+                nodeType: settings.nodeType,
+                port: CACHE_PORT,
+                parameterGroupName: parameterGroup.name,
+                subnetGroupName: args.subnetGroupName,
+                securityGroupIds: args.securityGroupIds,
 
-            clusterMode: topology.clusterMode,
-            ...(topology.clusterMode === "enabled"
-                ? { numNodeGroups: topology.numNodeGroups, replicasPerNodeGroup: topology.replicasPerNodeGroup }
-                : { numCacheClusters: topology.numCacheClusters }),
-            automaticFailoverEnabled: topology.automaticFailoverEnabled,
-            multiAzEnabled: topology.multiAzEnabled,
+                clusterMode: topology.clusterMode,
+                ...(topology.clusterMode === "enabled"
+                    ? { numNodeGroups: topology.numNodeGroups, replicasPerNodeGroup: topology.replicasPerNodeGroup }
+                    : { numCacheClusters: topology.numCacheClusters }),
+                automaticFailoverEnabled: topology.automaticFailoverEnabled,
+                multiAzEnabled: topology.multiAzEnabled,
 
-            // Explicit for both engines: the default is false for redis (true for valkey).
-            atRestEncryptionEnabled: true,
-            // Its own setting (changing it replaces the group), not a side effect of secrets.customerManagedKey.
-            kmsKeyId: settings.customerManagedKey ? args.kmsKeyArn : undefined,
-            transitEncryptionEnabled: settings.transitEncryption,
-            ...(authToken ? { authToken, authTokenUpdateStrategy: "ROTATE" } : {}),
+                // Explicit for both engines: the default is false for redis (true for valkey).
+                atRestEncryptionEnabled: true,
+                // Its own setting (changing it replaces the group), not a side effect of secrets.customerManagedKey.
+                kmsKeyId: settings.customerManagedKey ? args.kmsKeyArn : undefined,
+                transitEncryptionEnabled: settings.transitEncryption,
+                ...(authToken ? { authToken, authTokenUpdateStrategy: "ROTATE" } : {}),
 
-            snapshotRetentionLimit: settings.snapshotRetentionDays,
-            snapshotWindow: settings.snapshotWindow,
-            maintenanceWindow: settings.maintenanceWindow,
-            finalSnapshotIdentifier: snapshotSuffix && pulumi.interpolate`${physicalName(groupId, "final", SNAPSHOT_NAME_MAX - 9)}-${snapshotSuffix.result}`,
-            logDeliveryConfigurations: [{
-                destination: slowLog.name,
-                destinationType: "cloudwatch-logs",
-                logFormat: "json",
-                logType: "slow-log",
-            }],
-            applyImmediately: args.applyImmediately ?? false,
-        }, {
-            parent: this,
-            protect: args.protect,
-            // The application-secret rotation Lambda (lambda/rotation) changes the AUTH token with
-            // ModifyReplicationGroup; Pulumi's copy of the token then differs from the live one and,
-            // without this, the next `pulumi up` would set the old token back and lock out every
-            // client holding the rotated one. The live token is the one in the application secret.
-            // The strategy goes with it: changing it alone would send the stale original token.
-            ignoreChanges: ["authToken", "authTokenUpdateStrategy"],
-            // The group id is fixed (its slow-log group is named after it): a replacement deletes
-            // the old group first (final snapshot) instead of colliding with it.
-            deleteBeforeReplace: true,
-        });
+                snapshotRetentionLimit: settings.snapshotRetentionDays,
+                snapshotWindow: settings.snapshotWindow,
+                maintenanceWindow: settings.maintenanceWindow,
+                finalSnapshotIdentifier:
+                    snapshotSuffix && pulumi.interpolate`${physicalName(groupId, "final", SNAPSHOT_NAME_MAX - 9)}-${snapshotSuffix.result}`,
+                logDeliveryConfigurations: [
+                    {
+                        destination: slowLog.name,
+                        destinationType: "cloudwatch-logs",
+                        logFormat: "json",
+                        logType: "slow-log",
+                    },
+                ],
+                applyImmediately: args.applyImmediately ?? false,
+            },
+            {
+                parent: this,
+                protect: args.protect,
+                // The application-secret rotation Lambda (lambda/rotation) changes the AUTH token with
+                // ModifyReplicationGroup; Pulumi's copy of the token then differs from the live one and,
+                // without this, the next `pulumi up` would set the old token back and lock out every
+                // client holding the rotated one. The live token is the one in the application secret.
+                // The strategy goes with it: changing it alone would send the stale original token.
+                ignoreChanges: ["authToken", "authTokenUpdateStrategy"],
+                // The group id is fixed (its slow-log group is named after it): a replacement deletes
+                // the old group first (final snapshot) instead of colliding with it.
+                deleteBeforeReplace: true,
+            },
+        );
 
         this.mode = topology.mode;
         this.replicationGroupId = group.replicationGroupId;

@@ -36,27 +36,39 @@ export class Cluster extends pulumi.ComponentResource {
         const parent = { parent: this };
         this.settings = args.settings;
 
-        const cluster = new aws.ecs.Cluster(name, {
-            name: args.namePrefix,
-            settings: [{ name: "containerInsights", value: args.settings.containerInsights ? "enabled" : "disabled" }],
-        }, parent);
+        const cluster = new aws.ecs.Cluster(
+            name,
+            {
+                name: args.namePrefix,
+                settings: [{ name: "containerInsights", value: args.settings.containerInsights ? "enabled" : "disabled" }],
+            },
+            parent,
+        );
         this.arn = cluster.arn;
         this.name = cluster.name;
 
         this.capacityProviderStrategy = capacityProviderStrategy(args.settings.spot);
-        this.capacityProviders = new aws.ecs.ClusterCapacityProviders(name, {
-            clusterName: cluster.name,
-            // Both are always associated (free), so turning `spot` on or off only changes strategies.
-            capacityProviders: ["FARGATE", "FARGATE_SPOT"],
-            defaultCapacityProviderStrategies: this.capacityProviderStrategy,
-        }, parent);
+        this.capacityProviders = new aws.ecs.ClusterCapacityProviders(
+            name,
+            {
+                clusterName: cluster.name,
+                // Both are always associated (free), so turning `spot` on or off only changes strategies.
+                capacityProviders: ["FARGATE", "FARGATE_SPOT"],
+                defaultCapacityProviderStrategies: this.capacityProviderStrategy,
+            },
+            parent,
+        );
 
         this.namespaceName = namespaceName(args.project, args.stack);
-        const namespace = new aws.servicediscovery.PrivateDnsNamespace(`${name}-discovery`, {
-            name: this.namespaceName,
-            description: `Service discovery for ${args.namePrefix}`,
-            vpc: args.vpcId,
-        }, parent);
+        const namespace = new aws.servicediscovery.PrivateDnsNamespace(
+            `${name}-discovery`,
+            {
+                name: this.namespaceName,
+                description: `Service discovery for ${args.namePrefix}`,
+                vpc: args.vpcId,
+            },
+            parent,
+        );
         this.namespaceId = namespace.id;
 
         this.registerOutputs({ name: this.name, namespaceName: this.namespaceName });

@@ -111,12 +111,20 @@ export function createCompute(settings: Settings, network: Network, data: DataTi
  * the services reading it are given a new deployment (see components/redeploy-on-rotation.ts).
  * Undefined when no service reads a secret the data tier has.
  */
-function redeployOnSecretRotation(settings: Settings, cluster: Cluster, services: Record<string, FargateService>, data: DataTier): RedeployOnRotation | undefined {
+function redeployOnSecretRotation(
+    settings: Settings,
+    cluster: Cluster,
+    services: Record<string, FargateService>,
+    data: DataTier,
+): RedeployOnRotation | undefined {
     // Secrets that rotate (the New Relic key does not).
     const arnOf: Record<string, pulumi.Output<string> | undefined> = { app: data.appSecretArn, database: data.databaseSecretArn };
     const readers = settings.services
         .filter((service) => services[service.name].serviceArn !== undefined)
-        .map((service) => ({ service, sources: [...new Set(Object.values(service.secrets).map((ref) => ref.source))].filter((source) => arnOf[source] !== undefined) }))
+        .map((service) => ({
+            service,
+            sources: [...new Set(Object.values(service.secrets).map((ref) => ref.source))].filter((source) => arnOf[source] !== undefined),
+        }))
         .filter(({ sources }) => sources.length > 0);
     if (readers.length === 0) return undefined;
     const sources = [...new Set(readers.flatMap((r) => r.sources))].sort();

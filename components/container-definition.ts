@@ -24,7 +24,10 @@ export function secretValueFrom(arn: string, jsonKey?: string): string {
 }
 
 /** The service's secret environment variables by ARN; variables whose source does not exist (yet) are skipped. */
-export function secretEnvironment(service: ServiceSettings, arns: SecretSourceArns): { secrets: { name: string; valueFrom: string }[]; secretArns: string[]; skipped: string[] } {
+export function secretEnvironment(
+    service: ServiceSettings,
+    arns: SecretSourceArns,
+): { secrets: { name: string; valueFrom: string }[]; secretArns: string[]; skipped: string[] } {
     const secrets: { name: string; valueFrom: string }[] = [];
     const skipped: string[] = [];
     const used = new Set<string>();
@@ -63,7 +66,9 @@ export function containerDefinition(service: ServiceSettings, inputs: ContainerI
         essential: true,
         readonlyRootFilesystem: service.readOnlyRootFilesystem,
         portMappings: service.ports.map((p) => ({ containerPort: p.port, hostPort: p.port, protocol: "tcp", name: `${p.protocol}-${p.port}` })),
-        environment: Object.keys(environment).sort().map((name) => ({ name, value: environment[name] })),
+        environment: Object.keys(environment)
+            .sort()
+            .map((name) => ({ name, value: environment[name] })),
         secrets: secretEnvironment(service, inputs.secretArns).secrets,
         logConfiguration: {
             logDriver: "awslogs",
@@ -93,10 +98,14 @@ export function containerHealthCheckCommand(service: ServiceSettings, httpPort =
     const check = service.containerHealthCheck;
     const url = `http://localhost:${httpPort}${service.healthCheckPath}`;
     switch (check.kind) {
-        case "none": return undefined;
-        case "curl": return ["CMD-SHELL", `curl -f ${url} || exit 1`];
-        case "wget": return ["CMD-SHELL", `wget -q -O /dev/null ${url} || exit 1`];
-        case "command": return [...check.command];
+        case "none":
+            return undefined;
+        case "curl":
+            return ["CMD-SHELL", `curl -f ${url} || exit 1`];
+        case "wget":
+            return ["CMD-SHELL", `wget -q -O /dev/null ${url} || exit 1`];
+        case "command":
+            return [...check.command];
     }
 }
 

@@ -44,62 +44,81 @@ export function newRelicLicenseParameter(settings: Settings): aws.ssm.Parameter 
 export function createDataTier(settings: Settings, network: Network): DataTierResult {
     // Logs of the data tier (RDS exports, the rotation Lambda) follow the services' retention.
     const logRetentionDays = settings.cluster?.logRetentionDays ?? 14;
-    const dataKey = settings.database?.customerManagedKey || settings.secrets?.customerManagedKey || settings.cache?.customerManagedKey
-        ? new DataKey("data-key", { namePrefix: settings.namePrefix, region: settings.region, protect: settings.protectData })
-        : undefined;
-    const database = settings.database && new Database("database", {
-        settings: settings.database,
-        namePrefix: settings.namePrefix,
-        subnetGroupName: network.dbSubnetGroupName!,
-        securityGroupIds: [network.securityGroups.database!],
-        kmsKeyArn: dataKey?.keyArn,
-        logRetentionDays,
-        protect: settings.protectData,
-        applyImmediately: !settings.protectData,
-    });
-    const cache = settings.cache && new Cache("cache", {
-        settings: settings.cache,
-        namePrefix: settings.namePrefix,
-        subnetGroupName: network.cacheSubnetGroupName!,
-        securityGroupIds: [network.securityGroups.cache!],
-        kmsKeyArn: dataKey?.keyArn,
-        protect: settings.protectData,
-        applyImmediately: !settings.protectData,
-    });
+    const dataKey =
+        settings.database?.customerManagedKey || settings.secrets?.customerManagedKey || settings.cache?.customerManagedKey
+            ? new DataKey("data-key", { namePrefix: settings.namePrefix, region: settings.region, protect: settings.protectData })
+            : undefined;
+    const database =
+        settings.database &&
+        new Database("database", {
+            settings: settings.database,
+            namePrefix: settings.namePrefix,
+            subnetGroupName: network.dbSubnetGroupName!,
+            securityGroupIds: [network.securityGroups.database!],
+            kmsKeyArn: dataKey?.keyArn,
+            logRetentionDays,
+            protect: settings.protectData,
+            applyImmediately: !settings.protectData,
+        });
+    const cache =
+        settings.cache &&
+        new Cache("cache", {
+            settings: settings.cache,
+            namePrefix: settings.namePrefix,
+            subnetGroupName: network.cacheSubnetGroupName!,
+            securityGroupIds: [network.securityGroups.cache!],
+            kmsKeyArn: dataKey?.keyArn,
+            protect: settings.protectData,
+            applyImmediately: !settings.protectData,
+        });
     // Services connect as their own least-privilege user (alternating-users rotation), never as the
     // master: the RDS-managed master secret stays with operators and the schema runner.
-    const appUser = database && settings.secrets && new AppDatabaseUser("database-app-user", {
-        namePrefix: settings.namePrefix,
-        database: {
-            endpoint: database.endpoint,
-            port: database.port,
-            name: database.databaseName,
-            instanceArn: database.instanceArn,
-            masterSecretArn: database.masterSecretArn,
-            masterSecretKmsKeyArn: settings.database!.customerManagedKey ? dataKey?.keyArn : undefined,
-            securityGroupId: network.securityGroups.database!,
-        },
-        network: { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds },
-        kmsKeyArn: settings.secrets.customerManagedKey ? dataKey?.keyArn : undefined,
-        rotationDays: settings.secrets.rotationDays,
-        logRetentionDays,
-        recoveryWindowInDays: recoveryWindowDays(settings.protectData),
-        protect: settings.protectData,
-    });
+    const appUser =
+        database &&
+        settings.secrets &&
+        new AppDatabaseUser("database-app-user", {
+            namePrefix: settings.namePrefix,
+            database: {
+                endpoint: database.endpoint,
+                port: database.port,
+                name: database.databaseName,
+                instanceArn: database.instanceArn,
+                masterSecretArn: database.masterSecretArn,
+                masterSecretKmsKeyArn: settings.database!.customerManagedKey ? dataKey?.keyArn : undefined,
+                securityGroupId: network.securityGroups.database!,
+            },
+            network: { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds },
+            kmsKeyArn: settings.secrets.customerManagedKey ? dataKey?.keyArn : undefined,
+            rotationDays: settings.secrets.rotationDays,
+            logRetentionDays,
+            recoveryWindowInDays: recoveryWindowDays(settings.protectData),
+            protect: settings.protectData,
+        });
     const databaseUserSecretArn = appUser?.secretArn;
-    const appSecret = settings.secrets && new AppSecret("app-secret", {
-        settings: settings.secrets,
-        namePrefix: settings.namePrefix,
-        region: settings.region,
-        kmsKeyArn: dataKey?.keyArn,
-        recoveryWindowInDays: recoveryWindowDays(settings.protectData),
-        protect: settings.protectData,
-        database: database && { host: database.endpoint, port: database.port, dbname: database.databaseName, userSecretArn: databaseUserSecretArn! },
-        cache: cache && { host: cache.endpoint, port: cache.port, authToken: cache.authToken, replicationGroupId: cache.replicationGroupId, replicationGroupArn: cache.replicationGroupArn },
-        newrelic: settings.newRelicLicenseKey !== undefined ? { licenseKey: pulumi.secret(settings.newRelicLicenseKey), appName: settings.namePrefix } : undefined,
-        grpcUrls: grpcAddresses(settings.services, namespaceName(settings.project, settings.stack)),
-        logRetentionDays,
-    });
+    const appSecret =
+        settings.secrets &&
+        new AppSecret("app-secret", {
+            settings: settings.secrets,
+            namePrefix: settings.namePrefix,
+            region: settings.region,
+            kmsKeyArn: dataKey?.keyArn,
+            recoveryWindowInDays: recoveryWindowDays(settings.protectData),
+            protect: settings.protectData,
+            database: database && { host: database.endpoint, port: database.port, dbname: database.databaseName, userSecretArn: databaseUserSecretArn! },
+            cache: cache && {
+                host: cache.endpoint,
+                port: cache.port,
+                authToken: cache.authToken,
+                replicationGroupId: cache.replicationGroupId,
+                replicationGroupArn: cache.replicationGroupArn,
+            },
+            newrelic:
+                settings.newRelicLicenseKey !== undefined
+                    ? { licenseKey: pulumi.secret(settings.newRelicLicenseKey), appName: settings.namePrefix }
+                    : undefined,
+            grpcUrls: grpcAddresses(settings.services, namespaceName(settings.project, settings.stack)),
+            logRetentionDays,
+        });
     if (!appSecret) return { database, cache, rotatingSecretArns: [], outputs: {} };
     const newRelic = newRelicLicenseParameter(settings);
 
@@ -123,18 +142,24 @@ export function createDataTier(settings: Settings, network: Network): DataTierRe
         cacheReplicationGroupId: cache?.replicationGroupId,
         ready: [appSecret.firstVersion, ...(appUser?.ready ?? []), ...(newRelic ? [newRelic] : [])],
     };
-    const outputs = Object.fromEntries(Object.entries({
-        databaseEndpoint: data.databaseEndpoint,
-        databasePort: data.databasePort,
-        databaseName: data.databaseName,
-        databaseSecretArn: data.databaseSecretArn,
-        databaseMasterSecretArn: data.databaseMasterSecretArn,
-        cacheEndpoint: data.cacheEndpoint,
-        cachePort: data.cachePort,
-        cacheMode: data.cacheMode,
-        appSecretArn: data.appSecretArn,
-    }).filter(([, value]) => value !== undefined));
+    const outputs = Object.fromEntries(
+        Object.entries({
+            databaseEndpoint: data.databaseEndpoint,
+            databasePort: data.databasePort,
+            databaseName: data.databaseName,
+            databaseSecretArn: data.databaseSecretArn,
+            databaseMasterSecretArn: data.databaseMasterSecretArn,
+            cacheEndpoint: data.cacheEndpoint,
+            cachePort: data.cachePort,
+            cacheMode: data.cacheMode,
+            appSecretArn: data.appSecretArn,
+        }).filter(([, value]) => value !== undefined),
+    );
     // Every secret that rotates, the RDS-managed master one included (its failures alarm too).
-    const rotatingSecretArns = [appSecret.secretArn, ...(databaseUserSecretArn ? [databaseUserSecretArn] : []), ...(database ? [database.masterSecretArn] : [])];
+    const rotatingSecretArns = [
+        appSecret.secretArn,
+        ...(databaseUserSecretArn ? [databaseUserSecretArn] : []),
+        ...(database ? [database.masterSecretArn] : []),
+    ];
     return { database, cache, appSecret, data, rotatingSecretArns, outputs };
 }

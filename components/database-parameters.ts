@@ -47,4 +47,3 @@ export const RDS_BACKUP_WINDOW = "02:00-03:00";
 export const RDS_MAINTENANCE_WINDOW = "sun:04:00-sun:05:00";
 /** Performance Insights retention in days: 7 is the free tier. */
 export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7;
-

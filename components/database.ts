@@ -70,118 +70,152 @@ export class Database extends pulumi.ComponentResource {
         // Named after the family: a major upgrade creates the new group beside the old one. Name,
         // family and description force a replacement, so the description holds nothing the name
         // does not: a replacement always has a new name and never collides with the group it replaces.
-        const parameterGroup = new aws.rds.ParameterGroup(`${name}-params`, {
-            name: physicalName(namePrefix, family, 255),
-            family,
-            description: `${family} for ${namePrefix}: TLS only, pg_cron, seed sizing`,
-            parameters: postgresParameters(settings),
-        }, parent);
+        const parameterGroup = new aws.rds.ParameterGroup(
+            `${name}-params`,
+            {
+                name: physicalName(namePrefix, family, 255),
+                family,
+                description: `${family} for ${namePrefix}: TLS only, pg_cron, seed sizing`,
+                parameters: postgresParameters(settings),
+            },
+            parent,
+        );
         this.parameterGroupName = parameterGroup.name;
 
         // RDS would create these log groups itself, with no expiry; created first with a retention.
-        const logGroups = settings.logExports.map((log) => new aws.cloudwatch.LogGroup(`${name}-log-${log}`, {
-            name: `/aws/rds/instance/${identifier}/${log}`,
-            retentionInDays: args.logRetentionDays,
-        }, parent));
+        const logGroups = settings.logExports.map(
+            (log) =>
+                new aws.cloudwatch.LogGroup(
+                    `${name}-log-${log}`,
+                    {
+                        name: `/aws/rds/instance/${identifier}/${log}`,
+                        retentionInDays: args.logRetentionDays,
+                    },
+                    parent,
+                ),
+        );
 
         // The instance starts after its log groups and the monitoring role's policy exist.
         const dependsOn: pulumi.Resource[] = [...logGroups];
         let monitoringRoleArn: pulumi.Output<string> | undefined;
         if (settings.monitoringIntervalSeconds > 0) {
-            const role = new aws.iam.Role(`${name}-monitoring`, {
-                description: `Enhanced monitoring of ${identifier}`,
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "monitoring.rds.amazonaws.com" } }],
-                }),
-            }, parent);
-            dependsOn.push(new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
-                role: role.name,
-                policyArn: aws.iam.ManagedPolicy.AmazonRDSEnhancedMonitoringRole,
-            }, parent));
+            const role = new aws.iam.Role(
+                `${name}-monitoring`,
+                {
+                    description: `Enhanced monitoring of ${identifier}`,
+                    assumeRolePolicy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "monitoring.rds.amazonaws.com" } }],
+                    }),
+                },
+                parent,
+            );
+            dependsOn.push(
+                new aws.iam.RolePolicyAttachment(
+                    `${name}-monitoring`,
+                    {
+                        role: role.name,
+                        policyArn: aws.iam.ManagedPolicy.AmazonRDSEnhancedMonitoringRole,
+                    },
+                    parent,
+                ),
+            );
             monitoringRoleArn = role.arn;
         }
 
         // A final snapshot name unique to this incarnation of the instance: a fixed name would collide
         // with the snapshot an earlier destroy (or a replacement) already left behind. Regenerated
         // when an input that replaces the instance changes.
-        const snapshotSuffix = settings.finalSnapshot ? new random.RandomString(`${name}-final-snapshot`, {
-            length: 8,
-            special: false,
-            upper: false,
-            keepers: {
+        const snapshotSuffix = settings.finalSnapshot
+            ? new random.RandomString(
+                  `${name}-final-snapshot`,
+                  {
+                      length: 8,
+                      special: false,
+                      upper: false,
+                      keepers: {
+                          identifier,
+                          engine: "postgres",
+                          dbName: settings.databaseName,
+                          username: settings.masterUsername,
+                          customerManagedKey: String(settings.customerManagedKey),
+                      },
+                  },
+                  parent,
+              )
+            : undefined;
+
+        const instance = new aws.rds.Instance(
+            `${name}-instance`,
+            {
                 identifier,
                 engine: "postgres",
+                // A major version only ("17"): RDS picks the newest minor and `autoMinorVersionUpgrade`
+                // moves it on; the provider compares by prefix (engineVersionActual "17.x"), so minor
+                // upgrades show no diff and no ignoreChanges is needed. Pinning "16.4" would make the next
+                // `pulumi up` after an automatic upgrade try to go back: stay on major-only versions.
+                engineVersion: settings.engineVersion,
+                autoMinorVersionUpgrade: true,
+                // A major upgrade is a deliberate operation (new parameter group family, extension
+                // updates, ideally blue/green): a config edit alone must not start one.
+                allowMajorVersionUpgrade: false,
+                instanceClass: settings.instanceClass,
                 dbName: settings.databaseName,
                 username: settings.masterUsername,
-                customerManagedKey: String(settings.customerManagedKey),
+                // RDS generates the password and keeps it in Secrets Manager: it is never in config,
+                // state or outputs. Services read `masterUserSecrets[0].secretArn` by ARN.
+                manageMasterUserPassword: true,
+                masterUserSecretKmsKeyId: kmsKeyId,
+                port: 5432,
+                dbSubnetGroupName: args.subnetGroupName,
+                vpcSecurityGroupIds: args.securityGroupIds,
+                publiclyAccessible: false,
+                multiAz: settings.multiAz,
+                parameterGroupName: parameterGroup.name,
+
+                storageType: "gp3",
+                allocatedStorage: settings.allocatedStorageGb,
+                // Storage autoscaling ceiling; the provider ignores allocatedStorage drift from autoscaling.
+                maxAllocatedStorage: settings.maxAllocatedStorageGb,
+                // Only from 400 GiB and never below the baseline (config validation enforces both).
+                ...(settings.iops !== undefined ? { iops: settings.iops } : {}),
+                ...(settings.storageThroughput !== undefined ? { storageThroughput: settings.storageThroughput } : {}),
+                storageEncrypted: true,
+                kmsKeyId,
+
+                backupRetentionPeriod: settings.backupRetentionDays,
+                backupWindow: RDS_BACKUP_WINDOW,
+                maintenanceWindow: RDS_MAINTENANCE_WINDOW,
+                copyTagsToSnapshot: true,
+                deletionProtection: settings.deletionProtection,
+                skipFinalSnapshot: !settings.finalSnapshot,
+                finalSnapshotIdentifier:
+                    snapshotSuffix && pulumi.interpolate`${physicalName(identifier, "final", SNAPSHOT_NAME_MAX - 9)}-${snapshotSuffix.result}`,
+                // Keep automated backups after deletion when a final snapshot is wanted too.
+                deleteAutomatedBackups: !settings.finalSnapshot,
+
+                performanceInsightsEnabled: settings.performanceInsights,
+                ...(settings.performanceInsights
+                    ? {
+                          performanceInsightsRetentionPeriod: PERFORMANCE_INSIGHTS_RETENTION_DAYS,
+                          performanceInsightsKmsKeyId: kmsKeyId,
+                      }
+                    : {}),
+                monitoringInterval: settings.monitoringIntervalSeconds,
+                monitoringRoleArn,
+                enabledCloudwatchLogsExports: settings.logExports,
+                applyImmediately: args.applyImmediately ?? false,
             },
-        }, parent) : undefined;
-
-        const instance = new aws.rds.Instance(`${name}-instance`, {
-            identifier,
-            engine: "postgres",
-            // A major version only ("17"): RDS picks the newest minor and `autoMinorVersionUpgrade`
-            // moves it on; the provider compares by prefix (engineVersionActual "17.x"), so minor
-            // upgrades show no diff and no ignoreChanges is needed. Pinning "16.4" would make the next
-            // `pulumi up` after an automatic upgrade try to go back: stay on major-only versions.
-            engineVersion: settings.engineVersion,
-            autoMinorVersionUpgrade: true,
-            // A major upgrade is a deliberate operation (new parameter group family, extension
-            // updates, ideally blue/green): a config edit alone must not start one.
-            allowMajorVersionUpgrade: false,
-            instanceClass: settings.instanceClass,
-            dbName: settings.databaseName,
-            username: settings.masterUsername,
-            // RDS generates the password and keeps it in Secrets Manager: it is never in config,
-            // state or outputs. Services read `masterUserSecrets[0].secretArn` by ARN.
-            manageMasterUserPassword: true,
-            masterUserSecretKmsKeyId: kmsKeyId,
-            port: 5432,
-            dbSubnetGroupName: args.subnetGroupName,
-            vpcSecurityGroupIds: args.securityGroupIds,
-            publiclyAccessible: false,
-            multiAz: settings.multiAz,
-            parameterGroupName: parameterGroup.name,
-
-            storageType: "gp3",
-            allocatedStorage: settings.allocatedStorageGb,
-            // Storage autoscaling ceiling; the provider ignores allocatedStorage drift from autoscaling.
-            maxAllocatedStorage: settings.maxAllocatedStorageGb,
-            // Only from 400 GiB and never below the baseline (config validation enforces both).
-            ...(settings.iops !== undefined ? { iops: settings.iops } : {}),
-            ...(settings.storageThroughput !== undefined ? { storageThroughput: settings.storageThroughput } : {}),
-            storageEncrypted: true,
-            kmsKeyId,
-
-            backupRetentionPeriod: settings.backupRetentionDays,
-            backupWindow: RDS_BACKUP_WINDOW,
-            maintenanceWindow: RDS_MAINTENANCE_WINDOW,
-            copyTagsToSnapshot: true,
-            deletionProtection: settings.deletionProtection,
-            skipFinalSnapshot: !settings.finalSnapshot,
-            finalSnapshotIdentifier: snapshotSuffix && pulumi.interpolate`${physicalName(identifier, "final", SNAPSHOT_NAME_MAX - 9)}-${snapshotSuffix.result}`,
-            // Keep automated backups after deletion when a final snapshot is wanted too.
-            deleteAutomatedBackups: !settings.finalSnapshot,
-
-            performanceInsightsEnabled: settings.performanceInsights,
-            ...(settings.performanceInsights ? {
-                performanceInsightsRetentionPeriod: PERFORMANCE_INSIGHTS_RETENTION_DAYS,
-                performanceInsightsKmsKeyId: kmsKeyId,
-            } : {}),
-            monitoringInterval: settings.monitoringIntervalSeconds,
-            monitoringRoleArn,
-            enabledCloudwatchLogsExports: settings.logExports,
-            applyImmediately: args.applyImmediately ?? false,
-        }, {
-            parent: this,
-            protect: args.protect,
-            dependsOn,
-            // The identifier is fixed (the log groups above are named after it): should a change ever
-            // replace the instance, the old one goes first (taking its final snapshot), so the new
-            // one never collides with it.
-            deleteBeforeReplace: true,
-        });
+            {
+                parent: this,
+                protect: args.protect,
+                dependsOn,
+                // The identifier is fixed (the log groups above are named after it): should a change ever
+                // replace the instance, the old one goes first (taking its final snapshot), so the new
+                // one never collides with it.
+                deleteBeforeReplace: true,
+            },
+        );
 
         this.instanceId = instance.identifier;
         this.instanceArn = instance.arn;
@@ -198,11 +232,15 @@ export class Database extends pulumi.ComponentResource {
         // A SecretRotation with rotationRules only (no Lambda) on an RDS-managed secret is inferred
         // from the provider docs, not tested against AWS (AWS-FACTS "Secrets and rotation").
         // rotateImmediately false: no password change in the middle of the deployment that created it.
-        new aws.secretsmanager.SecretRotation(`${name}-master-secret-rotation`, {
-            secretId: this.masterSecretArn,
-            rotationRules: { automaticallyAfterDays: settings.passwordRotationDays },
-            rotateImmediately: false,
-        }, parent);
+        new aws.secretsmanager.SecretRotation(
+            `${name}-master-secret-rotation`,
+            {
+                secretId: this.masterSecretArn,
+                rotationRules: { automaticallyAfterDays: settings.passwordRotationDays },
+                rotateImmediately: false,
+            },
+            parent,
+        );
 
         this.registerOutputs({
             instanceId: this.instanceId,

@@ -14,7 +14,10 @@ export interface PolicyStatement {
  * secrets it is given (and decrypt them with the stack's key when there is one). Only
  * `ecr:GetAuthorizationToken` has `*`: that action has no resource.
  */
-export function executionRolePolicy(args: { repositoryArns: string[]; logGroupArn: string; secretArns: string[]; kmsKeyArn?: string; region: string }): { Version: string; Statement: PolicyStatement[] } {
+export function executionRolePolicy(args: { repositoryArns: string[]; logGroupArn: string; secretArns: string[]; kmsKeyArn?: string; region: string }): {
+    Version: string;
+    Statement: PolicyStatement[];
+} {
     const repositories = [...new Set(args.repositoryArns)];
     const secrets = args.secretArns.filter((arn) => arn.startsWith("arn:aws:secretsmanager:") || /^arn:aws[a-z-]*:secretsmanager:/.test(arn));
     const parameters = args.secretArns.filter((arn) => /^arn:aws[a-z-]*:ssm:/.test(arn));
@@ -22,7 +25,12 @@ export function executionRolePolicy(args: { repositoryArns: string[]; logGroupAr
         { Sid: "EcrAuth", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
         // This stack's repository, and the repository of a configured ECR image (another repository
         // or account: a cross-account pull also needs that repository's policy to allow this role).
-        { Sid: "PullImage", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: repositories.length === 1 ? repositories[0] : repositories },
+        {
+            Sid: "PullImage",
+            Effect: "Allow",
+            Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            Resource: repositories.length === 1 ? repositories[0] : repositories,
+        },
         { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${args.logGroupArn}:*` },
     ];
     if (parameters.length > 0) {
@@ -33,7 +41,10 @@ export function executionRolePolicy(args: { repositoryArns: string[]; logGroupAr
         statements.push({ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secrets });
         if (args.kmsKeyArn) {
             statements.push({
-                Sid: "DecryptSecrets", Effect: "Allow", Action: ["kms:Decrypt"], Resource: args.kmsKeyArn,
+                Sid: "DecryptSecrets",
+                Effect: "Allow",
+                Action: ["kms:Decrypt"],
+                Resource: args.kmsKeyArn,
                 Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
             });
         }

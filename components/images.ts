@@ -38,12 +38,14 @@ export function ecrRepositoryArnOf(image: string): string | undefined {
  */
 export function ecrLifecyclePolicy(keep: number): string {
     return JSON.stringify({
-        rules: [{
-            rulePriority: 1,
-            description: `Keep the last ${keep} tagged images`,
-            // tagStatus tagged needs a pattern list (ECR lifecycle policy parameters); "*" is any tag.
-            selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: keep },
-            action: { type: "expire" },
-        }],
+        rules: [
+            {
+                rulePriority: 1,
+                description: `Keep the last ${keep} tagged images`,
+                // tagStatus tagged needs a pattern list (ECR lifecycle policy parameters); "*" is any tag.
+                selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: keep },
+                action: { type: "expire" },
+            },
+        ],
     });
 }

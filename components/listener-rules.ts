@@ -19,7 +19,6 @@ export interface ListenerRuleSpec {
     condition: { kind: "host" | "path"; values: string[] };
 }
 
-
 /**
  * Listener rules for path and host routing, 5 values per rule (the ALB limit). Priorities come from
  * the service's own block (`routing.priority`, config/priorities.ts), never from its position in
@@ -30,17 +29,29 @@ export function listenerRules(services: ServiceSettings[]): ListenerRuleSpec[] {
     const rules: ListenerRuleSpec[] = [];
     for (const service of services) {
         if (httpPortOf(service) === undefined) continue;
-        const chunks = (values: string[]) => Array.from({ length: Math.ceil(values.length / MAX_RULE_VALUES) }, (_, i) => values.slice(i * MAX_RULE_VALUES, (i + 1) * MAX_RULE_VALUES));
+        const chunks = (values: string[]) =>
+            Array.from({ length: Math.ceil(values.length / MAX_RULE_VALUES) }, (_, i) => values.slice(i * MAX_RULE_VALUES, (i + 1) * MAX_RULE_VALUES));
         for (const kind of ["host", "path"] as const) {
             const values = kind === "host" ? service.routing.hosts : service.routing.paths;
             values.forEach((value, i) => {
                 const problem = routingPatternProblem(kind, value);
-                if (problem) throw new Error(`platform:services.${service.name}.routing.${kind === "path" ? "paths" : "hosts"}[${i}]: ${JSON.stringify(value)} ${problem}`);
+                if (problem)
+                    throw new Error(
+                        `platform:services.${service.name}.routing.${kind === "path" ? "paths" : "hosts"}[${i}]: ${JSON.stringify(value)} ${problem}`,
+                    );
             });
             const kindChunks = chunks(values);
-            if (kindChunks.length > RULES_PER_KIND) throw new Error(`platform:services.${service.name}.routing.${kind}s: more than ${RULES_PER_KIND * MAX_RULE_VALUES} values (${MAX_RULE_VALUES} per rule, ${RULES_PER_KIND} rules)`);
+            if (kindChunks.length > RULES_PER_KIND)
+                throw new Error(
+                    `platform:services.${service.name}.routing.${kind}s: more than ${RULES_PER_KIND * MAX_RULE_VALUES} values (${MAX_RULE_VALUES} per rule, ${RULES_PER_KIND} rules)`,
+                );
             kindChunks.forEach((chunk, i) => {
-                rules.push({ service: service.name, suffix: `${kind}-${i + 1}`, priority: rulePriority(service.routing.priority, kind, i), condition: { kind, values: chunk } });
+                rules.push({
+                    service: service.name,
+                    suffix: `${kind}-${i + 1}`,
+                    priority: rulePriority(service.routing.priority, kind, i),
+                    condition: { kind, values: chunk },
+                });
             });
         }
     }
@@ -50,7 +61,8 @@ export function listenerRules(services: ServiceSettings[]): ListenerRuleSpec[] {
 /** The service behind the listener's default action (validate.ts guarantees exactly one). */
 export function defaultService(services: ServiceSettings[]): ServiceSettings {
     const defaults = services.filter((s) => s.routing.default && httpPortOf(s) !== undefined);
-    if (defaults.length !== 1) throw new Error(`platform:services.*.routing.default: exactly one http service must be the load balancer's default, found ${defaults.length}`);
+    if (defaults.length !== 1)
+        throw new Error(`platform:services.*.routing.default: exactly one http service must be the load balancer's default, found ${defaults.length}`);
     return defaults[0];
 }
 

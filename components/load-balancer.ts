@@ -69,21 +69,25 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
         // Autonamed (`alb-<7 chars>`): a change that replaces the load balancer (internal, type)
         // creates the new one under a new name instead of colliding with the old; tags carry the stack.
-        const alb = new aws.lb.LoadBalancer(`${name}`, {
-            loadBalancerType: "application",
-            internal: false,
-            ipAddressType: "ipv4",
-            subnets: args.publicSubnetIds,
-            securityGroups: [args.securityGroupId],
-            idleTimeout: settings.idleTimeoutSeconds,
-            clientKeepAlive: settings.clientKeepAliveSeconds,
-            // Always on for ALBs; stated so the intent is visible.
-            enableCrossZoneLoadBalancing: true,
-            dropInvalidHeaderFields: true,
-            enableDeletionProtection: settings.deletionProtection,
-            accessLogs: { bucket: logs.bucket.bucket, prefix: ACCESS_LOG_PREFIX, enabled: true },
-            tags: { Name: `${namePrefix}-alb` },
-        }, { parent: this, dependsOn: [logs.policy] }); // AWS checks the bucket policy when logging is enabled
+        const alb = new aws.lb.LoadBalancer(
+            `${name}`,
+            {
+                loadBalancerType: "application",
+                internal: false,
+                ipAddressType: "ipv4",
+                subnets: args.publicSubnetIds,
+                securityGroups: [args.securityGroupId],
+                idleTimeout: settings.idleTimeoutSeconds,
+                clientKeepAlive: settings.clientKeepAliveSeconds,
+                // Always on for ALBs; stated so the intent is visible.
+                enableCrossZoneLoadBalancing: true,
+                dropInvalidHeaderFields: true,
+                enableDeletionProtection: settings.deletionProtection,
+                accessLogs: { bucket: logs.bucket.bucket, prefix: ACCESS_LOG_PREFIX, enabled: true },
+                tags: { Name: `${namePrefix}-alb` },
+            },
+            { parent: this, dependsOn: [logs.policy] },
+        ); // AWS checks the bucket policy when logging is enabled
         this.arn = alb.arn;
         this.arnSuffix = alb.arnSuffix;
         this.dnsName = alb.dnsName;
@@ -95,26 +99,30 @@ export class LoadBalancer extends pulumi.ComponentResource {
             if (port === undefined) continue;
             // Autonamed from a logical name that fits ELB's 32 characters with Pulumi's 8-character
             // suffix (AWS-FACTS), whatever the service name's length.
-            const tg = new aws.lb.TargetGroup(autonameBase(["tg", service.name], ELB_NAME_MAX), {
-                targetType: "ip",
-                protocol: "HTTP",
-                port,
-                vpcId: args.vpcId,
-                // Draining after a deploy: the default 300 s would hold every rollout 5 minutes.
-                deregistrationDelay: settings.deregistrationDelaySeconds,
-                healthCheck: {
-                    enabled: true,
+            const tg = new aws.lb.TargetGroup(
+                autonameBase(["tg", service.name], ELB_NAME_MAX),
+                {
+                    targetType: "ip",
                     protocol: "HTTP",
-                    port: "traffic-port",
-                    path: service.healthCheckPath,
-                    interval: TARGET_GROUP_HEALTH_CHECK.interval,
-                    timeout: TARGET_GROUP_HEALTH_CHECK.timeout,
-                    healthyThreshold: TARGET_GROUP_HEALTH_CHECK.healthyThreshold,
-                    unhealthyThreshold: TARGET_GROUP_HEALTH_CHECK.unhealthyThreshold,
-                    matcher: TARGET_GROUP_HEALTH_CHECK.matcher,
+                    port,
+                    vpcId: args.vpcId,
+                    // Draining after a deploy: the default 300 s would hold every rollout 5 minutes.
+                    deregistrationDelay: settings.deregistrationDelaySeconds,
+                    healthCheck: {
+                        enabled: true,
+                        protocol: "HTTP",
+                        port: "traffic-port",
+                        path: service.healthCheckPath,
+                        interval: TARGET_GROUP_HEALTH_CHECK.interval,
+                        timeout: TARGET_GROUP_HEALTH_CHECK.timeout,
+                        healthyThreshold: TARGET_GROUP_HEALTH_CHECK.healthyThreshold,
+                        unhealthyThreshold: TARGET_GROUP_HEALTH_CHECK.unhealthyThreshold,
+                        matcher: TARGET_GROUP_HEALTH_CHECK.matcher,
+                    },
+                    tags: { Name: `${namePrefix}-${service.name}`, Service: service.name },
                 },
-                tags: { Name: `${namePrefix}-${service.name}`, Service: service.name },
-            }, parent);
+                parent,
+            );
             targetGroups.set(service.name, tg);
             this.targets[service.name] = [{ kind: "alb", containerPort: port, targetGroupArn: tg.arn, targetGroupArnSuffix: tg.arnSuffix }];
         }
@@ -122,48 +130,68 @@ export class LoadBalancer extends pulumi.ComponentResource {
         const certificateArn = this.certificate(name, settings);
         this.httpsEnabled = certificateArn !== undefined;
         const forwardDefault = [{ type: "forward", targetGroupArn: targetGroups.get(fallback.name)!.arn }];
-        const http = new aws.lb.Listener(`${name}-http`, {
-            loadBalancerArn: alb.arn,
-            port: 80,
-            protocol: "HTTP",
-            defaultActions: this.httpsEnabled
-                ? [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]
-                // HTTP-only (staging without a certificate): port 80 serves the services directly.
-                : forwardDefault,
-        }, parent);
-        const https = this.httpsEnabled
-            ? new aws.lb.Listener(`${name}-https`, {
+        const http = new aws.lb.Listener(
+            `${name}-http`,
+            {
                 loadBalancerArn: alb.arn,
-                port: 443,
-                protocol: "HTTPS",
-                certificateArn,
-                sslPolicy: settings.sslPolicy,
-                defaultActions: forwardDefault,
-            }, parent)
+                port: 80,
+                protocol: "HTTP",
+                defaultActions: this.httpsEnabled
+                    ? [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]
+                    : // HTTP-only (staging without a certificate): port 80 serves the services directly.
+                      forwardDefault,
+            },
+            parent,
+        );
+        const https = this.httpsEnabled
+            ? new aws.lb.Listener(
+                  `${name}-https`,
+                  {
+                      loadBalancerArn: alb.arn,
+                      port: 443,
+                      protocol: "HTTPS",
+                      certificateArn,
+                      sslPolicy: settings.sslPolicy,
+                      defaultActions: forwardDefault,
+                  },
+                  parent,
+              )
             : undefined;
         const serving = https ?? http;
         this.routing = [http, ...(https ? [https] : [])];
         for (const rule of rules) {
-            this.routing.push(new aws.lb.ListenerRule(`${name}-${rule.service}-${rule.suffix}`, {
-                listenerArn: serving.arn,
-                priority: rule.priority,
-                actions: [{ type: "forward", targetGroupArn: targetGroups.get(rule.service)!.arn }],
-                conditions: [rule.condition.kind === "path"
-                    ? { pathPattern: { values: rule.condition.values } }
-                    : { hostHeader: { values: rule.condition.values } }],
-                tags: { Name: `${namePrefix}-${rule.service}-${rule.suffix}` },
-            }, parent));
+            this.routing.push(
+                new aws.lb.ListenerRule(
+                    `${name}-${rule.service}-${rule.suffix}`,
+                    {
+                        listenerArn: serving.arn,
+                        priority: rule.priority,
+                        actions: [{ type: "forward", targetGroupArn: targetGroups.get(rule.service)!.arn }],
+                        conditions: [
+                            rule.condition.kind === "path"
+                                ? { pathPattern: { values: rule.condition.values } }
+                                : { hostHeader: { values: rule.condition.values } },
+                        ],
+                        tags: { Name: `${namePrefix}-${rule.service}-${rule.suffix}` },
+                    },
+                    parent,
+                ),
+            );
         }
 
         if (tcpListeners.length > 0) this.nlbDnsName = this.networkLoadBalancer(name, args, tcpListeners);
 
         if (settings.domainName && settings.hostedZone) {
-            new aws.route53.Record(`${name}-alias`, {
-                zoneId: this.zoneId(settings),
-                name: settings.domainName,
-                type: "A",
-                aliases: [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }],
-            }, parent);
+            new aws.route53.Record(
+                `${name}-alias`,
+                {
+                    zoneId: this.zoneId(settings),
+                    name: settings.domainName,
+                    type: "A",
+                    aliases: [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }],
+                },
+                parent,
+            );
         }
         const host = settings.domainName ? pulumi.output(settings.domainName) : alb.dnsName;
         this.url = pulumi.interpolate`${this.httpsEnabled ? "https" : "http"}://${host}`;
@@ -179,13 +207,17 @@ export class LoadBalancer extends pulumi.ComponentResource {
      */
     private zoneId(settings: LoadBalancerSettings): pulumi.Output<string> {
         const zoneName = settings.hostedZone!;
-        this.hostedZoneId ??= pulumi.output(aws.route53.getZone({ name: zoneName, privateZone: false }, { parent: this }).then(
-            (zone) => zone.zoneId,
-            (err: Error) => {
-                throw new Error(`platform:loadBalancer.hostedZone: ${JSON.stringify(zoneName)} is not a public Route 53 hosted zone of this account ` +
-                    `(${err.message}); create it or correct the key`);
-            },
-        ));
+        this.hostedZoneId ??= pulumi.output(
+            aws.route53.getZone({ name: zoneName, privateZone: false }, { parent: this }).then(
+                (zone) => zone.zoneId,
+                (err: Error) => {
+                    throw new Error(
+                        `platform:loadBalancer.hostedZone: ${JSON.stringify(zoneName)} is not a public Route 53 hosted zone of this account ` +
+                            `(${err.message}); create it or correct the key`,
+                    );
+                },
+            ),
+        );
         return this.hostedZoneId;
     }
 
@@ -198,26 +230,38 @@ export class LoadBalancer extends pulumi.ComponentResource {
         if (settings.certificateArn) return settings.certificateArn;
         if (!settings.domainName || !settings.hostedZone) return undefined;
         const parent = { parent: this };
-        const certificate = new aws.acm.Certificate(`${name}-certificate`, {
-            domainName: settings.domainName,
-            validationMethod: "DNS",
-            tags: { Name: settings.domainName },
-        }, parent);
+        const certificate = new aws.acm.Certificate(
+            `${name}-certificate`,
+            {
+                domainName: settings.domainName,
+                validationMethod: "DNS",
+                tags: { Name: settings.domainName },
+            },
+            parent,
+        );
         // One name, no alternative names: exactly one validation option.
         const option = certificate.domainValidationOptions.apply((options) => options[0]);
-        const record = new aws.route53.Record(`${name}-certificate-validation`, {
-            zoneId: this.zoneId(settings),
-            name: option.resourceRecordName,
-            type: option.resourceRecordType,
-            records: [option.resourceRecordValue],
-            ttl: 300,
-            // A re-issued certificate for the same name reuses the same record (ACM keeps the CNAME stable).
-            allowOverwrite: true,
-        }, parent);
-        return new aws.acm.CertificateValidation(`${name}-certificate`, {
-            certificateArn: certificate.arn,
-            validationRecordFqdns: [record.fqdn],
-        }, parent).certificateArn;
+        const record = new aws.route53.Record(
+            `${name}-certificate-validation`,
+            {
+                zoneId: this.zoneId(settings),
+                name: option.resourceRecordName,
+                type: option.resourceRecordType,
+                records: [option.resourceRecordValue],
+                ttl: 300,
+                // A re-issued certificate for the same name reuses the same record (ACM keeps the CNAME stable).
+                allowOverwrite: true,
+            },
+            parent,
+        );
+        return new aws.acm.CertificateValidation(
+            `${name}-certificate`,
+            {
+                certificateArn: certificate.arn,
+                validationRecordFqdns: [record.fqdn],
+            },
+            parent,
+        ).certificateArn;
     }
 
     /**
@@ -228,42 +272,53 @@ export class LoadBalancer extends pulumi.ComponentResource {
      */
     private logBucket(name: string, args: LoadBalancerArgs): { bucket: aws.s3.Bucket; policy: aws.s3.BucketPolicy } {
         const parent = { parent: this };
-        const { bucket, configured } = logBucket(`${name}-logs`, {
-            protectData: args.protectData,
-            expireDays: args.settings.accessLogExpireDays,
-            ruleId: "expire-access-logs",
-            tags: { Name: `${args.namePrefix}-alb-logs` },
-        }, this);
+        const { bucket, configured } = logBucket(
+            `${name}-logs`,
+            {
+                protectData: args.protectData,
+                expireDays: args.settings.accessLogExpireDays,
+                ruleId: "expire-access-logs",
+                tags: { Name: `${args.namePrefix}-alb-logs` },
+            },
+            this,
+        );
         const elbAccount = aws.elb.getServiceAccountOutput({}, parent);
         const caller = aws.getCallerIdentityOutput({}, parent);
         const logObjects = pulumi.interpolate`${bucket.arn}/${ACCESS_LOG_PREFIX}/AWSLogs/${caller.accountId}/*`;
-        const policy = new aws.s3.BucketPolicy(`${name}-logs`, {
-            bucket: bucket.id,
-            policy: aws.iam.getPolicyDocumentOutput({
-                statements: [
+        const policy = new aws.s3.BucketPolicy(
+            `${name}-logs`,
+            {
+                bucket: bucket.id,
+                policy: aws.iam.getPolicyDocumentOutput(
                     {
-                        sid: "ElbAccountWritesLogs",
-                        actions: ["s3:PutObject"],
-                        resources: [logObjects],
-                        principals: [{ type: "AWS", identifiers: [elbAccount.arn] }],
+                        statements: [
+                            {
+                                sid: "ElbAccountWritesLogs",
+                                actions: ["s3:PutObject"],
+                                resources: [logObjects],
+                                principals: [{ type: "AWS", identifiers: [elbAccount.arn] }],
+                            },
+                            {
+                                sid: "ElbLogDeliveryWritesLogs",
+                                actions: ["s3:PutObject"],
+                                resources: [logObjects],
+                                principals: [{ type: "Service", identifiers: ["logdelivery.elasticloadbalancing.amazonaws.com"] }],
+                            },
+                            {
+                                sid: "DenyInsecureTransport",
+                                effect: "Deny",
+                                actions: ["s3:*"],
+                                resources: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+                                principals: [{ type: "*", identifiers: ["*"] }],
+                                conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+                            },
+                        ],
                     },
-                    {
-                        sid: "ElbLogDeliveryWritesLogs",
-                        actions: ["s3:PutObject"],
-                        resources: [logObjects],
-                        principals: [{ type: "Service", identifiers: ["logdelivery.elasticloadbalancing.amazonaws.com"] }],
-                    },
-                    {
-                        sid: "DenyInsecureTransport",
-                        effect: "Deny",
-                        actions: ["s3:*"],
-                        resources: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                        principals: [{ type: "*", identifiers: ["*"] }],
-                        conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-                    },
-                ],
-            }, parent).json,
-        }, { parent: this, dependsOn: [configured] });
+                    parent,
+                ).json,
+            },
+            { parent: this, dependsOn: [configured] },
+        );
         return { bucket, policy };
     }
 
@@ -276,49 +331,88 @@ export class LoadBalancer extends pulumi.ComponentResource {
     private networkLoadBalancer(name: string, args: LoadBalancerArgs, listeners: { service: string; port: number }[]): pulumi.Output<string> {
         // NLB access logs cover TLS listeners only: there is nothing to log for plain TCP.
         const parent = { parent: this };
-        const nlb = new aws.lb.LoadBalancer(`${name}-nlb`, {
-            loadBalancerType: "network",
-            internal: false,
-            subnets: args.publicSubnetIds,
-            enableCrossZoneLoadBalancing: true,
-            enableDeletionProtection: args.settings.deletionProtection,
-            tags: { Name: `${args.namePrefix}-nlb` },
-        }, parent);
+        const nlb = new aws.lb.LoadBalancer(
+            `${name}-nlb`,
+            {
+                loadBalancerType: "network",
+                internal: false,
+                subnets: args.publicSubnetIds,
+                enableCrossZoneLoadBalancing: true,
+                enableDeletionProtection: args.settings.deletionProtection,
+                tags: { Name: `${args.namePrefix}-nlb` },
+            },
+            parent,
+        );
         const ingressPorts = new Set<number>();
         for (const { service, port } of listeners) {
             const settings = args.services.find((s) => s.name === service)!;
             const httpPort = httpPortOf(settings);
-            const tg = new aws.lb.TargetGroup(autonameBase(["tg", service, "tcp", String(port)], ELB_NAME_MAX), {
-                targetType: "ip",
-                protocol: "TCP",
-                port,
-                vpcId: args.vpcId,
-                deregistrationDelay: args.settings.deregistrationDelaySeconds,
-                preserveClientIp: "false",
-                healthCheck: httpPort !== undefined
-                    ? { enabled: true, protocol: "HTTP", port: String(httpPort), path: settings.healthCheckPath, interval: TARGET_GROUP_HEALTH_CHECK.interval, timeout: TARGET_GROUP_HEALTH_CHECK.timeout, healthyThreshold: TARGET_GROUP_HEALTH_CHECK.healthyThreshold, unhealthyThreshold: TARGET_GROUP_HEALTH_CHECK.unhealthyThreshold, matcher: TARGET_GROUP_HEALTH_CHECK.matcher }
-                    : { enabled: true, protocol: "TCP", port: "traffic-port", interval: TARGET_GROUP_HEALTH_CHECK.interval, healthyThreshold: TARGET_GROUP_HEALTH_CHECK.healthyThreshold, unhealthyThreshold: TARGET_GROUP_HEALTH_CHECK.unhealthyThreshold },
-                tags: { Name: `${args.namePrefix}-${service}-tcp-${port}`, Service: service },
-            }, parent);
-            this.routing.push(new aws.lb.Listener(`${name}-nlb-tcp-${port}`, {
-                loadBalancerArn: nlb.arn,
-                port,
-                protocol: "TCP",
-                defaultActions: [{ type: "forward", targetGroupArn: tg.arn }],
-            }, parent));
+            const tg = new aws.lb.TargetGroup(
+                autonameBase(["tg", service, "tcp", String(port)], ELB_NAME_MAX),
+                {
+                    targetType: "ip",
+                    protocol: "TCP",
+                    port,
+                    vpcId: args.vpcId,
+                    deregistrationDelay: args.settings.deregistrationDelaySeconds,
+                    preserveClientIp: "false",
+                    healthCheck:
+                        httpPort !== undefined
+                            ? {
+                                  enabled: true,
+                                  protocol: "HTTP",
+                                  port: String(httpPort),
+                                  path: settings.healthCheckPath,
+                                  interval: TARGET_GROUP_HEALTH_CHECK.interval,
+                                  timeout: TARGET_GROUP_HEALTH_CHECK.timeout,
+                                  healthyThreshold: TARGET_GROUP_HEALTH_CHECK.healthyThreshold,
+                                  unhealthyThreshold: TARGET_GROUP_HEALTH_CHECK.unhealthyThreshold,
+                                  matcher: TARGET_GROUP_HEALTH_CHECK.matcher,
+                              }
+                            : {
+                                  enabled: true,
+                                  protocol: "TCP",
+                                  port: "traffic-port",
+                                  interval: TARGET_GROUP_HEALTH_CHECK.interval,
+                                  healthyThreshold: TARGET_GROUP_HEALTH_CHECK.healthyThreshold,
+                                  unhealthyThreshold: TARGET_GROUP_HEALTH_CHECK.unhealthyThreshold,
+                              },
+                    tags: { Name: `${args.namePrefix}-${service}-tcp-${port}`, Service: service },
+                },
+                parent,
+            );
+            this.routing.push(
+                new aws.lb.Listener(
+                    `${name}-nlb-tcp-${port}`,
+                    {
+                        loadBalancerArn: nlb.arn,
+                        port,
+                        protocol: "TCP",
+                        defaultActions: [{ type: "forward", targetGroupArn: tg.arn }],
+                    },
+                    parent,
+                ),
+            );
             (this.targets[service] ??= []).push({ kind: "nlb", containerPort: port, targetGroupArn: tg.arn, targetGroupArnSuffix: tg.arnSuffix });
             ingressPorts.add(port);
             if (httpPort !== undefined) ingressPorts.add(httpPort); // the NLB's HTTP health checks
         }
         for (const port of [...ingressPorts].sort((a, b) => a - b)) {
-            args.publicSubnetCidrs.forEach((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-nlb-${port}-from-public-${i + 1}`, {
-                securityGroupId: args.servicesSecurityGroupId,
-                description: `Port ${port} from the network load balancer in public subnet ${i + 1}`,
-                ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
-                cidrIpv4: cidr,
-            }, parent));
+            args.publicSubnetCidrs.forEach(
+                (cidr, i) =>
+                    new aws.vpc.SecurityGroupIngressRule(
+                        `${name}-nlb-${port}-from-public-${i + 1}`,
+                        {
+                            securityGroupId: args.servicesSecurityGroupId,
+                            description: `Port ${port} from the network load balancer in public subnet ${i + 1}`,
+                            ipProtocol: "tcp",
+                            fromPort: port,
+                            toPort: port,
+                            cidrIpv4: cidr,
+                        },
+                        parent,
+                    ),
+            );
         }
         return nlb.dnsName;
     }

@@ -19,35 +19,57 @@ export interface LogBucketArgs {
  * progress"). `configured` is the last of them: the bucket policy depends on it.
  */
 export function logBucket(name: string, args: LogBucketArgs, parent: pulumi.Resource): { bucket: aws.s3.Bucket; configured: pulumi.Resource } {
-    const bucket = new aws.s3.Bucket(name, {
-        // Outside production a destroy may delete the logs with the bucket.
-        forceDestroy: !args.protectData,
-        tags: args.tags,
-    }, { parent });
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(name, {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-    }, { parent });
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(name, {
-        bucket: bucket.id,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    }, { parent, dependsOn: [publicAccess] });
-    const ownership = new aws.s3.BucketOwnershipControls(name, {
-        bucket: bucket.id,
-        rule: { objectOwnership: "BucketOwnerEnforced" },
-    }, { parent, dependsOn: [encryption] });
-    const lifecycle = new aws.s3.BucketLifecycleConfiguration(name, {
-        bucket: bucket.id,
-        rules: [{
-            id: args.ruleId,
-            status: "Enabled",
-            filter: { prefix: "" },
-            expiration: { days: args.expireDays },
-            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-        }],
-    }, { parent, dependsOn: [ownership] });
+    const bucket = new aws.s3.Bucket(
+        name,
+        {
+            // Outside production a destroy may delete the logs with the bucket.
+            forceDestroy: !args.protectData,
+            tags: args.tags,
+        },
+        { parent },
+    );
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+        name,
+        {
+            bucket: bucket.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        },
+        { parent },
+    );
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+        name,
+        {
+            bucket: bucket.id,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        },
+        { parent, dependsOn: [publicAccess] },
+    );
+    const ownership = new aws.s3.BucketOwnershipControls(
+        name,
+        {
+            bucket: bucket.id,
+            rule: { objectOwnership: "BucketOwnerEnforced" },
+        },
+        { parent, dependsOn: [encryption] },
+    );
+    const lifecycle = new aws.s3.BucketLifecycleConfiguration(
+        name,
+        {
+            bucket: bucket.id,
+            rules: [
+                {
+                    id: args.ruleId,
+                    status: "Enabled",
+                    filter: { prefix: "" },
+                    expiration: { days: args.expireDays },
+                    abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+                },
+            ],
+        },
+        { parent, dependsOn: [ownership] },
+    );
     return { bucket, configured: lifecycle };
 }

@@ -20,7 +20,11 @@ function fnv(text: string): string {
  * name, so two stacks never collide and a name never changes between runs.
  */
 export function physicalName(prefix: string, suffix: string, max: number): string {
-    const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-");
+    const clean = (s: string) =>
+        s
+            .toLowerCase()
+            .replace(/[^a-z0-9-]/g, "-")
+            .replace(/-+/g, "-");
     let full = clean(`${prefix}-${suffix}`).replace(/^-+|-+$/g, "");
     if (!/^[a-z]/.test(full)) full = `x${full}`;
     if (full.length <= max) return full;
@@ -54,5 +58,10 @@ export const EVENT_RULE_NAME_MAX = 64;
 
 /** DNS-safe label: lowercase letters, digits and dashes. */
 export function dnsLabel(text: string): string {
-    return text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "x";
+    return (
+        text
+            .toLowerCase()
+            .replace(/[^a-z0-9-]+/g, "-")
+            .replace(/^-+|-+$/g, "") || "x"
+    );
 }

@@ -166,7 +166,7 @@ export function validatePatchSchedule(expression: string): string {
     if (!/^cron\(\S+( \S+){5}\)$/.test(expression)) {
         throw new Error(
             `NAT instance patch schedule ${JSON.stringify(expression)} must be a cron(...) expression with 6 fields ` +
-            `(e.g. ${NAT_PATCH_SCHEDULE}): patching runs only at the cron interval, which State Manager does not allow with rate expressions`,
+                `(e.g. ${NAT_PATCH_SCHEDULE}): patching runs only at the cron interval, which State Manager does not allow with rate expressions`,
         );
     }
     return expression;

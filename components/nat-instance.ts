@@ -69,80 +69,114 @@ export class NatInstance extends pulumi.ComponentResource {
         const parent = { parent: this };
         const tags = { Name: `${args.namePrefix}-nat` };
 
-        const sg = new aws.ec2.SecurityGroup(name, {
-            vpcId: args.vpcId,
-            description: "NAT instance: forwards private subnets' traffic to the internet",
-            tags,
-        }, parent);
-        args.privateSubnetCidrs.forEach((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-from-private-${i + 1}`, {
-            securityGroupId: sg.id,
-            description: `All traffic from private subnet ${i + 1}`,
-            ipProtocol: "-1",
-            cidrIpv4: cidr,
-        }, parent));
+        const sg = new aws.ec2.SecurityGroup(
+            name,
+            {
+                vpcId: args.vpcId,
+                description: "NAT instance: forwards private subnets' traffic to the internet",
+                tags,
+            },
+            parent,
+        );
+        args.privateSubnetCidrs.forEach(
+            (cidr, i) =>
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-from-private-${i + 1}`,
+                    {
+                        securityGroupId: sg.id,
+                        description: `All traffic from private subnet ${i + 1}`,
+                        ipProtocol: "-1",
+                        cidrIpv4: cidr,
+                    },
+                    parent,
+                ),
+        );
         // Forwarded traffic, package installs and the SSM agent's HTTPS to Systems Manager.
-        new aws.vpc.SecurityGroupEgressRule(`${name}-to-internet`, {
-            securityGroupId: sg.id,
-            description: "Forwarded traffic to the internet",
-            ipProtocol: "-1",
-            cidrIpv4: "0.0.0.0/0",
-        }, parent);
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-to-internet`,
+            {
+                securityGroupId: sg.id,
+                description: "Forwarded traffic to the internet",
+                ipProtocol: "-1",
+                cidrIpv4: "0.0.0.0/0",
+            },
+            parent,
+        );
 
-        const role = new aws.iam.Role(name, {
-            description: `${args.namePrefix} NAT instance: Session Manager and Patch Manager`,
-            assumeRolePolicy: aws.iam.getPolicyDocumentOutput({
-                statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }],
-            }, parent).json,
-            tags,
-        }, parent);
-        const ssmCore = new aws.iam.RolePolicyAttachment(`${name}-ssm-core`, {
-            role: role.name,
-            policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-        }, parent);
+        const role = new aws.iam.Role(
+            name,
+            {
+                description: `${args.namePrefix} NAT instance: Session Manager and Patch Manager`,
+                assumeRolePolicy: aws.iam.getPolicyDocumentOutput(
+                    {
+                        statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }],
+                    },
+                    parent,
+                ).json,
+                tags,
+            },
+            parent,
+        );
+        const ssmCore = new aws.iam.RolePolicyAttachment(
+            `${name}-ssm-core`,
+            {
+                role: role.name,
+                policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+            },
+            parent,
+        );
         const profile = new aws.iam.InstanceProfile(name, { role: role.name, tags }, parent);
 
-        const instance = new aws.ec2.Instance(name, {
-            ami: amazonLinux2023Ami(args.instanceType, parent),
-            instanceType: args.instanceType,
-            subnetId: args.subnetId,
-            vpcSecurityGroupIds: [sg.id],
-            associatePublicIpAddress: true,
-            iamInstanceProfile: profile.name,
-            // No keyName: Session Manager only, no SSH.
-            // A router forwards packets that are not addressed to it.
-            sourceDestCheck: false,
-            // IMDSv2 only; nothing on the router needs a second hop.
-            metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
-            rootBlockDevice: { volumeType: "gp3", volumeSize: 8, encrypted: true },
-            // Unlimited credits would bill surplus CPU under sustained NAT load; standard throttles instead.
-            creditSpecification: { cpuCredits: "standard" },
-            // Simplified automatic recovery (the default, stated so it is not turned off by accident).
-            maintenanceOptions: { autoRecovery: "default" },
-            userData,
-            // Stateless: a new boot script needs a new instance (cloud-init runs user data once).
-            userDataReplaceOnChange: true,
-            tags,
-        }, {
-            parent: this,
-            ignoreChanges: ["ami"], // a newer AMI must not replace the router mid-day; patching updates it
-            // The boot script installs iptables-services from the internet; the SSM agent registers
-            // with the role's permissions as soon as it starts.
-            dependsOn: [...args.internetRoute, ssmCore],
-        });
+        const instance = new aws.ec2.Instance(
+            name,
+            {
+                ami: amazonLinux2023Ami(args.instanceType, parent),
+                instanceType: args.instanceType,
+                subnetId: args.subnetId,
+                vpcSecurityGroupIds: [sg.id],
+                associatePublicIpAddress: true,
+                iamInstanceProfile: profile.name,
+                // No keyName: Session Manager only, no SSH.
+                // A router forwards packets that are not addressed to it.
+                sourceDestCheck: false,
+                // IMDSv2 only; nothing on the router needs a second hop.
+                metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+                rootBlockDevice: { volumeType: "gp3", volumeSize: 8, encrypted: true },
+                // Unlimited credits would bill surplus CPU under sustained NAT load; standard throttles instead.
+                creditSpecification: { cpuCredits: "standard" },
+                // Simplified automatic recovery (the default, stated so it is not turned off by accident).
+                maintenanceOptions: { autoRecovery: "default" },
+                userData,
+                // Stateless: a new boot script needs a new instance (cloud-init runs user data once).
+                userDataReplaceOnChange: true,
+                tags,
+            },
+            {
+                parent: this,
+                ignoreChanges: ["ami"], // a newer AMI must not replace the router mid-day; patching updates it
+                // The boot script installs iptables-services from the internet; the SSM agent registers
+                // with the role's permissions as soon as it starts.
+                dependsOn: [...args.internetRoute, ssmCore],
+            },
+        );
 
-        new aws.ssm.Association(`${name}-patching`, {
-            associationName: `${args.namePrefix}-nat-patching`,
-            name: "AWS-RunPatchBaseline",
-            targets: [{ key: "InstanceIds", values: [instance.id] }],
-            parameters: { ...NAT_PATCH_PARAMETERS },
-            scheduleExpression: patchSchedule,
-            // Only in the window: not when the association is created or re-targeted at a replacement
-            // (a patch run with RebootIfNeeded then would reboot the router mid-deploy).
-            applyOnlyAtCronInterval: true,
-            complianceSeverity: "HIGH",
-            // No tags: the stack's cost-tag transformation (components/tagging.ts) does not cover this
-            // type, and a tagged resource without the cost-allocation tags fails that mandatory policy.
-        }, parent);
+        new aws.ssm.Association(
+            `${name}-patching`,
+            {
+                associationName: `${args.namePrefix}-nat-patching`,
+                name: "AWS-RunPatchBaseline",
+                targets: [{ key: "InstanceIds", values: [instance.id] }],
+                parameters: { ...NAT_PATCH_PARAMETERS },
+                scheduleExpression: patchSchedule,
+                // Only in the window: not when the association is created or re-targeted at a replacement
+                // (a patch run with RebootIfNeeded then would reboot the router mid-deploy).
+                applyOnlyAtCronInterval: true,
+                complianceSeverity: "HIGH",
+                // No tags: the stack's cost-tag transformation (components/tagging.ts) does not cover this
+                // type, and a tagged resource without the cost-allocation tags fails that mandatory policy.
+            },
+            parent,
+        );
 
         this.instanceId = instance.id;
         this.primaryNetworkInterfaceId = instance.primaryNetworkInterfaceId;

@@ -37,10 +37,14 @@ export const PUBLIC_WEB_INGRESS_TAG = { PublicIngress: "true" };
 export function natRouteTargets(nat: NatStrategy, azCount: number): ({ gateway: number } | { instance: true } | undefined)[] {
     return Array.from({ length: azCount }, (_, az) => {
         switch (nat) {
-            case "none": return undefined;
-            case "single": return { gateway: 0 };
-            case "per-az": return { gateway: az };
-            case "instance": return { instance: true as const };
+            case "none":
+                return undefined;
+            case "single":
+                return { gateway: 0 };
+            case "per-az":
+                return { gateway: az };
+            case "instance":
+                return { instance: true as const };
         }
     });
 }
@@ -79,31 +83,45 @@ export class Network extends pulumi.ComponentResource {
         const named = (suffix: string) => ({ Name: `${namePrefix}-${suffix}` });
         // Regular AZs only: opted-in Local Zones (us-east-1-atl-2a...) have no NAT gateways or RDS.
         // No state filter (an impaired zone must not shift the list) and no zone without Fargate.
-        const azs = aws.getAvailabilityZonesOutput({
-            excludeZoneIds: [...AZ_IDS_WITHOUT_FARGATE],
-            filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
-        }, parent);
+        const azs = aws.getAvailabilityZonesOutput(
+            {
+                excludeZoneIds: [...AZ_IDS_WITHOUT_FARGATE],
+                filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+            },
+            parent,
+        );
         const zoneIds = azs.zoneIds.apply((offered) => pickZoneIds(offered, settings.azCount, settings.availabilityZoneIds));
         this.zoneIds = zoneIds;
 
-        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
-            cidrBlock: settings.vpcCidr,
-            enableDnsSupport: true,
-            enableDnsHostnames: true,
-            tags: named("vpc"),
-        }, parent);
+        const vpc = new aws.ec2.Vpc(
+            `${name}-vpc`,
+            {
+                cidrBlock: settings.vpcCidr,
+                enableDnsSupport: true,
+                enableDnsHostnames: true,
+                tags: named("vpc"),
+            },
+            parent,
+        );
         this.vpcId = vpc.id;
         this.vpcCidr = settings.vpcCidr;
 
-        const subnets = (tier: "public" | "private" | "database") => settings.subnets[tier].map((cidr, i) =>
-            new aws.ec2.Subnet(`${name}-${tier}-${i + 1}`, {
-                vpcId: vpc.id,
-                cidrBlock: cidr,
-                availabilityZoneId: zoneIds[i],
-                // Public subnets hand out no public IPs by default: only what asks for one gets one.
-                mapPublicIpOnLaunch: false,
-                tags: { ...named(`${tier}-${i + 1}`), SubnetTier: tier },
-            }, parent));
+        const subnets = (tier: "public" | "private" | "database") =>
+            settings.subnets[tier].map(
+                (cidr, i) =>
+                    new aws.ec2.Subnet(
+                        `${name}-${tier}-${i + 1}`,
+                        {
+                            vpcId: vpc.id,
+                            cidrBlock: cidr,
+                            availabilityZoneId: zoneIds[i],
+                            // Public subnets hand out no public IPs by default: only what asks for one gets one.
+                            mapPublicIpOnLaunch: false,
+                            tags: { ...named(`${tier}-${i + 1}`), SubnetTier: tier },
+                        },
+                        parent,
+                    ),
+            );
         const publicSubnets = subnets("public");
         const privateSubnets = subnets("private");
         const databaseSubnets = subnets("database");
@@ -115,15 +133,29 @@ export class Network extends pulumi.ComponentResource {
         // The internet gateway is always created: it is free.
         const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: named("igw") }, parent);
         const publicTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: named("public") }, parent);
-        const publicRoute = new aws.ec2.Route(`${name}-public-internet`, {
-            routeTableId: publicTable.id,
-            destinationCidrBlock: "0.0.0.0/0",
-            gatewayId: igw.id,
-        }, parent);
-        this.internetRoute = [publicRoute, ...publicSubnets.map((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${i + 1}`, {
-            subnetId: subnet.id,
-            routeTableId: publicTable.id,
-        }, parent))];
+        const publicRoute = new aws.ec2.Route(
+            `${name}-public-internet`,
+            {
+                routeTableId: publicTable.id,
+                destinationCidrBlock: "0.0.0.0/0",
+                gatewayId: igw.id,
+            },
+            parent,
+        );
+        this.internetRoute = [
+            publicRoute,
+            ...publicSubnets.map(
+                (subnet, i) =>
+                    new aws.ec2.RouteTableAssociation(
+                        `${name}-public-${i + 1}`,
+                        {
+                            subnetId: subnet.id,
+                            routeTableId: publicTable.id,
+                        },
+                        parent,
+                    ),
+            ),
+        ];
 
         // One private route table per AZ whatever the NAT choice, so changing NAT only changes routes.
         const privateTables = privateSubnets.map((subnet, i) => {
@@ -132,61 +164,86 @@ export class Network extends pulumi.ComponentResource {
             return table;
         });
         // Database subnets have no route to the internet at all.
-        const databaseTable = databaseSubnets.length > 0
-            ? new aws.ec2.RouteTable(`${name}-database`, { vpcId: vpc.id, tags: named("database") }, parent)
-            : undefined;
-        databaseSubnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-database-${i + 1}`, {
-            subnetId: subnet.id,
-            routeTableId: databaseTable!.id,
-        }, parent));
+        const databaseTable =
+            databaseSubnets.length > 0 ? new aws.ec2.RouteTable(`${name}-database`, { vpcId: vpc.id, tags: named("database") }, parent) : undefined;
+        databaseSubnets.forEach(
+            (subnet, i) =>
+                new aws.ec2.RouteTableAssociation(
+                    `${name}-database-${i + 1}`,
+                    {
+                        subnetId: subnet.id,
+                        routeTableId: databaseTable!.id,
+                    },
+                    parent,
+                ),
+        );
 
         const natGateways = Array.from({ length: settings.privateSubnets ? natGatewayCount(settings.nat, settings.azCount) : 0 }, (_, i) => {
             const eip = new aws.ec2.Eip(`${name}-nat-${i + 1}`, { domain: "vpc", tags: named(`nat-${i + 1}`) }, parent);
-            return new aws.ec2.NatGateway(`${name}-nat-${i + 1}`, {
-                allocationId: eip.id,
-                subnetId: publicSubnets[i].id,
-                tags: named(`nat-${i + 1}`),
-            }, { parent: this, dependsOn: [igw] });
+            return new aws.ec2.NatGateway(
+                `${name}-nat-${i + 1}`,
+                {
+                    allocationId: eip.id,
+                    subnetId: publicSubnets[i].id,
+                    tags: named(`nat-${i + 1}`),
+                },
+                { parent: this, dependsOn: [igw] },
+            );
         });
         this.natGatewayIds = natGateways.map((n) => n.id);
 
-        const natInstance = settings.privateSubnets && settings.nat === "instance"
-            ? this.natInstance(name, args, vpc, publicSubnets[0], namePrefix)
-            : undefined;
+        const natInstance =
+            settings.privateSubnets && settings.nat === "instance" ? this.natInstance(name, args, vpc, publicSubnets[0], namePrefix) : undefined;
 
         natRouteTargets(settings.privateSubnets ? settings.nat : "none", privateTables.length).forEach((target, i) => {
             if (!target) return;
-            new aws.ec2.Route(`${name}-private-${i + 1}-egress`, {
-                routeTableId: privateTables[i].id,
-                destinationCidrBlock: "0.0.0.0/0",
-                ...("gateway" in target
-                    ? { natGatewayId: natGateways[target.gateway].id }
-                    : { networkInterfaceId: natInstance!.primaryNetworkInterfaceId }),
-            }, parent);
+            new aws.ec2.Route(
+                `${name}-private-${i + 1}-egress`,
+                {
+                    routeTableId: privateTables[i].id,
+                    destinationCidrBlock: "0.0.0.0/0",
+                    ...("gateway" in target
+                        ? { natGatewayId: natGateways[target.gateway].id }
+                        : { networkInterfaceId: natInstance!.primaryNetworkInterfaceId }),
+                },
+                parent,
+            );
         });
 
         // S3 gateway endpoint: free, and keeps image layers (ECR stores them in S3) off the NAT bill.
-        new aws.ec2.VpcEndpoint(`${name}-s3`, {
-            vpcId: vpc.id,
-            serviceName: `com.amazonaws.${aws.config.region ?? "us-east-1"}.s3`,
-            vpcEndpointType: "Gateway",
-            routeTableIds: [publicTable, ...privateTables, ...(databaseTable ? [databaseTable] : [])].map((t) => t.id),
-            tags: named("s3"),
-        }, parent);
+        new aws.ec2.VpcEndpoint(
+            `${name}-s3`,
+            {
+                vpcId: vpc.id,
+                serviceName: `com.amazonaws.${aws.config.region ?? "us-east-1"}.s3`,
+                vpcEndpointType: "Gateway",
+                routeTableIds: [publicTable, ...privateTables, ...(databaseTable ? [databaseTable] : [])].map((t) => t.id),
+                tags: named("s3"),
+            },
+            parent,
+        );
 
         if (databaseSubnets.length > 0) {
-            this.dbSubnetGroupName = new aws.rds.SubnetGroup(`${name}-database`, {
-                name: `${namePrefix}-database`,
-                description: `Database subnets of ${namePrefix}`,
-                subnetIds: this.databaseSubnetIds,
-                tags: named("database"),
-            }, parent).name;
-            this.cacheSubnetGroupName = new aws.elasticache.SubnetGroup(`${name}-cache`, {
-                name: `${namePrefix}-cache`,
-                description: `Cache subnets of ${namePrefix}`,
-                subnetIds: this.databaseSubnetIds,
-                tags: named("cache"),
-            }, parent).name;
+            this.dbSubnetGroupName = new aws.rds.SubnetGroup(
+                `${name}-database`,
+                {
+                    name: `${namePrefix}-database`,
+                    description: `Database subnets of ${namePrefix}`,
+                    subnetIds: this.databaseSubnetIds,
+                    tags: named("database"),
+                },
+                parent,
+            ).name;
+            this.cacheSubnetGroupName = new aws.elasticache.SubnetGroup(
+                `${name}-cache`,
+                {
+                    name: `${namePrefix}-cache`,
+                    description: `Cache subnets of ${namePrefix}`,
+                    subnetIds: this.databaseSubnetIds,
+                    tags: named("cache"),
+                },
+                parent,
+            ).name;
         }
 
         if (settings.flowLogs.enabled) this.flowLogs(name, vpc, settings, namePrefix);
@@ -201,86 +258,142 @@ export class Network extends pulumi.ComponentResource {
     }
 
     private natInstance(name: string, args: NetworkArgs, vpc: aws.ec2.Vpc, subnet: aws.ec2.Subnet, namePrefix: string): NatInstance {
-        return new NatInstance(`${name}-nat`, {
-            vpcId: vpc.id,
-            vpcCidr: args.settings.vpcCidr,
-            subnetId: subnet.id,
-            privateSubnetCidrs: args.settings.subnets.private,
-            instanceType: args.settings.natInstanceType,
-            namePrefix,
-            internetRoute: this.internetRoute,
-        }, { parent: this });
+        return new NatInstance(
+            `${name}-nat`,
+            {
+                vpcId: vpc.id,
+                vpcCidr: args.settings.vpcCidr,
+                subnetId: subnet.id,
+                privateSubnetCidrs: args.settings.subnets.private,
+                instanceType: args.settings.natInstanceType,
+                namePrefix,
+                internetRoute: this.internetRoute,
+            },
+            { parent: this },
+        );
     }
 
     private flowLogs(name: string, vpc: aws.ec2.Vpc, settings: NetworkSettings, namePrefix: string): void {
         const parent = { parent: this };
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
-            name: `/${namePrefix}/vpc-flow-logs`,
-            retentionInDays: settings.flowLogs.retentionDays,
-        }, parent);
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-flow-logs`,
+            {
+                name: `/${namePrefix}/vpc-flow-logs`,
+                retentionInDays: settings.flowLogs.retentionDays,
+            },
+            parent,
+        );
         const caller = aws.getCallerIdentityOutput({}, parent);
         const region = aws.getRegionOutput({}, parent);
         // VPC flow logs IAM role page: the service assumes it only for this account's flow logs.
-        const role = new aws.iam.Role(`${name}-flow-logs`, {
-            assumeRolePolicy: aws.iam.getPolicyDocumentOutput({
-                statements: [{
-                    actions: ["sts:AssumeRole"],
-                    principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
-                    conditions: [
-                        { test: "StringEquals", variable: "aws:SourceAccount", values: [caller.accountId] },
-                        { test: "ArnLike", variable: "aws:SourceArn", values: [pulumi.interpolate`arn:aws:ec2:${region.region}:${caller.accountId}:vpc-flow-log/*`] },
-                    ],
-                }],
-            }, parent).json,
-        }, parent);
-        // The documented minimum: create/describe groups and streams, put events (AWS-FACTS).
-        const policy = new aws.iam.RolePolicy(`${name}-flow-logs`, {
-            role: role.id,
-            policy: aws.iam.getPolicyDocumentOutput({
-                statements: [
+        const role = new aws.iam.Role(
+            `${name}-flow-logs`,
+            {
+                assumeRolePolicy: aws.iam.getPolicyDocumentOutput(
                     {
-                        actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                        resources: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+                        statements: [
+                            {
+                                actions: ["sts:AssumeRole"],
+                                principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
+                                conditions: [
+                                    { test: "StringEquals", variable: "aws:SourceAccount", values: [caller.accountId] },
+                                    {
+                                        test: "ArnLike",
+                                        variable: "aws:SourceArn",
+                                        values: [pulumi.interpolate`arn:aws:ec2:${region.region}:${caller.accountId}:vpc-flow-log/*`],
+                                    },
+                                ],
+                            },
+                        ],
                     },
-                    // DescribeLogGroups takes no log-group resource.
-                    { actions: ["logs:DescribeLogGroups"], resources: ["*"] },
-                ],
-            }, parent).json,
-        }, parent);
-        new aws.ec2.FlowLog(`${name}-flow-logs`, {
-            vpcId: vpc.id,
-            trafficType: "ALL",
-            logDestinationType: "cloud-watch-logs",
-            logDestination: logGroup.arn,
-            iamRoleArn: role.arn,
-        }, { parent: this, dependsOn: [policy] }); // delivery fails (and stays failed) while the role has no policy
+                    parent,
+                ).json,
+            },
+            parent,
+        );
+        // The documented minimum: create/describe groups and streams, put events (AWS-FACTS).
+        const policy = new aws.iam.RolePolicy(
+            `${name}-flow-logs`,
+            {
+                role: role.id,
+                policy: aws.iam.getPolicyDocumentOutput(
+                    {
+                        statements: [
+                            {
+                                actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                                resources: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+                            },
+                            // DescribeLogGroups takes no log-group resource.
+                            { actions: ["logs:DescribeLogGroups"], resources: ["*"] },
+                        ],
+                    },
+                    parent,
+                ).json,
+            },
+            parent,
+        );
+        new aws.ec2.FlowLog(
+            `${name}-flow-logs`,
+            {
+                vpcId: vpc.id,
+                trafficType: "ALL",
+                logDestinationType: "cloud-watch-logs",
+                logDestination: logGroup.arn,
+                iamRoleArn: role.arn,
+            },
+            { parent: this, dependsOn: [policy] },
+        ); // delivery fails (and stays failed) while the role has no policy
     }
 
     private securityGroupChain(name: string, vpc: aws.ec2.Vpc, chain: NetworkArgs["chain"], namePrefix: string): Network["securityGroups"] {
         const parent = { parent: this };
         const group = (suffix: string, description: string, extraTags: Record<string, string> = {}) =>
-            new aws.ec2.SecurityGroup(`${name}-${suffix}`, {
-                vpcId: vpc.id,
-                description,
-                tags: { Name: `${namePrefix}-${suffix}`, ...extraTags },
-            }, parent);
-        const ingress = (ruleName: string, groupId: pulumi.Input<string>, port: number, from: { cidr: string } | { group: pulumi.Input<string> }, description: string) =>
-            new aws.vpc.SecurityGroupIngressRule(`${name}-${ruleName}`, {
-                securityGroupId: groupId,
-                description,
-                ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
-                ...("cidr" in from ? { cidrIpv4: from.cidr } : { referencedSecurityGroupId: from.group }),
-            }, parent);
-        const egress = (ruleName: string, groupId: pulumi.Input<string>, port: number | "all", to: { cidr: string } | { group: pulumi.Input<string> }, description: string) =>
-            new aws.vpc.SecurityGroupEgressRule(`${name}-${ruleName}`, {
-                securityGroupId: groupId,
-                description,
-                ipProtocol: port === "all" ? "-1" : "tcp",
-                ...(port === "all" ? {} : { fromPort: port, toPort: port }),
-                ...("cidr" in to ? { cidrIpv4: to.cidr } : { referencedSecurityGroupId: to.group }),
-            }, parent);
+            new aws.ec2.SecurityGroup(
+                `${name}-${suffix}`,
+                {
+                    vpcId: vpc.id,
+                    description,
+                    tags: { Name: `${namePrefix}-${suffix}`, ...extraTags },
+                },
+                parent,
+            );
+        const ingress = (
+            ruleName: string,
+            groupId: pulumi.Input<string>,
+            port: number,
+            from: { cidr: string } | { group: pulumi.Input<string> },
+            description: string,
+        ) =>
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-${ruleName}`,
+                {
+                    securityGroupId: groupId,
+                    description,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    ...("cidr" in from ? { cidrIpv4: from.cidr } : { referencedSecurityGroupId: from.group }),
+                },
+                parent,
+            );
+        const egress = (
+            ruleName: string,
+            groupId: pulumi.Input<string>,
+            port: number | "all",
+            to: { cidr: string } | { group: pulumi.Input<string> },
+            description: string,
+        ) =>
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-${ruleName}`,
+                {
+                    securityGroupId: groupId,
+                    description,
+                    ipProtocol: port === "all" ? "-1" : "tcp",
+                    ...(port === "all" ? {} : { fromPort: port, toPort: port }),
+                    ...("cidr" in to ? { cidrIpv4: to.cidr } : { referencedSecurityGroupId: to.group }),
+                },
+                parent,
+            );
 
         const result: Network["securityGroups"] = {};
         if (chain.publicHost) {

@@ -18,7 +18,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { currentVersionChangedPattern, redeployLambda, redeployLambdaEnvironment, redeployPolicyStatements } from "../lambda/redeploy/package";
 import { EVENT_RULE_NAME_MAX, LAMBDA_NAME_MAX, physicalName } from "./naming";
 
-
 export interface RedeployOnRotationArgs {
     /** `<project>-<stack>`. */
     namePrefix: string;
@@ -46,65 +45,99 @@ export class RedeployOnRotation extends pulumi.ComponentResource {
         const functionName = physicalName(args.namePrefix, "redeploy-on-rotation", LAMBDA_NAME_MAX);
 
         // Created first with the function's name, so Lambda writes into it and the retention applies.
-        const logGroup = new aws.cloudwatch.LogGroup(name, {
-            name: `/aws/lambda/${functionName}`,
-            retentionInDays: args.logRetentionDays,
-        }, parent);
-
-        const role = new aws.iam.Role(name, {
-            description: `Forces new ECS deployments in ${args.namePrefix} after a secret rotation`,
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }],
-            }),
-        }, parent);
-        const policy = new aws.iam.RolePolicy(name, {
-            role: role.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    ...redeployPolicyStatements<pulumi.Input<string>>(args.services.map((s) => s.arn)),
-                    { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
-                ],
-            }),
-        }, parent);
-
-        const fn = new aws.lambda.Function(name, {
-            name: functionName,
-            description: pulumi.interpolate`Forces a new deployment of the ECS services in ${args.clusterName} when a secret they read rotates`,
-            code: new pulumi.asset.FileArchive(redeployLambda.path),
-            handler: redeployLambda.handler,
-            runtime: redeployLambda.runtime,
-            architectures: redeployLambda.architectures,
-            timeout: redeployLambda.timeout,
-            memorySize: redeployLambda.memorySize,
-            role: role.arn,
-            environment: {
-                variables: pulumi.all([args.clusterArn, pulumi.all(args.services.map((s) => s.name))])
-                    .apply(([cluster, services]) => redeployLambdaEnvironment(cluster, services)),
+        const logGroup = new aws.cloudwatch.LogGroup(
+            name,
+            {
+                name: `/aws/lambda/${functionName}`,
+                retentionInDays: args.logRetentionDays,
             },
-            loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-        }, { parent: this, dependsOn: [logGroup, policy] });
+            parent,
+        );
 
-        const rule = new aws.cloudwatch.EventRule(name, {
-            name: physicalName(args.namePrefix, "secret-rotated", EVENT_RULE_NAME_MAX),
-            description: `Secrets of ${args.namePrefix} rotated: restart the ECS services that read them`,
-            eventPattern: pulumi.all(args.secretArns).apply((arns) => JSON.stringify(currentVersionChangedPattern(arns))),
-        }, parent);
+        const role = new aws.iam.Role(
+            name,
+            {
+                description: `Forces new ECS deployments in ${args.namePrefix} after a secret rotation`,
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }],
+                }),
+            },
+            parent,
+        );
+        const policy = new aws.iam.RolePolicy(
+            name,
+            {
+                role: role.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        ...redeployPolicyStatements<pulumi.Input<string>>(args.services.map((s) => s.arn)),
+                        {
+                            Sid: "WriteOwnLogs",
+                            Effect: "Allow",
+                            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            Resource: pulumi.interpolate`${logGroup.arn}:*`,
+                        },
+                    ],
+                }),
+            },
+            parent,
+        );
 
-        const permission = new aws.lambda.Permission(name, {
-            action: "lambda:InvokeFunction",
-            function: fn.name,
-            principal: "events.amazonaws.com",
-            sourceArn: rule.arn,
-        }, parent);
+        const fn = new aws.lambda.Function(
+            name,
+            {
+                name: functionName,
+                description: pulumi.interpolate`Forces a new deployment of the ECS services in ${args.clusterName} when a secret they read rotates`,
+                code: new pulumi.asset.FileArchive(redeployLambda.path),
+                handler: redeployLambda.handler,
+                runtime: redeployLambda.runtime,
+                architectures: redeployLambda.architectures,
+                timeout: redeployLambda.timeout,
+                memorySize: redeployLambda.memorySize,
+                role: role.arn,
+                environment: {
+                    variables: pulumi
+                        .all([args.clusterArn, pulumi.all(args.services.map((s) => s.name))])
+                        .apply(([cluster, services]) => redeployLambdaEnvironment(cluster, services)),
+                },
+                loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+            },
+            { parent: this, dependsOn: [logGroup, policy] },
+        );
 
-        new aws.cloudwatch.EventTarget(name, {
-            rule: rule.name,
-            arn: fn.arn,
-            // Delivery to Lambda: retry for up to an hour (function errors are retried by Lambda itself).
-            retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
-        }, { parent: this, dependsOn: [permission] });
+        const rule = new aws.cloudwatch.EventRule(
+            name,
+            {
+                name: physicalName(args.namePrefix, "secret-rotated", EVENT_RULE_NAME_MAX),
+                description: `Secrets of ${args.namePrefix} rotated: restart the ECS services that read them`,
+                eventPattern: pulumi.all(args.secretArns).apply((arns) => JSON.stringify(currentVersionChangedPattern(arns))),
+            },
+            parent,
+        );
+
+        const permission = new aws.lambda.Permission(
+            name,
+            {
+                action: "lambda:InvokeFunction",
+                function: fn.name,
+                principal: "events.amazonaws.com",
+                sourceArn: rule.arn,
+            },
+            parent,
+        );
+
+        new aws.cloudwatch.EventTarget(
+            name,
+            {
+                rule: rule.name,
+                arn: fn.arn,
+                // Delivery to Lambda: retry for up to an hour (function errors are retried by Lambda itself).
+                retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
+            },
+            { parent: this, dependsOn: [permission] },
+        );
 
         this.functionArn = fn.arn;
         this.ruleArn = rule.arn;

@@ -48,9 +48,21 @@ export function dataKeyPolicy(account: string, region: string, partition = "aws"
                 Action: [
                     // Not kms:Create*: it includes CreateGrant, with which a principal could grant
                     // itself Decrypt outside the services (grants are the third statement's only).
-                    "kms:CreateAlias", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
-                    "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
-                    "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+                    "kms:CreateAlias",
+                    "kms:Describe*",
+                    "kms:Enable*",
+                    "kms:List*",
+                    "kms:Put*",
+                    "kms:Update*",
+                    "kms:Revoke*",
+                    "kms:Disable*",
+                    "kms:Get*",
+                    "kms:Delete*",
+                    "kms:TagResource",
+                    "kms:UntagResource",
+                    "kms:ScheduleKeyDeletion",
+                    "kms:CancelKeyDeletion",
+                    "kms:RotateKeyOnDemand",
                 ],
                 Resource: "*",
             },
@@ -86,12 +98,16 @@ export class DataKey extends pulumi.ComponentResource {
     constructor(name: string, args: DataKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:data:DataKey", name, {}, opts);
         const caller = aws.getCallerIdentityOutput({}, { parent: this });
-        const key = new aws.kms.Key(`${name}-key`, {
-            description: `Data at rest of ${args.namePrefix}: RDS, Performance Insights, Secrets Manager, ElastiCache`,
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            policy: caller.accountId.apply((account) => dataKeyPolicy(account, args.region)),
-        }, { parent: this, protect: args.protect });
+        const key = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: `Data at rest of ${args.namePrefix}: RDS, Performance Insights, Secrets Manager, ElastiCache`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: caller.accountId.apply((account) => dataKeyPolicy(account, args.region)),
+            },
+            { parent: this, protect: args.protect },
+        );
         this.aliasName = `alias/${args.namePrefix}-data`;
         new aws.kms.Alias(`${name}-alias`, { name: this.aliasName, targetKeyId: key.keyId }, { parent: this });
         this.keyArn = key.arn;
@@ -154,12 +170,16 @@ export class AppSecret extends pulumi.ComponentResource {
         const kmsKeyArn = settings.customerManagedKey ? args.kmsKeyArn : undefined;
         // A prefix, not a fixed name: a deleted secret keeps its name for its recovery window, and a
         // secret created again with that name in the meantime fails (Secrets Manager CreateSecret).
-        const secret = new aws.secretsmanager.Secret(`${name}-secret`, {
-            namePrefix: `${namePrefix}/app-`,
-            description: `Application secret of ${namePrefix}: database and cache endpoints, cache AUTH token, JWT secret (rotated every ${settings.rotationDays} days)`,
-            kmsKeyId: kmsKeyArn,
-            recoveryWindowInDays: args.recoveryWindowInDays,
-        }, { parent: this, protect: args.protect });
+        const secret = new aws.secretsmanager.Secret(
+            `${name}-secret`,
+            {
+                namePrefix: `${namePrefix}/app-`,
+                description: `Application secret of ${namePrefix}: database and cache endpoints, cache AUTH token, JWT secret (rotated every ${settings.rotationDays} days)`,
+                kmsKeyId: kmsKeyArn,
+                recoveryWindowInDays: args.recoveryWindowInDays,
+            },
+            { parent: this, protect: args.protect },
+        );
         this.secretArn = secret.arn;
         this.secretName = secret.name;
 
@@ -179,18 +199,22 @@ export class AppSecret extends pulumi.ComponentResource {
             newrelic: args.newrelic && { licenseKey: pulumi.secret(args.newrelic.licenseKey), appName: args.newrelic.appName },
             grpcUrls: args.grpcUrls,
         });
-        const version = new aws.secretsmanager.SecretVersion(`${name}-version`, {
-            secretId: secret.id,
-            secretString: pulumi.secret(pulumi.jsonStringify(document)),
-        }, {
-            parent: this,
-            // Pulumi writes the first version only. Afterwards the rotation Lambda owns the value
-            // (new JWT secret and AUTH token as AWSCURRENT); without this the next `pulumi up` would
-            // write the original values back, undoing the rotation and breaking the cache AUTH. The
-            // price: a changed endpoint (e.g. a replaced database) is not copied in by Pulumi; update
-            // the secret with `aws secretsmanager put-secret-value` (the Lambda keeps unknown keys).
-            ignoreChanges: ["secretString"],
-        });
+        const version = new aws.secretsmanager.SecretVersion(
+            `${name}-version`,
+            {
+                secretId: secret.id,
+                secretString: pulumi.secret(pulumi.jsonStringify(document)),
+            },
+            {
+                parent: this,
+                // Pulumi writes the first version only. Afterwards the rotation Lambda owns the value
+                // (new JWT secret and AUTH token as AWSCURRENT); without this the next `pulumi up` would
+                // write the original values back, undoing the rotation and breaking the cache AUTH. The
+                // price: a changed endpoint (e.g. a replaced database) is not copied in by Pulumi; update
+                // the secret with `aws secretsmanager put-secret-value` (the Lambda keeps unknown keys).
+                ignoreChanges: ["secretString"],
+            },
+        );
         this.firstVersion = version;
 
         const fn = this.rotationFunction(name, args, secret, kmsKeyArn);
@@ -198,12 +222,16 @@ export class AppSecret extends pulumi.ComponentResource {
 
         // Enabling rotation rotates at once by default; the first rotation instead waits one interval,
         // so the deployment that creates the secret is not racing a rotation of it.
-        new aws.secretsmanager.SecretRotation(`${name}-rotation`, {
-            secretId: secret.id,
-            rotationLambdaArn: fn.function.arn,
-            rotationRules: { automaticallyAfterDays: settings.rotationDays },
-            rotateImmediately: false,
-        }, { parent: this, dependsOn: [fn.permission, version] });
+        new aws.secretsmanager.SecretRotation(
+            `${name}-rotation`,
+            {
+                secretId: secret.id,
+                rotationLambdaArn: fn.function.arn,
+                rotationRules: { automaticallyAfterDays: settings.rotationDays },
+                rotateImmediately: false,
+            },
+            { parent: this, dependsOn: [fn.permission, version] },
+        );
 
         this.registerOutputs({ secretArn: this.secretArn, rotationFunctionArn: this.rotationFunctionArn });
     }
@@ -216,51 +244,75 @@ export class AppSecret extends pulumi.ComponentResource {
         const parent = { parent: this };
         const functionName = physicalName(args.namePrefix, "app-secret-rotation", LAMBDA_NAME_MAX);
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-rotation`, {
-            name: `/aws/lambda/${functionName}`,
-            retentionInDays: args.logRetentionDays,
-        }, parent);
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-rotation`,
+            {
+                name: `/aws/lambda/${functionName}`,
+                retentionInDays: args.logRetentionDays,
+            },
+            parent,
+        );
 
-        const role = new aws.iam.Role(`${name}-rotation`, {
-            description: `Rotation function of the application secret of ${args.namePrefix}`,
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }],
-            }),
-        }, parent);
+        const role = new aws.iam.Role(
+            `${name}-rotation`,
+            {
+                description: `Rotation function of the application secret of ${args.namePrefix}`,
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }],
+                }),
+            },
+            parent,
+        );
         const statements = [
-            ...rotationPolicyStatements<pulumi.Input<string>>(secret.arn, args.cache?.replicationGroupArn, kmsKeyArn !== undefined ? { kmsKeyArn, region: args.region } : {}),
+            ...rotationPolicyStatements<pulumi.Input<string>>(
+                secret.arn,
+                args.cache?.replicationGroupArn,
+                kmsKeyArn !== undefined ? { kmsKeyArn, region: args.region } : {},
+            ),
             { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
         ];
-        const policy = new aws.iam.RolePolicy(`${name}-rotation`, {
-            role: role.id,
-            policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
-        }, parent);
-
-        const fn = new aws.lambda.Function(`${name}-rotation`, {
-            name: functionName,
-            description: `Rotates the JWT secret and cache AUTH token in the application secret of ${args.namePrefix}`,
-            code: new pulumi.asset.FileArchive(rotationLambda.path),
-            handler: rotationLambda.handler,
-            runtime: rotationLambda.runtime,
-            architectures: rotationLambda.architectures,
-            // The package's 900 s, not 30: testSecret waits for the ElastiCache AUTH change to apply
-            // (minutes) within this limit. The limit costs nothing; only the time actually run is billed.
-            timeout: rotationLambda.timeout,
-            memorySize: rotationLambda.memorySize,
-            role: role.arn,
-            environment: {
-                variables: rotationLambdaEnvironment<pulumi.Input<string>>({ replicationGroupId: args.cache?.replicationGroupId }),
+        const policy = new aws.iam.RolePolicy(
+            `${name}-rotation`,
+            {
+                role: role.id,
+                policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
             },
-            loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-        }, { parent: this, dependsOn: [logGroup, policy] });
+            parent,
+        );
 
-        const permission = new aws.lambda.Permission(`${name}-rotation`, {
-            action: "lambda:InvokeFunction",
-            function: fn.name,
-            principal: "secretsmanager.amazonaws.com",
-            sourceArn: secret.arn,
-        }, parent);
+        const fn = new aws.lambda.Function(
+            `${name}-rotation`,
+            {
+                name: functionName,
+                description: `Rotates the JWT secret and cache AUTH token in the application secret of ${args.namePrefix}`,
+                code: new pulumi.asset.FileArchive(rotationLambda.path),
+                handler: rotationLambda.handler,
+                runtime: rotationLambda.runtime,
+                architectures: rotationLambda.architectures,
+                // The package's 900 s, not 30: testSecret waits for the ElastiCache AUTH change to apply
+                // (minutes) within this limit. The limit costs nothing; only the time actually run is billed.
+                timeout: rotationLambda.timeout,
+                memorySize: rotationLambda.memorySize,
+                role: role.arn,
+                environment: {
+                    variables: rotationLambdaEnvironment<pulumi.Input<string>>({ replicationGroupId: args.cache?.replicationGroupId }),
+                },
+                loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+            },
+            { parent: this, dependsOn: [logGroup, policy] },
+        );
+
+        const permission = new aws.lambda.Permission(
+            `${name}-rotation`,
+            {
+                action: "lambda:InvokeFunction",
+                function: fn.name,
+                principal: "secretsmanager.amazonaws.com",
+                sourceArn: secret.arn,
+            },
+            parent,
+        );
         return { function: fn, permission };
     }
 }

@@ -27,6 +27,7 @@ export function grpcAddresses(services: ServiceSettings[], namespace: string): R
 
 /** Environment every container gets: `<SERVICE>_GRPC_ADDRESS` for each gRPC service (config wins on a clash). */
 export function discoveryEnvironment(services: ServiceSettings[], namespace: string): Record<string, string> {
-    return Object.fromEntries(Object.entries(grpcAddresses(services, namespace))
-        .map(([name, address]) => [`${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_GRPC_ADDRESS`, address]));
+    return Object.fromEntries(
+        Object.entries(grpcAddresses(services, namespace)).map(([name, address]) => [`${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_GRPC_ADDRESS`, address]),
+    );
 }

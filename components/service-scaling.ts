@@ -18,7 +18,10 @@ export interface CapacityProviderStrategyItem {
  */
 export function capacityProviderStrategy(spot: boolean): CapacityProviderStrategyItem[] {
     return spot
-        ? [{ capacityProvider: "FARGATE", base: 1, weight: 1 }, { capacityProvider: "FARGATE_SPOT", weight: 3 }]
+        ? [
+              { capacityProvider: "FARGATE", base: 1, weight: 1 },
+              { capacityProvider: "FARGATE_SPOT", weight: 3 },
+          ]
         : [{ capacityProvider: "FARGATE", weight: 1 }];
 }
 
@@ -40,15 +43,32 @@ export function scalingPolicies(service: ServiceSettings, hasTargetGroup: boolea
     const cooldowns = { scaleOutCooldown: s.scaleOutCooldownSeconds, scaleInCooldown: s.scaleInCooldownSeconds };
     const specs: ScalingPolicySpec[] = [
         { suffix: "cpu", targetValue: s.cpuTarget, ...cooldowns, disableScaleIn: false, predefined: { metricType: "ECSServiceAverageCPUUtilization" } },
-        { suffix: "memory", targetValue: s.memoryTarget, ...cooldowns, disableScaleIn: false, predefined: { metricType: "ECSServiceAverageMemoryUtilization" } },
+        {
+            suffix: "memory",
+            targetValue: s.memoryTarget,
+            ...cooldowns,
+            disableScaleIn: false,
+            predefined: { metricType: "ECSServiceAverageMemoryUtilization" },
+        },
     ];
     if (s.requestsPerTarget !== undefined) {
-        if (!hasTargetGroup) throw new Error(`platform:services.${service.name}.scaling.requestsPerTarget: service ${service.name} publishes no ALB request count (no target group)`);
-        specs.push({ suffix: "requests", targetValue: s.requestsPerTarget, ...cooldowns, disableScaleIn: false, predefined: { metricType: "ALBRequestCountPerTarget" } });
+        if (!hasTargetGroup)
+            throw new Error(
+                `platform:services.${service.name}.scaling.requestsPerTarget: service ${service.name} publishes no ALB request count (no target group)`,
+            );
+        specs.push({
+            suffix: "requests",
+            targetValue: s.requestsPerTarget,
+            ...cooldowns,
+            disableScaleIn: false,
+            predefined: { metricType: "ALBRequestCountPerTarget" },
+        });
     }
     if (s.customMetric) {
         specs.push({
-            suffix: "custom", targetValue: s.customMetric.target, ...cooldowns,
+            suffix: "custom",
+            targetValue: s.customMetric.target,
+            ...cooldowns,
             // "ECS will scale in only if all of the target tracking policies are ready to scale in"
             // (AWS-FACTS): until the app publishes the metric, this policy may only scale out.
             disableScaleIn: !s.customMetric.scaleIn,

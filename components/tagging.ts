@@ -35,7 +35,8 @@ export function costTagTransform(tags: Record<string, string>): (args: TagTransf
     return (args) => {
         if (!TAGGABLE_TYPES.has(args.type)) return undefined;
         // The engine hands plain (deserialized) props, the in-process path Inputs: output() takes both.
-        const merged = pulumi.output(args.props.tags as pulumi.Input<Record<string, string>> | undefined)
+        const merged = pulumi
+            .output(args.props.tags as pulumi.Input<Record<string, string>> | undefined)
             .apply((existing) => ({ ...(existing ?? {}), ...own }));
         return { props: { ...args.props, tags: merged }, opts: args.opts };
     };

@@ -16,11 +16,16 @@ function zoneNumber(zoneId: string): number {
 export function pickZoneIds(offered: string[], count: number, pinned?: string[]): string[] {
     if (pinned !== undefined) {
         const missing = pinned.filter((id) => !offered.includes(id));
-        if (missing.length > 0) throw new Error(`platform:network.availabilityZoneIds: ${missing.join(", ")} not offered in this region and account (offered: ${offered.join(", ")})`);
+        if (missing.length > 0)
+            throw new Error(
+                `platform:network.availabilityZoneIds: ${missing.join(", ")} not offered in this region and account (offered: ${offered.join(", ")})`,
+            );
         return pinned;
     }
-    const usable = offered.filter((id) => !(AZ_IDS_WITHOUT_FARGATE as readonly string[]).includes(id))
+    const usable = offered
+        .filter((id) => !(AZ_IDS_WITHOUT_FARGATE as readonly string[]).includes(id))
         .sort((a, b) => zoneNumber(a) - zoneNumber(b) || a.localeCompare(b));
-    if (usable.length < count) throw new Error(`platform:network.azCount: ${count} zones needed, the region offers ${usable.length} usable ones (${usable.join(", ")})`);
+    if (usable.length < count)
+        throw new Error(`platform:network.azCount: ${count} zones needed, the region offers ${usable.length} usable ones (${usable.join(", ")})`);
     return usable.slice(0, count);
 }

@@ -20,8 +20,10 @@ export function cacheTopologyProblems(c: CacheTopologyInput): string[] {
         problems.push(`platform:cache.replicasPerShard: ${JSON.stringify(c.replicasPerShard)} must be a whole number from 0 to 5`);
     }
     if (c.clusterMode) {
-        if (!Number.isInteger(c.shards) || c.shards < 1 || c.shards > 500) problems.push(`platform:cache.shards: ${JSON.stringify(c.shards)} must be a whole number from 1 to 500`);
-        if (!c.automaticFailover) problems.push("platform:cache.automaticFailover: must be true when cache.clusterMode is true (AWS requires automatic failover in cluster mode)");
+        if (!Number.isInteger(c.shards) || c.shards < 1 || c.shards > 500)
+            problems.push(`platform:cache.shards: ${JSON.stringify(c.shards)} must be a whole number from 1 to 500`);
+        if (!c.automaticFailover)
+            problems.push("platform:cache.automaticFailover: must be true when cache.clusterMode is true (AWS requires automatic failover in cluster mode)");
     } else if (c.shards !== 1) {
         problems.push(`platform:cache.shards: ${c.shards} needs cache.clusterMode true; with cluster mode off there is one shard`);
     }
@@ -29,7 +31,8 @@ export function cacheTopologyProblems(c: CacheTopologyInput): string[] {
         problems.push("platform:cache.automaticFailover: needs at least one replica (cache.replicasPerShard >= 1); a single node has nothing to fail over to");
     }
     if (c.multiAz && !c.automaticFailover) problems.push("platform:cache.multiAz: requires cache.automaticFailover true (AWS rule)");
-    if (c.authToken && !c.transitEncryption) problems.push("platform:cache.authToken: requires cache.transitEncryption true (AWS accepts an AUTH token only with in-transit encryption)");
+    if (c.authToken && !c.transitEncryption)
+        problems.push("platform:cache.authToken: requires cache.transitEncryption true (AWS accepts an AUTH token only with in-transit encryption)");
     return problems;
 }
 

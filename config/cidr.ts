@@ -32,8 +32,7 @@ function size(cidr: Cidr): number {
 
 /** True when `inner` lies entirely inside `outer`. */
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
-    return inner.prefix >= outer.prefix && inner.network >= outer.network &&
-        inner.network + size(inner) <= outer.network + size(outer);
+    return inner.prefix >= outer.prefix && inner.network >= outer.network && inner.network + size(inner) <= outer.network + size(outer);
 }
 
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
@@ -45,7 +44,6 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
  * AZ counting up) applied to any VPC of /19 or larger: /24 number `offset + az` inside the VPC.
  */
 export function seedSubnetLayout(vpc: Cidr, azCount: number): { public: string[]; private: string[]; database: string[] } {
-    const at = (offset: number) =>
-        Array.from({ length: azCount }, (_, az) => formatCidr({ network: vpc.network + (offset + az) * 256, prefix: 24 }));
+    const at = (offset: number) => Array.from({ length: azCount }, (_, az) => formatCidr({ network: vpc.network + (offset + az) * 256, prefix: 24 }));
     return { public: at(1), private: at(10), database: at(20) };
 }

@@ -31,7 +31,11 @@ export function mergeChecked(path: string, node: SettingNode, base: unknown, ove
             return base;
         }
         // An optional group set for the first time starts from its children's (plain) defaults.
-        const start = base ?? Object.fromEntries(Object.entries(node.children).map(([k, c]) => [k, c.node === "leaf" && typeof c.default !== "function" ? c.default : undefined]));
+        const start =
+            base ??
+            Object.fromEntries(
+                Object.entries(node.children).map(([k, c]) => [k, c.node === "leaf" && typeof c.default !== "function" ? c.default : undefined]),
+            );
         const merged: Record<string, unknown> = { ...(start as object) };
         for (const [child, value] of Object.entries(override)) {
             const childNode = node.children[child];

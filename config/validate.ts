@@ -79,7 +79,12 @@ export function resolveSettings(source: ConfigSource): Settings {
     for (const service of services) runChecks(`services.${service.name}`, SETTINGS.children.services.template, service, context, problems);
 
     const network = resolveNetwork(raw.network, context, problems);
-    const serviceContext = { ...context, hasLoadBalancer: raw.loadBalancer !== undefined, hasDatabase: raw.database !== undefined, hasNewRelic: raw.newRelicLicenseKey !== undefined };
+    const serviceContext = {
+        ...context,
+        hasLoadBalancer: raw.loadBalancer !== undefined,
+        hasDatabase: raw.database !== undefined,
+        hasNewRelic: raw.newRelicLicenseKey !== undefined,
+    };
     const resolvedServices = services.map((s) => resolveService(s, serviceContext, problems));
     checkRouting(resolvedServices, raw.loadBalancer !== undefined, problems);
     const loadBalancer = raw.loadBalancer && resolveLoadBalancer(raw.loadBalancer, context, region, problems);

@@ -38,7 +38,10 @@ export interface PriceListProduct {
             string,
             {
                 effectiveDate?: string;
-                priceDimensions: Record<string, { unit: string; beginRange?: string; endRange?: string; description?: string; pricePerUnit: Record<string, string> }>;
+                priceDimensions: Record<
+                    string,
+                    { unit: string; beginRange?: string; endRange?: string; description?: string; pricePerUnit: Record<string, string> }
+                >;
             }
         >;
     };
@@ -53,14 +56,27 @@ export function queryFor(key: string): PriceQuery | undefined {
     if ((m = key.match(/^ec2\.instance\.(.+)$/))) {
         return {
             serviceCode: "AmazonEC2",
-            filters: { productFamily: "Compute Instance", instanceType: m[1], operatingSystem: "Linux", tenancy: "Shared", preInstalledSw: "NA", capacitystatus: "Used", licenseModel: "No License required" },
+            filters: {
+                productFamily: "Compute Instance",
+                instanceType: m[1],
+                operatingSystem: "Linux",
+                tenancy: "Shared",
+                preInstalledSw: "NA",
+                capacitystatus: "Used",
+                licenseModel: "No License required",
+            },
             unit: /^Hrs$/,
         };
     }
     if ((m = key.match(/^rds\.postgres\.(singleAz|multiAz)\.(.+)$/))) {
         return {
             serviceCode: "AmazonRDS",
-            filters: { productFamily: "Database Instance", instanceType: m[2], databaseEngine: "PostgreSQL", deploymentOption: m[1] === "multiAz" ? "Multi-AZ" : "Single-AZ" },
+            filters: {
+                productFamily: "Database Instance",
+                instanceType: m[2],
+                databaseEngine: "PostgreSQL",
+                deploymentOption: m[1] === "multiAz" ? "Multi-AZ" : "Single-AZ",
+            },
             unit: /^Hrs$/,
         };
     }
@@ -75,7 +91,9 @@ export function queryFor(key: string): PriceQuery | undefined {
         const [, vol, az, what] = m;
         const multi = az === "multiAz" ? "Multi-AZ-" : "";
         const V = vol.toUpperCase();
-        const usagetype = { gbMonth: `RDS:${multi}${V}-Storage`, iopsMonth: `RDS:${multi}${V}-PIOPS`, throughputMibpsMonth: `RDS:${multi}${V}-Throughput` }[what]!;
+        const usagetype = { gbMonth: `RDS:${multi}${V}-Storage`, iopsMonth: `RDS:${multi}${V}-PIOPS`, throughputMibpsMonth: `RDS:${multi}${V}-Throughput` }[
+            what
+        ]!;
         const productFamily = { gbMonth: "Database Storage", iopsMonth: "Provisioned IOPS", throughputMibpsMonth: "Provisioned Throughput" }[what]!;
         return {
             serviceCode: "AmazonRDS",
@@ -87,8 +105,16 @@ export function queryFor(key: string): PriceQuery | undefined {
     const fixed: Record<string, PriceQuery> = {
         "ebs.gp3.gbMonth": { serviceCode: "AmazonEC2", filters: { productFamily: "Storage", volumeApiName: "gp3" }, unit: /^GB-Mo$/i },
         "ebs.gp2.gbMonth": { serviceCode: "AmazonEC2", filters: { productFamily: "Storage", volumeApiName: "gp2" }, unit: /^GB-Mo$/i },
-        "ebs.gp3.iopsMonth": { serviceCode: "AmazonEC2", filters: { productFamily: "System Operation", volumeApiName: "gp3" }, usagetype: ut("EBS:VolumeP-IOPS\\.gp3") },
-        "ebs.gp3.throughputMibpsMonth": { serviceCode: "AmazonEC2", filters: { productFamily: "Provisioned Throughput", volumeApiName: "gp3" }, usagetype: ut("EBS:VolumeP-Throughput\\.gp3") },
+        "ebs.gp3.iopsMonth": {
+            serviceCode: "AmazonEC2",
+            filters: { productFamily: "System Operation", volumeApiName: "gp3" },
+            usagetype: ut("EBS:VolumeP-IOPS\\.gp3"),
+        },
+        "ebs.gp3.throughputMibpsMonth": {
+            serviceCode: "AmazonEC2",
+            filters: { productFamily: "Provisioned Throughput", volumeApiName: "gp3" },
+            usagetype: ut("EBS:VolumeP-Throughput\\.gp3"),
+        },
         "ebs.snapshot.gbMonth": { serviceCode: "AmazonEC2", filters: { productFamily: "Storage Snapshot" }, usagetype: ut("EBS:SnapshotUsage") },
         "vpc.publicIpv4.hour": { serviceCode: "AmazonVPC", filters: { productFamily: "VPC Public IPv4 Address" }, usagetype: ut("PublicIPv4:InUseAddress") },
         "vpc.natGateway.hour": { serviceCode: "AmazonEC2", filters: { productFamily: "NAT Gateway" }, usagetype: ut("NatGateway-Hours") },
@@ -120,7 +146,11 @@ export function queryFor(key: string): PriceQuery | undefined {
         "lambda.x86_64.requestsPerMillion": { serviceCode: "AWSLambda", filters: {}, usagetype: ut("Request"), scale: 1e6 },
         "lambda.arm64.requestsPerMillion": { serviceCode: "AWSLambda", filters: {}, usagetype: ut("Request-ARM"), scale: 1e6 },
         "ecr.storage.gbMonth": { serviceCode: "AmazonECR", filters: {}, usagetype: ut("TimedStorage-ByteHrs") },
-        "s3.standard.gbMonth": { serviceCode: "AmazonS3", filters: { productFamily: "Storage", volumeType: "Standard" }, usagetype: ut("TimedStorage-ByteHrs") },
+        "s3.standard.gbMonth": {
+            serviceCode: "AmazonS3",
+            filters: { productFamily: "Storage", volumeType: "Standard" },
+            usagetype: ut("TimedStorage-ByteHrs"),
+        },
         "cloudmap.instance.month": { serviceCode: "AWSCloudMap", filters: {}, usagetype: ut("RegisteredResource") },
         "route53.hostedZone.month": { serviceCode: "AmazonRoute53", filters: { productFamily: "DNS Zone" }, global: true, usagetype: /^HostedZone$/ },
         "sns.publish.perMillion": { serviceCode: "AmazonSNS", filters: {}, usagetype: ut("Requests-Tier1"), tier: "firstPaid", scale: 1e6 },
@@ -191,12 +221,20 @@ export function selectPrice(key: string, q: PriceQuery, products: PriceListProdu
                 .sort((a, b) => a.begin - b.begin);
             const pick = q.tier === "firstPaid" ? dims.find((x) => x.usd > 0) : dims.find((x) => x.begin === 0);
             if (pick) {
-                candidates.push({ usd: pick.usd * (q.scale ?? 1), sku: p.product.sku, usagetype: attrs.usagetype, unit: pick.d.unit, effectiveDate: term.effectiveDate });
+                candidates.push({
+                    usd: pick.usd * (q.scale ?? 1),
+                    sku: p.product.sku,
+                    usagetype: attrs.usagetype,
+                    unit: pick.d.unit,
+                    effectiveDate: term.effectiveDate,
+                });
             }
         }
     }
     if (candidates.length === 0) {
-        throw new RefreshError(`no on-demand price for "${key}" (${q.serviceCode} ${JSON.stringify(q.filters)}${q.usagetype ? ` usagetype ${q.usagetype}` : ""})`);
+        throw new RefreshError(
+            `no on-demand price for "${key}" (${q.serviceCode} ${JSON.stringify(q.filters)}${q.usagetype ? ` usagetype ${q.usagetype}` : ""})`,
+        );
     }
     const distinct = [...new Set(candidates.map((c) => c.usd))];
     if (distinct.length > 1) {
@@ -257,7 +295,12 @@ export async function buildRefreshedCatalogue(current: Catalogue, client: Pricin
             ...rest,
             usd: selected.usd,
             source: "AWS Price List",
-            priceList: { sku: selected.sku, unit: selected.unit, ...(selected.usagetype ? { usagetype: selected.usagetype } : {}), ...(selected.effectiveDate ? { effectiveDate: selected.effectiveDate } : {}) },
+            priceList: {
+                sku: selected.sku,
+                unit: selected.unit,
+                ...(selected.usagetype ? { usagetype: selected.usagetype } : {}),
+                ...(selected.effectiveDate ? { effectiveDate: selected.effectiveDate } : {}),
+            },
         };
         if (entry.usd > 0 && Math.abs(selected.usd - entry.usd) / entry.usd > 0.5) {
             warnings.push(`${key}: ${entry.usd} -> ${selected.usd}`);
@@ -270,7 +313,12 @@ export async function buildRefreshedCatalogue(current: Catalogue, client: Pricin
     const missing = Object.keys(current.prices).filter((k) => !(k in prices));
     if (missing.length > 0) throw new RefreshError(`keys missing from the refreshed catalogue: ${missing.join(", ")}`);
     const next: Catalogue = parseCatalogue(
-        { ...current, retrievedAt: now.toISOString(), retrievedFrom: `AWS Price List API (GetProducts), region ${current.region}, ${refreshed.length} prices refreshed, ${kept.length} kept`, prices },
+        {
+            ...current,
+            retrievedAt: now.toISOString(),
+            retrievedFrom: `AWS Price List API (GetProducts), region ${current.region}, ${refreshed.length} prices refreshed, ${kept.length} kept`,
+            prices,
+        },
         "refreshed catalogue",
     );
     return { catalogue: next, refreshed, kept, warnings };

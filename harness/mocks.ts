@@ -17,9 +17,25 @@ export const ACCOUNT_ID = "482917365014";
  * position meets it.
  */
 export const AVAILABILITY_ZONES: Record<string, [name: string, zoneId: string][]> = {
-    "us-east-1": [["us-east-1a", "use1-az1"], ["us-east-1b", "use1-az3"], ["us-east-1c", "use1-az5"], ["us-east-1d", "use1-az2"], ["us-east-1e", "use1-az4"], ["us-east-1f", "use1-az6"]],
-    "us-west-2": [["us-west-2a", "usw2-az2"], ["us-west-2b", "usw2-az1"], ["us-west-2c", "usw2-az3"], ["us-west-2d", "usw2-az4"]],
-    "eu-west-1": [["eu-west-1a", "euw1-az3"], ["eu-west-1b", "euw1-az1"], ["eu-west-1c", "euw1-az2"]],
+    "us-east-1": [
+        ["us-east-1a", "use1-az1"],
+        ["us-east-1b", "use1-az3"],
+        ["us-east-1c", "use1-az5"],
+        ["us-east-1d", "use1-az2"],
+        ["us-east-1e", "use1-az4"],
+        ["us-east-1f", "use1-az6"],
+    ],
+    "us-west-2": [
+        ["us-west-2a", "usw2-az2"],
+        ["us-west-2b", "usw2-az1"],
+        ["us-west-2c", "usw2-az3"],
+        ["us-west-2d", "usw2-az4"],
+    ],
+    "eu-west-1": [
+        ["eu-west-1a", "euw1-az3"],
+        ["eu-west-1b", "euw1-az1"],
+        ["eu-west-1c", "euw1-az2"],
+    ],
 };
 
 /** Zone-id prefix AWS uses for a region: us-east-1 -> use1, ap-southeast-2 -> apse2, eu-central-1 -> euc1. */
@@ -108,7 +124,8 @@ function memberClusters(group: string, inputs: Record<string, any>): string[] {
     if (inputs.numNodeGroups !== undefined) {
         const perShard = 1 + (inputs.replicasPerNodeGroup ?? 0);
         return Array.from({ length: inputs.numNodeGroups }, (_, shard) =>
-            Array.from({ length: perShard }, (_, node) => `${group}-${pad(shard + 1, 4)}-${pad(node + 1, 3)}`)).flat();
+            Array.from({ length: perShard }, (_, node) => `${group}-${pad(shard + 1, 4)}-${pad(node + 1, 3)}`),
+        ).flat();
     }
     return Array.from({ length: inputs.numCacheClusters ?? 1 }, (_, node) => `${group}-${pad(node + 1, 3)}`);
 }
@@ -139,7 +156,14 @@ function uuid(name: string): string {
 }
 
 /** Attributes AWS computes on create, merged over the inputs. `region` is the creating provider's. */
-export function computedState(type: string, name: string, inputs: Record<string, any>, region: string, account: string = ACCOUNT_ID, ctx?: MockContext): Record<string, any> {
+export function computedState(
+    type: string,
+    name: string,
+    inputs: Record<string, any>,
+    region: string,
+    account: string = ACCOUNT_ID,
+    ctx?: MockContext,
+): Record<string, any> {
     const id = mockId(type, name);
     const physical = mockName(type, name, inputs);
     const arn = `arn:aws:${service(type)}:${region}:${account}:${slug(name)}`;
@@ -292,7 +316,10 @@ export function computedState(type: string, name: string, inputs: Record<string,
         case "aws:ssm/document:Document":
             Object.assign(state, {
                 arn: `arn:aws:ssm:${region}:${account}:document/${physical}`,
-                latestVersion: "1", defaultVersion: "1", documentVersion: "1", status: "Active",
+                latestVersion: "1",
+                defaultVersion: "1",
+                documentVersion: "1",
+                status: "Active",
             });
             break;
         case "aws:ec2/subnet:Subnet": {
@@ -345,7 +372,8 @@ function policyDocument(args: Record<string, any>): string {
         }
         if (s.conditions) {
             out.Condition = {};
-            for (const c of s.conditions) out.Condition[c.test] = { ...(out.Condition[c.test] ?? {}), [c.variable]: c.values.length === 1 ? c.values[0] : c.values };
+            for (const c of s.conditions)
+                out.Condition[c.test] = { ...(out.Condition[c.test] ?? {}), [c.variable]: c.values.length === 1 ? c.values[0] : c.values };
         }
         return out;
     });
@@ -357,25 +385,35 @@ const norm = (zone: string) => zone.replace(/\.$/, "").toLowerCase();
 /** getAvailabilityZones as EC2 DescribeAvailabilityZones answers it, honouring the data source's arguments. */
 function availabilityZones(args: Record<string, any>, region: string, ctx?: MockContext): Record<string, any> {
     const all = availabilityZonesOf(region).map(([name, zoneId]) => ({
-        "zone-name": name, "zone-id": zoneId, state: "available", "opt-in-status": "opt-in-not-required",
-        "region-name": region, "group-name": region, "zone-type": "availability-zone",
+        "zone-name": name,
+        "zone-id": zoneId,
+        state: "available",
+        "opt-in-status": "opt-in-not-required",
+        "region-name": region,
+        "group-name": region,
+        "zone-type": "availability-zone",
     }));
     ctx?.zoneAnswers.set(region, new Map(all.map((z) => [z["zone-name"], z["zone-id"]])));
     const filters: { name: string; values: string[] }[] = args.filters ?? [];
     for (const f of filters) {
         if (!(f.name in all[0])) throw new Error(`harness/mocks.ts: getAvailabilityZones filter ${f.name} is not modelled; add it`);
     }
-    const zones = all.filter((z) => (args.state === undefined || z.state === args.state)
-        && !(args.excludeNames ?? []).includes(z["zone-name"])
-        && !(args.excludeZoneIds ?? []).includes(z["zone-id"])
-        && filters.every((f) => f.values.includes((z as Record<string, string>)[f.name])));
+    const zones = all.filter(
+        (z) =>
+            (args.state === undefined || z.state === args.state) &&
+            !(args.excludeNames ?? []).includes(z["zone-name"]) &&
+            !(args.excludeZoneIds ?? []).includes(z["zone-id"]) &&
+            filters.every((f) => f.values.includes((z as Record<string, string>)[f.name])),
+    );
     return {
         id: region,
         names: zones.map((z) => z["zone-name"]),
         zoneIds: zones.map((z) => z["zone-id"]),
         groupNames: [...new Set(zones.map((z) => z["group-name"]))],
         ...(args.state !== undefined ? { state: args.state } : {}),
-        excludeNames: args.excludeNames, excludeZoneIds: args.excludeZoneIds, filters: args.filters,
+        excludeNames: args.excludeNames,
+        excludeZoneIds: args.excludeZoneIds,
+        filters: args.filters,
     };
 }
 
@@ -389,10 +427,17 @@ function hostedZone(args: Record<string, any>, ctx?: MockContext): Record<string
     const zoneId = args.zoneId ?? `Z${hex(wanted, 20).toUpperCase()}`;
     ctx?.zoneNames.set(zoneId, wanted);
     return {
-        id: zoneId, zoneId, name: wanted, arn: `arn:aws:route53:::hostedzone/${zoneId}`,
-        privateZone: Boolean(args.privateZone), resourceRecordSetCount: 2, comment: "", callerReference: `mock-${hex(wanted, 8)}`,
+        id: zoneId,
+        zoneId,
+        name: wanted,
+        arn: `arn:aws:route53:::hostedzone/${zoneId}`,
+        privateZone: Boolean(args.privateZone),
+        resourceRecordSetCount: 2,
+        comment: "",
+        callerReference: `mock-${hex(wanted, 8)}`,
         nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net"],
-        primaryNameServer: "ns-1.awsdns-01.org", tags: {},
+        primaryNameServer: "ns-1.awsdns-01.org",
+        tags: {},
     };
 }
 
@@ -431,10 +476,13 @@ export function callResult(token: string, args: Record<string, any>, region: str
             const fn = String(args.functionName);
             const functionName = fn.startsWith("arn:") ? fn.split(":").pop()! : fn;
             return {
-                id: functionName, functionName,
+                id: functionName,
+                functionName,
                 arn: fn.startsWith("arn:") ? fn : `arn:aws:lambda:${region}:${account}:function:${functionName}`,
                 role: `arn:aws:iam::${account}:role/serverlessrepo-${functionName.slice(0, 30)}-LambdaRole-${hex(functionName, 12).toUpperCase()}`,
-                runtime: "python3.12", handler: "lambda_function.lambda_handler", architectures: ["x86_64"],
+                runtime: "python3.12",
+                handler: "lambda_function.lambda_handler",
+                architectures: ["x86_64"],
             };
         }
         case "aws:ssm/getParameter:getParameter": {

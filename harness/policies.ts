@@ -46,7 +46,7 @@ export function loadPackConfig(stack: string): PackConfig {
 }
 
 function regionOf(capture: StackCapture): string {
-    const text = JSON.stringify(capture.resources.map(r => r.inputs));
+    const text = JSON.stringify(capture.resources.map((r) => r.inputs));
     return /arn:aws:[a-z0-9-]+:([a-z]{2}(?:-gov)?-[a-z]+-\d):/.exec(text)?.[1] ?? "us-east-1";
 }
 

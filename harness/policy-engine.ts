@@ -66,12 +66,17 @@ export function schemaErrors(schema: any, value: unknown, path: string): string[
     const errors: string[] = [];
     const types: string[] = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
     const typeOk = (t: string) =>
-        t === "integer" ? Number.isInteger(value)
-            : t === "number" ? typeof value === "number"
-            : t === "array" ? Array.isArray(value)
-            : t === "object" ? value !== null && typeof value === "object" && !Array.isArray(value)
-            : t === "null" ? value === null
-            : typeof value === t;
+        t === "integer"
+            ? Number.isInteger(value)
+            : t === "number"
+              ? typeof value === "number"
+              : t === "array"
+                ? Array.isArray(value)
+                : t === "object"
+                  ? value !== null && typeof value === "object" && !Array.isArray(value)
+                  : t === "null"
+                    ? value === null
+                    : typeof value === t;
     if (types.length > 0 && !types.some(typeOk)) {
         return [`${path}: ${JSON.stringify(value)} is not of type ${types.join("|")}`];
     }
@@ -152,7 +157,7 @@ export function reconcileConfig(
         const enforcementLevel = given?.enforcementLevel ?? all ?? p.enforcementLevel ?? packEnforcementLevel;
         if (schema) {
             const schemaObject = { type: "object", properties: schema.properties, required: schema.required };
-            errors.push(...schemaErrors(schemaObject, properties, "").map(e => `${p.name}: ${e.replace(/^: /, "")}`));
+            errors.push(...schemaErrors(schemaObject, properties, "").map((e) => `${p.name}: ${e.replace(/^: /, "")}`));
         }
         result.set(p.name, { enforcementLevel, properties });
     }
@@ -224,7 +229,7 @@ function policyView(r: CapturedResource): Pick<PolicyResource, "type" | "props" 
  */
 export function stackPolicyResources(resources: CapturedResource[], links?: Map<string, ResourceLinks>): PolicyResource[] {
     const out = resources.map((r): PolicyResource => ({ ...policyView(r), dependencies: [], propertyDependencies: {} }));
-    const byUrn = new Map(out.map(r => [r.urn, r] as const));
+    const byUrn = new Map(out.map((r) => [r.urn, r] as const));
     resources.forEach((r, i) => {
         const pr = out[i];
         if (r.parent && byUrn.has(r.parent)) {
@@ -232,9 +237,9 @@ export function stackPolicyResources(resources: CapturedResource[], links?: Map<
         }
         const l = links?.get(r.urn);
         if (l) {
-            pr.dependencies = l.dependencies.map(u => byUrn.get(u)).filter((x): x is PolicyResource => x !== undefined);
+            pr.dependencies = l.dependencies.map((u) => byUrn.get(u)).filter((x): x is PolicyResource => x !== undefined);
             for (const [k, urns] of Object.entries(l.propertyDependencies)) {
-                pr.propertyDependencies[k] = urns.map(u => byUrn.get(u)).filter((x): x is PolicyResource => x !== undefined);
+                pr.propertyDependencies[k] = urns.map((u) => byUrn.get(u)).filter((x): x is PolicyResource => x !== undefined);
             }
         }
     });
@@ -248,9 +253,9 @@ function collectStrings(value: unknown, out: Set<string>, depth = 0): void {
     if (typeof value === "string") {
         out.add(value);
     } else if (Array.isArray(value)) {
-        value.forEach(v => collectStrings(v, out, depth + 1));
+        value.forEach((v) => collectStrings(v, out, depth + 1));
     } else if (typeof value === "object") {
-        Object.values(value as object).forEach(v => collectStrings(v, out, depth + 1));
+        Object.values(value as object).forEach((v) => collectStrings(v, out, depth + 1));
     }
 }
 
@@ -268,19 +273,19 @@ export function inferLinks(resources: CapturedResource[], identify: (r: Captured
             }
         }
     }
-    const byTypeName = new Map<string, string>(resources.map(r => [`${r.type}::${r.name}`, r.urn]));
+    const byTypeName = new Map<string, string>(resources.map((r) => [`${r.type}::${r.name}`, r.urn]));
     const links = new Map<string, ResourceLinks>();
     for (const r of resources) {
         const propertyDependencies: Record<string, string[]> = {};
         // Explicit dependsOn (recorded by the harness as type::name) are dependencies too.
-        const all = new Set<string>((r.dependsOn ?? []).map(d => byTypeName.get(d)).filter((u): u is string => u !== undefined));
+        const all = new Set<string>((r.dependsOn ?? []).map((d) => byTypeName.get(d)).filter((u): u is string => u !== undefined));
         for (const [key, value] of Object.entries(r.inputs ?? {})) {
             const strings = new Set<string>();
             collectStrings(value, strings);
-            const deps = [...strings].map(s => owners.get(s)).filter((u): u is string => u !== undefined && u !== r.urn);
+            const deps = [...strings].map((s) => owners.get(s)).filter((u): u is string => u !== undefined && u !== r.urn);
             if (deps.length > 0) {
                 propertyDependencies[key] = [...new Set(deps)];
-                deps.forEach(d => all.add(d));
+                deps.forEach((d) => all.add(d));
             }
         }
         links.set(r.urn, { dependencies: [...all], propertyDependencies });
@@ -326,14 +331,9 @@ function runOne(policy: string, fn: () => unknown, out: Violation[]): void {
  * then every stack policy on the whole list. Disabled policies are skipped; `remediate` reports
  * as mandatory (the analyzer server does the same when a violation remains).
  */
-export function evaluatePolicyList(
-    policies: Policies,
-    resources: CapturedResource[],
-    packConfig: PackConfig = {},
-    options: EvaluateOptions = {},
-): Violation[] {
+export function evaluatePolicyList(policies: Policies, resources: CapturedResource[], packConfig: PackConfig = {}, options: EvaluateOptions = {}): Violation[] {
     const configs = reconcileConfig(policies, packConfig, options.packEnforcementLevel ?? "mandatory");
-    const names = new Map(resources.map(r => [r.urn, r.name] as const));
+    const names = new Map(resources.map((r) => [r.urn, r.name] as const));
     const stackTags = options.stackTags ?? new Map<string, string>();
     const violations: Violation[] = [];
     let stackResources: PolicyResource[] | undefined;
@@ -343,15 +343,17 @@ export function evaluatePolicyList(
             continue;
         }
         const level: EnforcementLevel = c.enforcementLevel === "remediate" ? "mandatory" : c.enforcementLevel;
-        const reporter = (defaultUrn?: string): ReportViolation => (message: string, urn?: string) => {
-            const resource = urn ?? defaultUrn;
-            violations.push({
-                policy: p.name,
-                enforcementLevel: level,
-                message,
-                ...(resource ? { resource, resourceName: names.get(resource) } : {}),
-            });
-        };
+        const reporter =
+            (defaultUrn?: string): ReportViolation =>
+            (message: string, urn?: string) => {
+                const resource = urn ?? defaultUrn;
+                violations.push({
+                    policy: p.name,
+                    enforcementLevel: level,
+                    message,
+                    ...(resource ? { resource, resourceName: names.get(resource) } : {}),
+                });
+            };
         if (isStackPolicy(p)) {
             stackResources ??= stackPolicyResources(resources, inferLinks(resources, options.identify ?? (() => [])));
             const args: StackValidationArgs = {
@@ -376,12 +378,10 @@ export function evaluatePolicyList(
 
 /** True when any violation would block `pulumi preview` / `pulumi up`. */
 export function hasMandatoryFailure(violations: readonly Violation[]): boolean {
-    return violations.some(v => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate");
+    return violations.some((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate");
 }
 
 /** Violations as readable lines (policy, level, resource, message). */
 export function formatViolations(violations: readonly Violation[]): string {
-    return violations
-        .map(v => `[${v.enforcementLevel}] ${v.policy}${v.resourceName ? ` (${v.resourceName})` : ""}: ${v.message}`)
-        .join("\n");
+    return violations.map((v) => `[${v.enforcementLevel}] ${v.policy}${v.resourceName ? ` (${v.resourceName})` : ""}: ${v.message}`).join("\n");
 }

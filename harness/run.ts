@@ -49,7 +49,8 @@ export function projectName(): string {
 
 /** Stack names that have a `Pulumi.<stack>.yaml` in the repository. */
 export function stackNames(): string[] {
-    return fs.readdirSync(REPO_ROOT)
+    return fs
+        .readdirSync(REPO_ROOT)
         .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
         .filter((s): s is string => s !== undefined)
         .sort();
@@ -263,13 +264,17 @@ async function runUnderMocks(stack: string, options: RunOptions): Promise<StackC
     const registrations = new Map<string, Registration>();
     const key = (type: string, name: string) => `${type}::${name}`;
     let signalRefusal: () => void = () => undefined;
-    const refusal = new Promise<void>((resolve) => { signalRefusal = resolve; });
+    const refusal = new Promise<void>((resolve) => {
+        signalRefusal = resolve;
+    });
     // An error the program raises while a resource's inputs resolve (e.g. a lookup that names its
     // config key) fails that registration, and a preview reports it; under mocks nothing awaits the
     // rejected input, so it surfaces as an unhandled rejection: collect it and fail the run with it.
     const programErrors: unknown[] = [];
     let signalProgramError: () => void = () => undefined;
-    const programError = new Promise<void>((resolve) => { signalProgramError = resolve; });
+    const programError = new Promise<void>((resolve) => {
+        signalProgramError = resolve;
+    });
     const onRejection = (reason: unknown) => {
         if (String((reason as Error)?.message ?? reason).includes(STRICT_MARK)) return;
         programErrors.push(reason);
@@ -278,84 +283,90 @@ async function runUnderMocks(stack: string, options: RunOptions): Promise<StackC
     process.on("unhandledRejection", onRejection);
 
     pulumi.runtime.setAllConfig(stackFile.config, stackFile.secretKeys);
-    await pulumi.runtime.setMocks({
-        newResource(args) {
-            const secretInputs: string[] = [];
-            const inputs = unwrap(args.inputs, "", secretInputs);
-            if (args.type === "pulumi:providers:aws") {
-                const id = mockId(args.type, args.name);
-                ctx.providerRegions.set(id, inputs.region ?? region);
-                return { id, state: inputs };
-            }
-            const resourceRegion = regionOfProvider(ctx, args.provider);
-            captured.push({
-                type: args.type,
-                name: args.name,
-                inputs,
-                secretInputs,
-                urn: "",
-                custom: args.custom ?? true,
-                protect: false,
-                retainOnDelete: false,
-                deleteBeforeReplace: false,
-                replaceOnChanges: [],
-                ignoreChanges: [],
-                dependsOn: [],
-                region: resourceRegion,
-            });
-            // As a preview would: the provider refuses the resource, so its registration fails.
-            const refused = checkResource({ type: args.type, name: args.name, inputs, region: resourceRegion }, strict);
-            if (refused.length > 0) {
-                violations.push(...refused);
-                swallowStrictRejections();
-                signalRefusal();
-                throw new Error(refused.map(formatViolation).join("\n"));
-            }
-            const state = computedState(args.type, args.name, inputs, resourceRegion, ctx.account, ctx);
-            states.set(key(args.type, args.name), state);
-            return { id: state.id, state: { ...inputs, ...state, ...pickInputsOverState(inputs) } };
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                const secretInputs: string[] = [];
+                const inputs = unwrap(args.inputs, "", secretInputs);
+                if (args.type === "pulumi:providers:aws") {
+                    const id = mockId(args.type, args.name);
+                    ctx.providerRegions.set(id, inputs.region ?? region);
+                    return { id, state: inputs };
+                }
+                const resourceRegion = regionOfProvider(ctx, args.provider);
+                captured.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs,
+                    secretInputs,
+                    urn: "",
+                    custom: args.custom ?? true,
+                    protect: false,
+                    retainOnDelete: false,
+                    deleteBeforeReplace: false,
+                    replaceOnChanges: [],
+                    ignoreChanges: [],
+                    dependsOn: [],
+                    region: resourceRegion,
+                });
+                // As a preview would: the provider refuses the resource, so its registration fails.
+                const refused = checkResource({ type: args.type, name: args.name, inputs, region: resourceRegion }, strict);
+                if (refused.length > 0) {
+                    violations.push(...refused);
+                    swallowStrictRejections();
+                    signalRefusal();
+                    throw new Error(refused.map(formatViolation).join("\n"));
+                }
+                const state = computedState(args.type, args.name, inputs, resourceRegion, ctx.account, ctx);
+                states.set(key(args.type, args.name), state);
+                return { id: state.id, state: { ...inputs, ...state, ...pickInputsOverState(inputs) } };
+            },
+            call(args) {
+                return callResult(args.token, unwrap(args.inputs, "", []), regionOfProvider(ctx, args.provider), ctx);
+            },
         },
-        call(args) {
-            return callResult(args.token, unwrap(args.inputs, "", []), regionOfProvider(ctx, args.provider), ctx);
-        },
-    }, stackFile.project, stack, false);
+        stackFile.project,
+        stack,
+        false,
+    );
 
     // Imported after the mocks are set, as Pulumi's testing guide requires.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const program = options.program ?? (require("../program") as typeof import("../program")).main;
     // main()'s own return value: runInPulumiStack resolves outputs to plain values and loses secretness.
     let outputs: Record<string, unknown> = {};
-    const run = pulumi.runtime.runInPulumiStack(async () => {
-        // The program's resource transforms (registerResourceTransform) run here, before the capture
-        // records the options, as the engine applies them before it registers a resource.
-        const transforms: pulumi.ResourceTransformation[] = [];
-        pulumi.runtime.registerStackTransformation((original) => {
-            let result: pulumi.ResourceTransformationResult = { props: original.props, opts: original.opts };
-            for (const transform of transforms) result = transform({ ...original, ...result }) ?? result;
-            const args = { ...original, ...result };
-            const parent = args.opts.parent;
-            registrations.set(key(args.type, args.name), {
-                type: args.type,
-                name: args.name,
-                parentKey: parent ? key((parent as any).__pulumiType, (parent as any).__name) : undefined,
-                protect: Boolean(args.opts.protect),
-                retainOnDelete: Boolean(args.opts.retainOnDelete),
-                deleteBeforeReplace: Boolean((args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace),
-                replaceOnChanges: args.opts.replaceOnChanges ?? [],
-                ignoreChanges: args.opts.ignoreChanges ?? [],
-                dependsOn: ([] as unknown[]).concat(args.opts.dependsOn ?? [])
-                    .map((r) => key((r as any).__pulumiType, (r as any).__name)),
+    const run = pulumi.runtime
+        .runInPulumiStack(async () => {
+            // The program's resource transforms (registerResourceTransform) run here, before the capture
+            // records the options, as the engine applies them before it registers a resource.
+            const transforms: pulumi.ResourceTransformation[] = [];
+            pulumi.runtime.registerStackTransformation((original) => {
+                let result: pulumi.ResourceTransformationResult = { props: original.props, opts: original.opts };
+                for (const transform of transforms) result = transform({ ...original, ...result }) ?? result;
+                const args = { ...original, ...result };
+                const parent = args.opts.parent;
+                registrations.set(key(args.type, args.name), {
+                    type: args.type,
+                    name: args.name,
+                    parentKey: parent ? key((parent as any).__pulumiType, (parent as any).__name) : undefined,
+                    protect: Boolean(args.opts.protect),
+                    retainOnDelete: Boolean(args.opts.retainOnDelete),
+                    deleteBeforeReplace: Boolean((args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace),
+                    replaceOnChanges: args.opts.replaceOnChanges ?? [],
+                    ignoreChanges: args.opts.ignoreChanges ?? [],
+                    dependsOn: ([] as unknown[]).concat(args.opts.dependsOn ?? []).map((r) => key((r as any).__pulumiType, (r as any).__name)),
+                });
+                return transforms.length > 0 ? result : undefined;
             });
-            return transforms.length > 0 ? result : undefined;
-        });
-        const restore = emulateResourceTransforms(transforms);
-        try {
-            outputs = await program();
-        } finally {
-            restore();
-        }
-        return outputs;
-    }).then(() => waitForRPCs());
+            const restore = emulateResourceTransforms(transforms);
+            try {
+                outputs = await program();
+            } finally {
+                restore();
+            }
+            return outputs;
+        })
+        .then(() => waitForRPCs());
     // A refused registration can leave the runtime waiting forever on outputs that never resolve
     // (what depends on the refused resource): once one is refused, let the rest of the program register
     // what it still can, then report every refusal.
@@ -376,7 +387,9 @@ async function runUnderMocks(stack: string, options: RunOptions): Promise<StackC
     }
 
     // Cross-resource rules, once the whole program is known; then every refusal at once, as a preview lists them.
-    const custom: StrictResource[] = captured.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, region: r.region ?? region, state: states.get(key(r.type, r.name)) }));
+    const custom: StrictResource[] = captured
+        .filter((r) => r.custom)
+        .map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, region: r.region ?? region, state: states.get(key(r.type, r.name)) }));
     violations.push(...checkStack(custom, strict));
     if (violations.length > 0) throw new StrictViolationError(violations);
 
@@ -430,6 +443,13 @@ export function ofType(capture: StackCapture, type: string): CapturedResource[] 
 /** The one resource of a type and name, or a clear failure listing what exists. */
 export function find(capture: StackCapture, type: string, name: string): CapturedResource {
     const match = capture.resources.find((r) => r.type === type && r.name === name);
-    if (!match) throw new Error(`No ${type} named ${name}; have: ${ofType(capture, type).map((r) => r.name).join(", ") || "none"}`);
+    if (!match)
+        throw new Error(
+            `No ${type} named ${name}; have: ${
+                ofType(capture, type)
+                    .map((r) => r.name)
+                    .join(", ") || "none"
+            }`,
+        );
     return match;
 }

@@ -9,7 +9,12 @@ import { elasticacheAuthTokenGeneratorRule, elasticacheAuthTokenRule, ssmParamet
 import { subnetZoneWithoutFargateRule, userDataSizeRule } from "./strict/ec2";
 import { deprecatedInputRule, ecsContainerHealthCheckRule, ecsSecretValueFromRule, fargateTaskSizeRule } from "./strict/ecs";
 import {
-    albIdleTimeoutRule, certificateRegionAccountRule, elbSslPolicyRule, listenerRuleLimitsRule, listenerRulePriorityUniqueRule, targetGroupRangesRule,
+    albIdleTimeoutRule,
+    certificateRegionAccountRule,
+    elbSslPolicyRule,
+    listenerRuleLimitsRule,
+    listenerRulePriorityUniqueRule,
+    targetGroupRangesRule,
 } from "./strict/elb";
 import { arnExampleAccountRule, iamRoleInlinePolicySizeRule } from "./strict/iam";
 import { lambdaLimitsRule, lambdaRuntimeArchitectureRule } from "./strict/lambda";
@@ -40,14 +45,16 @@ export function formatViolation(v: Violation): string {
 /** What a failed mocked run throws: every violation, each with resource, input, value, allowed and source. */
 export class StrictViolationError extends Error {
     constructor(readonly violations: Violation[]) {
-        super(`The mocked run was refused where AWS or the provider would refuse it (${violations.length} problem${violations.length === 1 ? "" : "s"}):\n`
-            + violations.map((v) => ` - ${formatViolation(v)}`).join("\n"));
+        super(
+            `The mocked run was refused where AWS or the provider would refuse it (${violations.length} problem${violations.length === 1 ? "" : "s"}):\n` +
+                violations.map((v) => ` - ${formatViolation(v)}`).join("\n"),
+        );
         this.name = "StrictViolationError";
     }
 }
 
 function show(value: unknown): string {
-    const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
     return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
@@ -86,12 +93,21 @@ function violation(rule: StrictRule, r: StrictResource, f: Finding): Violation {
 /** Per-resource rules for one registration (component resources and providers are not checked). */
 export function checkResource(r: StrictResource, ctx: StrictContext, rules: StrictRule[] = RULES): Violation[] {
     if (r.type.startsWith("pulumi:")) return [];
-    return rules.filter((rule): rule is ResourceRule => rule.scope === "resource" && applies(rule, r.type))
+    return rules
+        .filter((rule): rule is ResourceRule => rule.scope === "resource" && applies(rule, r.type))
         .flatMap((rule) => rule.check(r, ctx).map((f) => violation(rule, r, f)));
 }
 
 /** Cross-resource rules over everything the program registered. */
 export function checkStack(resources: StrictResource[], ctx: StrictContext, rules: StrictRule[] = RULES): Violation[] {
-    return rules.filter((rule): rule is StackRule => rule.scope === "stack")
-        .flatMap((rule) => rule.check(resources.filter((r) => applies(rule, r.type)), ctx).map(({ resource, finding }) => violation(rule, resource, finding)));
+    return rules
+        .filter((rule): rule is StackRule => rule.scope === "stack")
+        .flatMap((rule) =>
+            rule
+                .check(
+                    resources.filter((r) => applies(rule, r.type)),
+                    ctx,
+                )
+                .map(({ resource, finding }) => violation(rule, resource, finding)),
+        );
 }

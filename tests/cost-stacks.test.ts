@@ -20,16 +20,21 @@ const hourly = (key: string) => price(key) * HOURS;
 function logs(capture: StackCapture, ingestGb: number): number {
     const groups = ofType(capture, "aws:cloudwatch/logGroup:LogGroup");
     const perGroup = ingestGb / groups.length;
-    return groups.reduce((sum, g) => sum + perGroup * price("logs.ingest.standard.gb") +
-        perGroup * (g.inputs.retentionInDays / 30) * price("logs.storage.gbMonth"), 0);
+    return groups.reduce(
+        (sum, g) => sum + perGroup * price("logs.ingest.standard.gb") + perGroup * (g.inputs.retentionInDays / 30) * price("logs.storage.gbMonth"),
+        0,
+    );
 }
 
 /** Standard alarms are billed per metric they read; a dashboard per month. */
 function observability(capture: StackCapture): number {
-    const metrics = ofType(capture, "aws:cloudwatch/metricAlarm:MetricAlarm")
-        .reduce((n, a) => n + (a.inputs.metricQueries ? a.inputs.metricQueries.filter((q: any) => q.metric).length : 1), 0);
-    return metrics * price("cloudwatch.alarm.standard.month") +
-        ofType(capture, "aws:cloudwatch/dashboard:Dashboard").length * price("cloudwatch.dashboard.month");
+    const metrics = ofType(capture, "aws:cloudwatch/metricAlarm:MetricAlarm").reduce(
+        (n, a) => n + (a.inputs.metricQueries ? a.inputs.metricQueries.filter((q: any) => q.metric).length : 1),
+        0,
+    );
+    return (
+        metrics * price("cloudwatch.alarm.standard.month") + ofType(capture, "aws:cloudwatch/dashboard:Dashboard").length * price("cloudwatch.dashboard.month")
+    );
 }
 
 describe("cost: the stack files (two recomputed by hand from the catalogue)", () => {
@@ -50,30 +55,44 @@ describe("cost: the stack files (two recomputed by hand from the catalogue)", ()
             assert.strictEqual(task.inputs.runtimePlatform.cpuArchitecture, "ARM64");
             const service = task.name.replace(/-task$/, "");
             const tasks = ofType(capture, "aws:appautoscaling/target:Target").find((t) => t.name === `${service}-scaling`)!.inputs.minCapacity;
-            total += tasks * HOURS * (Number(task.inputs.cpu) / 1024 * price("fargate.arm64.vcpuHour") + Number(task.inputs.memory) / 1024 * price("fargate.arm64.gbHour"));
+            total +=
+                tasks *
+                HOURS *
+                ((Number(task.inputs.cpu) / 1024) * price("fargate.arm64.vcpuHour") + (Number(task.inputs.memory) / 1024) * price("fargate.arm64.gbHour"));
         }
 
         // ALB with one LCU and a public IPv4 address per AZ; its log bucket.
         const albs = ofType(capture, "aws:lb/loadBalancer:LoadBalancer");
-        total += albs.length * (hourly("elb.application.hour") + a.albLcuPerLoadBalancer * hourly("elb.application.lcuHour") + albs[0].inputs.subnets.length * hourly("vpc.publicIpv4.hour"));
+        total +=
+            albs.length *
+            (hourly("elb.application.hour") +
+                a.albLcuPerLoadBalancer * hourly("elb.application.lcuHour") +
+                albs[0].inputs.subnets.length * hourly("vpc.publicIpv4.hour"));
         total += ofType(capture, "aws:s3/bucket:Bucket").length * a.s3StorageGbPerBucket * price("s3.standard.gbMonth");
 
         // NAT instance: instance hours, its gp3 root volume, its public IPv4.
         for (const nat of ofType(capture, "aws:ec2/instance:Instance")) {
-            total += hourly(`ec2.instance.${nat.inputs.instanceType}`) + nat.inputs.rootBlockDevice.volumeSize * price("ebs.gp3.gbMonth") + hourly("vpc.publicIpv4.hour");
+            total +=
+                hourly(`ec2.instance.${nat.inputs.instanceType}`) +
+                nat.inputs.rootBlockDevice.volumeSize * price("ebs.gp3.gbMonth") +
+                hourly("vpc.publicIpv4.hour");
         }
 
         // Secrets: the app secret and the RDS-managed one, API calls, the rotation Lambda.
         const secrets = ofType(capture, "aws:secretsmanager/secret:Secret").length + 1;
-        total += secrets * price("secretsmanager.secret.month") + ofType(capture, "aws:secretsmanager/secret:Secret").length * a.secretsApiCallsPerSecretPerMonth / 10_000 * price("secretsmanager.apiCalls.per10k");
+        total +=
+            secrets * price("secretsmanager.secret.month") +
+            ((ofType(capture, "aws:secretsmanager/secret:Secret").length * a.secretsApiCallsPerSecretPerMonth) / 10_000) *
+                price("secretsmanager.apiCalls.per10k");
         for (const fn of ofType(capture, "aws:lambda/function:Function")) {
-            const gbSeconds = a.lambdaInvocationsPerFunctionPerMonth * a.lambdaAvgDurationMs / 1000 * fn.inputs.memorySize / 1024;
-            total += gbSeconds * price("lambda.arm64.gbSecond") + a.lambdaInvocationsPerFunctionPerMonth / 1e6 * price("lambda.arm64.requestsPerMillion");
+            const gbSeconds = (((a.lambdaInvocationsPerFunctionPerMonth * a.lambdaAvgDurationMs) / 1000) * fn.inputs.memorySize) / 1024;
+            total += gbSeconds * price("lambda.arm64.gbSecond") + (a.lambdaInvocationsPerFunctionPerMonth / 1e6) * price("lambda.arm64.requestsPerMillion");
         }
 
         // ECR storage, Cloud Map (hosted zone of the namespace, registered instances), logs, alarms.
         total += ofType(capture, "aws:ecr/repository:Repository").length * a.ecrStorageGbPerRepository * price("ecr.storage.gbMonth");
-        total += ofType(capture, "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace").length * price("route53.hostedZone.month") +
+        total +=
+            ofType(capture, "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace").length * price("route53.hostedZone.month") +
             ofType(capture, "aws:servicediscovery/service:Service").length * a.cloudMapInstancesPerService * price("cloudmap.instance.month");
         total += logs(capture, a.logIngestGbPerMonth) + observability(capture);
 
@@ -88,7 +107,9 @@ describe("cost: the stack files (two recomputed by hand from the catalogue)", ()
         const [host] = ofType(capture, "aws:ec2/instance:Instance");
         const dataGb = ofType(capture, "aws:ebs/volume:Volume").reduce((sum, v) => sum + v.inputs.size, 0);
         assert.ok(dataGb > 0, "the host's data volume is priced");
-        const afterFreeTier = hourly(`ec2.instance.${host.inputs.instanceType}`) + (host.inputs.rootBlockDevice.volumeSize + dataGb) * price("ebs.gp3.gbMonth") +
+        const afterFreeTier =
+            hourly(`ec2.instance.${host.inputs.instanceType}`) +
+            (host.inputs.rootBlockDevice.volumeSize + dataGb) * price("ebs.gp3.gbMonth") +
             hourly("vpc.publicIpv4.hour") +
             ofType(capture, "aws:ecr/repository:Repository").length * a.ecrStorageGbPerRepository * price("ecr.storage.gbMonth") +
             observability(capture);
@@ -103,9 +124,11 @@ describe("cost: the stack files (two recomputed by hand from the catalogue)", ()
         const services = ofType(capture, "aws:ecs/service:Service");
         // Every ECS service carries its service name (the end of its physical name) as the Service tag
         // (components/fargate-service.ts), and every per-service figure of the tier finds its service.
-        for (const s of services) assert.ok(typeof s.inputs.tags?.[SERVICE_TAG] === "string" && s.inputs.name.endsWith(`-${s.inputs.tags[SERVICE_TAG]}`), s.name);
+        for (const s of services)
+            assert.ok(typeof s.inputs.tags?.[SERVICE_TAG] === "string" && s.inputs.name.endsWith(`-${s.inputs.tags[SERVICE_TAG]}`), s.name);
         const tags = services.map((s) => s.inputs.tags[SERVICE_TAG]);
-        for (const name of Object.keys(a.averageTasksByService)) assert.ok(tags.includes(name), `averageTasksByService["${name}"] matches no ECS service (${tags.join(", ")})`);
+        for (const name of Object.keys(a.averageTasksByService))
+            assert.ok(tags.includes(name), `averageTasksByService["${name}"] matches no ECS service (${tags.join(", ")})`);
         const priced = estimate(capture.resources, { assumptions: a });
         for (const s of services) {
             const line = priced.lines.find((l) => l.name === s.name)!;
@@ -114,15 +137,15 @@ describe("cost: the stack files (two recomputed by hand from the catalogue)", ()
 
         // The same stack with its ECS services under other logical names (and URNs).
         const rename = (name: string) => `${name}-renamed`;
-        const renamed = capture.resources.map((r) => r.type === "aws:ecs/service:Service"
-            ? { ...r, name: rename(r.name), urn: r.urn.replace(/::([^:]+)$/, (_m, n) => `::${rename(n)}`) }
-            : r);
+        const renamed = capture.resources.map((r) =>
+            r.type === "aws:ecs/service:Service" ? { ...r, name: rename(r.name), urn: r.urn.replace(/::([^:]+)$/, (_m, n) => `::${rename(n)}`) } : r,
+        );
         const again = estimate(renamed, { assumptions: a });
         assert.deepStrictEqual(again.unpriced, priced.unpriced);
         assert.ok(Math.abs(again.total - priced.total) < 1e-9, `renamed ${again.total} vs ${priced.total}`);
 
         // The tag is what carries the figure: without it the services fall back to their scaling minimum.
-        const untagged = capture.resources.map((r) => r.type === "aws:ecs/service:Service" ? { ...r, inputs: { ...r.inputs, tags: {} } } : r);
+        const untagged = capture.resources.map((r) => (r.type === "aws:ecs/service:Service" ? { ...r, inputs: { ...r.inputs, tags: {} } } : r));
         assert.ok(estimate(untagged, { assumptions: a }).total < priced.total - 1, "the per-service averages (4 and 3 tasks) are above the minimum");
     });
 });

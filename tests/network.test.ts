@@ -34,22 +34,31 @@ function groupNames(capture: StackCapture): Map<string, string> {
 /** Every egress rule as `group -> destination:port`, sorted. */
 function egressRules(capture: StackCapture): string[] {
     const names = groupNames(capture);
-    return ofType(capture, EGRESS).map((r) => `${names.get(r.inputs.securityGroupId)} -> ${r.inputs.cidrIpv4 ?? names.get(r.inputs.referencedSecurityGroupId)}:${r.inputs.fromPort ?? "all"}`).sort();
+    return ofType(capture, EGRESS)
+        .map(
+            (r) =>
+                `${names.get(r.inputs.securityGroupId)} -> ${r.inputs.cidrIpv4 ?? names.get(r.inputs.referencedSecurityGroupId)}:${r.inputs.fromPort ?? "all"}`,
+        )
+        .sort();
 }
 
 /** Every ingress rule as `group <- source:port`. */
 function ingressRules(capture: StackCapture): string[] {
     const names = groupNames(capture);
-    return ofType(capture, INGRESS).map((r) => {
-        const source = r.inputs.cidrIpv4 ?? names.get(r.inputs.referencedSecurityGroupId) ?? r.inputs.referencedSecurityGroupId;
-        return `${names.get(r.inputs.securityGroupId)} <- ${source}:${r.inputs.fromPort ?? "all"}`;
-    }).sort();
+    return ofType(capture, INGRESS)
+        .map((r) => {
+            const source = r.inputs.cidrIpv4 ?? names.get(r.inputs.referencedSecurityGroupId) ?? r.inputs.referencedSecurityGroupId;
+            return `${names.get(r.inputs.securityGroupId)} <- ${source}:${r.inputs.fromPort ?? "all"}`;
+        })
+        .sort();
 }
 
 for (const stack of ["staging", "production"]) {
     describe(`network (${stack})`, () => {
         let capture: StackCapture;
-        before(async () => { capture = await stackRun(stack); });
+        before(async () => {
+            capture = await stackRun(stack);
+        });
 
         it("has a 10.0.0.0/16 VPC with DNS support and hostnames", () => {
             const vpc = find(capture, "aws:ec2/vpc:Vpc", "network-vpc");
@@ -62,15 +71,25 @@ for (const stack of ["staging", "production"]) {
             assert.strictEqual(subnets.length, 6);
             for (const tier of ["public", "private", "database"]) {
                 // A3/C2: placed by zone id (the same physical zones in every account), never by name.
-                assert.deepStrictEqual(subnetsOf(capture, tier).map((s) => [s.inputs.availabilityZoneId, s.inputs.availabilityZone]),
-                    TWO_ZONES.map((id) => [id, undefined]), `${tier} subnets per AZ`);
+                assert.deepStrictEqual(
+                    subnetsOf(capture, tier).map((s) => [s.inputs.availabilityZoneId, s.inputs.availabilityZone]),
+                    TWO_ZONES.map((id) => [id, undefined]),
+                    `${tier} subnets per AZ`,
+                );
             }
             const cidrs = subnets.map((s) => parseCidr(s.inputs.cidrBlock)!);
             cidrs.forEach((c, i) => {
                 assert.ok(cidrContains(vpc, c), `${subnets[i].inputs.cidrBlock} inside the VPC`);
-                cidrs.slice(i + 1).forEach((other, j) => assert.ok(!cidrsOverlap(c, other), `${subnets[i].inputs.cidrBlock} overlaps ${subnets[i + 1 + j].inputs.cidrBlock}`));
+                cidrs
+                    .slice(i + 1)
+                    .forEach((other, j) =>
+                        assert.ok(!cidrsOverlap(c, other), `${subnets[i].inputs.cidrBlock} overlaps ${subnets[i + 1 + j].inputs.cidrBlock}`),
+                    );
             });
-            assert.ok(subnets.every((s) => s.inputs.mapPublicIpOnLaunch === false), "no subnet auto-assigns public IPs");
+            assert.ok(
+                subnets.every((s) => s.inputs.mapPublicIpOnLaunch === false),
+                "no subnet auto-assigns public IPs",
+            );
         });
 
         it("routes public subnets to the internet gateway and gives database subnets no internet route", () => {
@@ -94,19 +113,22 @@ for (const stack of ["staging", "production"]) {
         });
 
         it("opens exactly the seed's security-group chain", () => {
-            assert.deepStrictEqual(ingressRules(capture), [
-                "alb <- 0.0.0.0/0:443",
-                "alb <- 0.0.0.0/0:80",
-                "cache <- services:6379",
-                // B10: the app DB user's bootstrap and rotation functions reach PostgreSQL too.
-                "database <- database-app-user-bootstrap:5432",
-                "database <- database-app-user-rotation:5432",
-                "database <- services:5432",
-                "services <- alb:8080",
-                "services <- services:5000",
-                "services <- services:50051",
-                ...(stack === "staging" ? ["nat <- 10.0.10.0/24:all", "nat <- 10.0.11.0/24:all"] : []),
-            ].sort());
+            assert.deepStrictEqual(
+                ingressRules(capture),
+                [
+                    "alb <- 0.0.0.0/0:443",
+                    "alb <- 0.0.0.0/0:80",
+                    "cache <- services:6379",
+                    // B10: the app DB user's bootstrap and rotation functions reach PostgreSQL too.
+                    "database <- database-app-user-bootstrap:5432",
+                    "database <- database-app-user-rotation:5432",
+                    "database <- services:5432",
+                    "services <- alb:8080",
+                    "services <- services:5000",
+                    "services <- services:50051",
+                    ...(stack === "staging" ? ["nat <- 10.0.10.0/24:all", "nat <- 10.0.11.0/24:all"] : []),
+                ].sort(),
+            );
         });
 
         it("lets the load balancer send only to the services' app port, and nothing leave the data stores", () => {
@@ -116,19 +138,22 @@ for (const stack of ["staging", "production"]) {
         });
 
         it("D: services send only HTTPS out, PostgreSQL and Redis to the data tier and their internal ports to each other; no all-traffic egress but the NAT instance's", () => {
-            assert.deepStrictEqual(egressRules(capture), [
-                "alb -> services:8080",
-                "database-app-user-bootstrap -> 0.0.0.0/0:443",
-                "database-app-user-bootstrap -> database:5432",
-                "database-app-user-rotation -> 0.0.0.0/0:443",
-                "database-app-user-rotation -> database:5432",
-                "services -> 0.0.0.0/0:443",
-                "services -> cache:6379",
-                "services -> database:5432",
-                "services -> services:5000",
-                "services -> services:50051",
-                ...(stack === "staging" ? ["nat -> 0.0.0.0/0:all"] : []),
-            ].sort());
+            assert.deepStrictEqual(
+                egressRules(capture),
+                [
+                    "alb -> services:8080",
+                    "database-app-user-bootstrap -> 0.0.0.0/0:443",
+                    "database-app-user-bootstrap -> database:5432",
+                    "database-app-user-rotation -> 0.0.0.0/0:443",
+                    "database-app-user-rotation -> database:5432",
+                    "services -> 0.0.0.0/0:443",
+                    "services -> cache:6379",
+                    "services -> database:5432",
+                    "services -> services:5000",
+                    "services -> services:50051",
+                    ...(stack === "staging" ? ["nat -> 0.0.0.0/0:all"] : []),
+                ].sort(),
+            );
             for (const rule of ofType(capture, EGRESS).filter((r) => r.inputs.fromPort !== undefined)) {
                 assert.deepStrictEqual([rule.inputs.ipProtocol, rule.inputs.toPort], ["tcp", rule.inputs.fromPort], rule.name);
             }
@@ -149,7 +174,10 @@ describe("network: NAT choices", () => {
         const nats = ofType(capture, NAT);
         assert.strictEqual(nats.length, 2);
         assert.strictEqual(ofType(capture, "aws:ec2/eip:Eip").length, 2);
-        assert.deepStrictEqual(nats.map((n) => n.inputs.subnetId), subnetsOf(capture, "public").map((s) => mockId(SUBNET, s.name)));
+        assert.deepStrictEqual(
+            nats.map((n) => n.inputs.subnetId),
+            subnetsOf(capture, "public").map((s) => mockId(SUBNET, s.name)),
+        );
         const routes = privateEgress(capture);
         assert.strictEqual(routes.length, 2);
         assert.notStrictEqual(routes[0].inputs.natGatewayId, routes[1].inputs.natGatewayId);
@@ -182,7 +210,10 @@ describe("network: NAT choices", () => {
         const capture = await runWith("production", { config: { network: { azCount: 3 } } });
         assert.strictEqual(subnetsOf(capture, "private").length, 3);
         // use1-az3 (us-east-1b in this account) skipped: az1, az2, az4.
-        assert.deepStrictEqual(subnetsOf(capture, "database").map((s) => s.inputs.availabilityZoneId), ["use1-az1", "use1-az2", "use1-az4"]);
+        assert.deepStrictEqual(
+            subnetsOf(capture, "database").map((s) => s.inputs.availabilityZoneId),
+            ["use1-az1", "use1-az2", "use1-az4"],
+        );
         assert.strictEqual(ofType(capture, NAT).length, 3);
     });
 
@@ -197,22 +228,34 @@ describe("network: NAT choices", () => {
     it("B4: the flow-log role is assumable only for this account's flow logs, has AWS's documented minimum, and the flow log waits for it", async () => {
         const production = await stackRun("production");
         const trust = JSON.parse(find(production, "aws:iam/role:Role", "network-flow-logs").inputs.assumeRolePolicy);
-        assert.deepStrictEqual(trust.Statement, [{
-            Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-            Condition: {
-                StringEquals: { "aws:SourceAccount": "482917365014" },
-                ArnLike: { "aws:SourceArn": "arn:aws:ec2:us-east-1:482917365014:vpc-flow-log/*" },
+        assert.deepStrictEqual(trust.Statement, [
+            {
+                Effect: "Allow",
+                Action: "sts:AssumeRole",
+                Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": "482917365014" },
+                    ArnLike: { "aws:SourceArn": "arn:aws:ec2:us-east-1:482917365014:vpc-flow-log/*" },
+                },
             },
-        }]);
+        ]);
         const policy = JSON.parse(find(production, "aws:iam/rolePolicy:RolePolicy", "network-flow-logs").inputs.policy);
         const actions = policy.Statement.flatMap((st: any) => [].concat(st.Action)).sort();
-        assert.deepStrictEqual(actions, ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents"]);
+        assert.deepStrictEqual(actions, [
+            "logs:CreateLogGroup",
+            "logs:CreateLogStream",
+            "logs:DescribeLogGroups",
+            "logs:DescribeLogStreams",
+            "logs:PutLogEvents",
+        ]);
         const logGroupArn = "arn:aws:logs:us-east-1:482917365014:log-group:/platform-production/vpc-flow-logs";
         const writes = policy.Statement.find((st: any) => [].concat(st.Action).includes("logs:PutLogEvents" as never));
         assert.deepStrictEqual(writes.Resource, [logGroupArn, `${logGroupArn}:*`]);
         const describe = policy.Statement.find((st: any) => [].concat(st.Action).includes("logs:DescribeLogGroups" as never));
         assert.deepStrictEqual([describe.Action, describe.Resource], ["logs:DescribeLogGroups", "*"], "DescribeLogGroups has no resource-level permissions");
-        assert.deepStrictEqual(find(production, "aws:ec2/flowLog:FlowLog", "network-flow-logs").dependsOn, ["aws:iam/rolePolicy:RolePolicy::network-flow-logs"]);
+        assert.deepStrictEqual(find(production, "aws:ec2/flowLog:FlowLog", "network-flow-logs").dependsOn, [
+            "aws:iam/rolePolicy:RolePolicy::network-flow-logs",
+        ]);
     });
 });
 
@@ -223,7 +266,10 @@ describe("network: availability zones (A3, C2)", () => {
         const module = require("@pulumi/aws/getAvailabilityZones");
         const original = module.getAvailabilityZonesOutput;
         const seen: any[] = [];
-        module.getAvailabilityZonesOutput = (args: any, opts: any) => { seen.push(args); return original(args, opts); };
+        module.getAvailabilityZonesOutput = (args: any, opts: any) => {
+            seen.push(args);
+            return original(args, opts);
+        };
         try {
             await runWith("staging", {});
         } finally {
@@ -237,7 +283,11 @@ describe("network: availability zones (A3, C2)", () => {
     it("pins network.availabilityZoneIds when given", async () => {
         const capture = await runWith("staging", { config: { network: { availabilityZoneIds: ["use1-az6", "use1-az4"] } } });
         for (const tier of ["public", "private", "database"]) {
-            assert.deepStrictEqual(subnetsOf(capture, tier).map((s) => s.inputs.availabilityZoneId), ["use1-az6", "use1-az4"], tier);
+            assert.deepStrictEqual(
+                subnetsOf(capture, tier).map((s) => s.inputs.availabilityZoneId),
+                ["use1-az6", "use1-az4"],
+                tier,
+            );
         }
     });
 

@@ -7,7 +7,10 @@ import { runWith, sharedRun, stackRun } from "./helpers/stacks";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const alarm = (c: StackCapture, key: string) => find(c, ALARM, `observability-${key}`);
-const alarmKeys = (c: StackCapture) => ofType(c, ALARM).map((a) => a.name.replace(/^observability-/, "")).sort();
+const alarmKeys = (c: StackCapture) =>
+    ofType(c, ALARM)
+        .map((a) => a.name.replace(/^observability-/, ""))
+        .sort();
 const RULE = "aws:cloudwatch/eventRule:EventRule";
 const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
 /** CacheClusterId of each node an alarm's metric math reads (its first query is the expression). */
@@ -19,9 +22,19 @@ describe("observability", () => {
     it("production: every seed alarm, each notifying the stack's topic, and a dashboard", async () => {
         const capture = await stackRun("production");
         assert.deepStrictEqual(alarmKeys(capture), [
-            "alb-5xx-rate", "alb-latency-p95", "api-cpu", "api-memory",
-            "cache-cpu", "cache-evictions", "cache-hit-rate", "cache-memory",
-            "devices-cpu", "devices-memory", "rds-connections", "rds-cpu", "rds-free-storage",
+            "alb-5xx-rate",
+            "alb-latency-p95",
+            "api-cpu",
+            "api-memory",
+            "cache-cpu",
+            "cache-evictions",
+            "cache-hit-rate",
+            "cache-memory",
+            "devices-cpu",
+            "devices-memory",
+            "rds-connections",
+            "rds-cpu",
+            "rds-free-storage",
         ]);
         const topicArn = "arn:aws:sns:us-east-1:482917365014:platform-production-alarms";
         for (const a of ofType(capture, ALARM)) {
@@ -38,7 +51,10 @@ describe("observability", () => {
         assert.strictEqual(a.inputs.comparisonOperator, "GreaterThanThreshold");
         const queries = a.inputs.metricQueries as any[];
         assert.match(queries[0].expression, /100 \* \(FILL\(elb5xx, 0\) \+ FILL\(target5xx, 0\)\) \/ requests/);
-        assert.deepStrictEqual(queries.slice(1).map((q) => q.metric.metricName), ["HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "RequestCount"]);
+        assert.deepStrictEqual(
+            queries.slice(1).map((q) => q.metric.metricName),
+            ["HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "RequestCount"],
+        );
         assert.ok(queries.slice(1).every((q) => q.metric.dimensions.LoadBalancer.startsWith("app/")));
     });
 
@@ -72,8 +88,10 @@ describe("observability", () => {
         assert.strictEqual(hitRate.inputs.comparisonOperator, "LessThanThreshold");
         const metrics = (hitRate.inputs.metricQueries as any[]).slice(1).map((q) => `${q.metric.metricName}:${q.metric.dimensions.CacheClusterId}`);
         assert.deepStrictEqual(metrics, [
-            "CacheHits:platform-production-cache-0001-001", "CacheHits:platform-production-cache-0002-001",
-            "CacheMisses:platform-production-cache-0001-001", "CacheMisses:platform-production-cache-0002-001",
+            "CacheHits:platform-production-cache-0001-001",
+            "CacheHits:platform-production-cache-0002-001",
+            "CacheMisses:platform-production-cache-0001-001",
+            "CacheMisses:platform-production-cache-0002-001",
         ]);
         assert.ok(metrics.length <= 10, "an alarm reads at most 10 metrics");
         const staging = alarm(await stackRun("staging"), "cache-hit-rate");
@@ -95,7 +113,10 @@ describe("observability", () => {
         const primaries = all.filter((id) => id.endsWith("-001"));
         const hitRate = [alarm(c, "cache-hit-rate"), alarm(c, "cache-hit-rate-2")];
         const readers = hitRate.map((a) => [...new Set(nodesOf(a))]);
-        assert.deepStrictEqual(readers.map((r) => r.length), [5, 1]);
+        assert.deepStrictEqual(
+            readers.map((r) => r.length),
+            [5, 1],
+        );
         assert.deepStrictEqual(readers.flat(), primaries);
         for (const a of [...hitRate, ...["cache-cpu", "cache-cpu-2"].map((k) => alarm(c, k))]) {
             assert.ok((a.inputs.metricQueries as any[]).length - 1 <= 10, `${a.name}: at most 10 metrics per alarm`);
@@ -116,8 +137,10 @@ describe("observability", () => {
             const pattern = JSON.parse(rule.inputs.eventPattern);
             const secrets = [c.outputs.appSecretArn, c.outputs.databaseSecretArn, c.outputs.databaseMasterSecretArn].sort();
             assert.strictEqual(new Set(secrets).size, 3);
-            assert.deepStrictEqual([pattern.source, pattern["detail-type"], pattern.detail.eventSource, pattern.detail.eventName],
-                [["aws.secretsmanager"], ["AWS Service Event via CloudTrail"], ["secretsmanager.amazonaws.com"], ["RotationFailed", "RotationAbandoned"]]);
+            assert.deepStrictEqual(
+                [pattern.source, pattern["detail-type"], pattern.detail.eventSource, pattern.detail.eventName],
+                [["aws.secretsmanager"], ["AWS Service Event via CloudTrail"], ["secretsmanager.amazonaws.com"], ["RotationFailed", "RotationAbandoned"]],
+            );
             assert.deepStrictEqual([...pattern.detail.$or[0].additionalEventData.SecretId].sort(), secrets);
             assert.deepStrictEqual([...pattern.detail.$or[1].requestParameters.secretId].sort(), secrets);
 
@@ -125,31 +148,47 @@ describe("observability", () => {
             const target = find(c, "aws:cloudwatch/eventTarget:EventTarget", "observability-rotation-failed");
             assert.deepStrictEqual([target.inputs.rule, target.inputs.arn], [rule.inputs.name, topicArn]);
             assert.match(target.inputs.inputTransformer.inputTemplate, /<event> for secret <secret>/);
-            assert.deepStrictEqual(target.dependsOn, ["aws:sns/topicPolicy:TopicPolicy::observability-alarms"], "the rule cannot publish before the policy exists");
+            assert.deepStrictEqual(
+                target.dependsOn,
+                ["aws:sns/topicPolicy:TopicPolicy::observability-alarms"],
+                "the rule cannot publish before the policy exists",
+            );
             const policy = find(c, "aws:sns/topicPolicy:TopicPolicy", "observability-alarms").inputs;
             assert.strictEqual(policy.arn, topicArn);
             const statements = JSON.parse(policy.policy).Statement;
-            assert.deepStrictEqual(statements.find((st: any) => st.Sid === "RotationFailureRulePublishes"), {
-                Sid: "RotationFailureRulePublishes", Effect: "Allow", Principal: { Service: "events.amazonaws.com" },
-                Action: "sns:Publish", Resource: topicArn, Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
-            });
+            assert.deepStrictEqual(
+                statements.find((st: any) => st.Sid === "RotationFailureRulePublishes"),
+                {
+                    Sid: "RotationFailureRulePublishes",
+                    Effect: "Allow",
+                    Principal: { Service: "events.amazonaws.com" },
+                    Action: "sns:Publish",
+                    Resource: topicArn,
+                    Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+                },
+            );
             // The policy replaces the topic's default one: the account (AWS:SourceOwner) and its CloudWatch
             // alarms keep publishing, and no other principal may.
             const account = topicArn.split(":")[4];
-            assert.deepStrictEqual(statements.map((st: any) => [st.Sid, st.Principal, st.Condition]), [
-                ["AccountOwnerManagesAndPublishes", { AWS: "*" }, { StringEquals: { "AWS:SourceOwner": account } }],
-                ["CloudWatchAlarmsPublish", { Service: "cloudwatch.amazonaws.com" }, { StringEquals: { "aws:SourceAccount": account } }],
-                ["RotationFailureRulePublishes", { Service: "events.amazonaws.com" }, { ArnEquals: { "aws:SourceArn": ruleArn } }],
-            ]);
+            assert.deepStrictEqual(
+                statements.map((st: any) => [st.Sid, st.Principal, st.Condition]),
+                [
+                    ["AccountOwnerManagesAndPublishes", { AWS: "*" }, { StringEquals: { "AWS:SourceOwner": account } }],
+                    ["CloudWatchAlarmsPublish", { Service: "cloudwatch.amazonaws.com" }, { StringEquals: { "aws:SourceAccount": account } }],
+                    ["RotationFailureRulePublishes", { Service: "events.amazonaws.com" }, { ArnEquals: { "aws:SourceArn": ruleArn } }],
+                ],
+            );
             assert.ok(statements.every((st: any) => st.Resource === topicArn && st.Effect === "Allow"));
         }
     });
 
-    it("B2: staging and production create a trail logging this region's management events (the rotation-failure events come through CloudTrail); \"existing\" skips it", async () => {
+    it('B2: staging and production create a trail logging this region\'s management events (the rotation-failure events come through CloudTrail); "existing" skips it', async () => {
         for (const stack of ["staging", "production"]) {
             const trail = find(await stackRun(stack), "aws:cloudtrail/trail:Trail", "audit-trail").inputs;
-            assert.deepStrictEqual([trail.name, trail.enableLogging, trail.isMultiRegionTrail, trail.eventSelectors],
-                [`platform-${stack}-management-events`, true, false, [{ readWriteType: "All", includeManagementEvents: true }]]);
+            assert.deepStrictEqual(
+                [trail.name, trail.enableLogging, trail.isMultiRegionTrail, trail.eventSelectors],
+                [`platform-${stack}-management-events`, true, false, [{ readWriteType: "All", includeManagementEvents: true }]],
+            );
         }
         const existing = await sharedRun("staging", { config: { secrets: { cloudTrail: "existing" } } });
         assert.strictEqual(ofType(existing, "aws:cloudtrail/trail:Trail").length, 0);

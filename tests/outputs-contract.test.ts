@@ -20,7 +20,10 @@ describe("stack outputs contract", () => {
     }
 
     it("the recorded fixtures hold the outputs the program exports (npx tsx tools/record-outputs.ts)", async () => {
-        for (const [file, stack] of [["staging.json", "staging"], ["zero-cost.json", "dev"]]) {
+        for (const [file, stack] of [
+            ["staging.json", "staging"],
+            ["zero-cost.json", "dev"],
+        ]) {
             const recorded = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "outputs", file), "utf8"));
             const capture = await stackRun(stack);
             const expected = Object.fromEntries(Object.entries(capture.outputs).map(([k, v]) => [k, capture.secretOutputs.includes(k) ? "[secret]" : v]));

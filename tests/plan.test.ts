@@ -9,7 +9,9 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string }> {
     const log = console.log;
     const error = console.error;
     const write = process.stderr.write.bind(process.stderr);
-    console.log = (...args: unknown[]) => { lines.push(args.join(" ")); };
+    console.log = (...args: unknown[]) => {
+        lines.push(args.join(" "));
+    };
     console.error = () => undefined;
     process.stderr.write = (() => true) as typeof process.stderr.write;
     try {
@@ -62,9 +64,29 @@ describe("plan", () => {
         const seeds = await makePlan(parseTarget("production@seed-choices"));
         assert.ok(ours.estimate.total <= seeds.estimate.total * 0.9, `${ours.estimate.total} vs ${seeds.estimate.total}`);
         // Same capacity: the same task counts, node counts and instance classes.
-        const capacity = (p: typeof ours) => p.capture.resources
-            .filter((r) => ["aws:ecs/taskDefinition:TaskDefinition", "aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:appautoscaling/target:Target"].includes(r.type))
-            .map((r) => JSON.stringify([r.name, r.inputs.cpu, r.inputs.memory, r.inputs.instanceClass, r.inputs.nodeType, r.inputs.numNodeGroups, r.inputs.replicasPerNodeGroup, r.inputs.minCapacity, r.inputs.maxCapacity]));
+        const capacity = (p: typeof ours) =>
+            p.capture.resources
+                .filter((r) =>
+                    [
+                        "aws:ecs/taskDefinition:TaskDefinition",
+                        "aws:rds/instance:Instance",
+                        "aws:elasticache/replicationGroup:ReplicationGroup",
+                        "aws:appautoscaling/target:Target",
+                    ].includes(r.type),
+                )
+                .map((r) =>
+                    JSON.stringify([
+                        r.name,
+                        r.inputs.cpu,
+                        r.inputs.memory,
+                        r.inputs.instanceClass,
+                        r.inputs.nodeType,
+                        r.inputs.numNodeGroups,
+                        r.inputs.replicasPerNodeGroup,
+                        r.inputs.minCapacity,
+                        r.inputs.maxCapacity,
+                    ]),
+                );
         assert.deepStrictEqual(capacity(ours), capacity(seeds));
         const comparison = renderComparison(compare(seeds, ours));
         assert.match(comparison, /total .* -\$[\d,.]+ \(-\d+\.\d%\)/);

@@ -32,7 +32,6 @@ describe("README", () => {
 
 describe("README generated blocks", () => {
     it("the outputs contract, control table and cost figures are current (npx tsx tools/readme-blocks.ts)", async () => {
-        
         assert.strictEqual(readme, applyBlocks(readme, await renderBlocks()), "README.md blocks are stale: run npx tsx tools/readme-blocks.ts");
     });
 });

@@ -41,7 +41,11 @@ describe("cost-tag transform", () => {
     });
 
     it("leaves types without a tags input alone, components included", () => {
-        for (const type of ["aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:secretsmanager/secretRotation:SecretRotation", "platform:network:Network"]) {
+        for (const type of [
+            "aws:ec2/routeTableAssociation:RouteTableAssociation",
+            "aws:secretsmanager/secretRotation:SecretRotation",
+            "platform:network:Network",
+        ]) {
             assert.ok(!TAGGABLE_TYPES.has(type), `${type} is not in the taggable list`);
             assert.strictEqual(transform(args(type, { a: 1 })), undefined, type);
         }
@@ -59,12 +63,19 @@ describe("applyCostTags", () => {
     // registerResourceTransform, not the deprecated registerStackTransformation: the engine then tags
     // the children of packaged components too ("Introducing Resource Transforms", pulumi.com/blog/resource-transforms).
     it("registers the cost-tag transform with registerResourceTransform only", async () => {
-        const runtime = pulumi.runtime as { registerResourceTransform: typeof pulumi.runtime.registerResourceTransform; registerStackTransformation: typeof pulumi.runtime.registerStackTransformation };
+        const runtime = pulumi.runtime as {
+            registerResourceTransform: typeof pulumi.runtime.registerResourceTransform;
+            registerStackTransformation: typeof pulumi.runtime.registerStackTransformation;
+        };
         const [resourceTransform, stackTransformation] = [runtime.registerResourceTransform, runtime.registerStackTransformation];
         const registered: pulumi.ResourceTransform[] = [];
         let legacy = 0;
-        runtime.registerResourceTransform = (t) => { registered.push(t); };
-        runtime.registerStackTransformation = () => { legacy++; };
+        runtime.registerResourceTransform = (t) => {
+            registered.push(t);
+        };
+        runtime.registerStackTransformation = () => {
+            legacy++;
+        };
         try {
             applyCostTags(COST_TAGS);
         } finally {

@@ -21,11 +21,7 @@ export const GENERATED_DIR = path.join("policies", "generated");
  * What the pack reads from the program's code; the generator copies these and everything they
  * import (relative imports only: a bare import would need a dependency the pack does not have).
  */
-export const PACK_TABLE_ENTRIES: readonly string[] = [
-    "config/tiers.ts",
-    "config/allowed-sizes.ts",
-    "cost/estimate/index.ts",
-];
+export const PACK_TABLE_ENTRIES: readonly string[] = ["config/tiers.ts", "config/allowed-sizes.ts", "cost/estimate/index.ts"];
 
 function header(source: string): string {
     return `// GENERATED from ${source} by tools/generate-pack-tables.ts: do not edit (run \`npx tsx tools/generate-pack-tables.ts\`).\n`;

@@ -148,7 +148,9 @@ export function selectOutputs(raw: OutputValues, showSecrets: boolean): Selected
     const warnings: string[] = [];
 
     const contractNames = STACK_OUTPUTS.map((o) => o.name);
-    const others = Object.keys(raw).filter((n) => !contractNames.includes(n)).sort();
+    const others = Object.keys(raw)
+        .filter((n) => !contractNames.includes(n))
+        .sort();
     for (const name of [...contractNames.filter((n) => n in raw), ...others]) {
         const value = raw[name];
         const secret = outputSpec(name)?.secret === true || containsPlaceholder(value);
@@ -275,8 +277,6 @@ export function convertOutputs(raw: OutputValues, options: Pick<OutputsOptions, 
         throw new Error(`outputs do not match the contract:\n  ${selected.warnings.join("\n  ")}`);
     }
     const text =
-        options.format === "env"
-            ? renderEnv(selected.values, { stack: options.stack, omittedSecrets: selected.omittedSecrets })
-            : renderJson(selected.values);
+        options.format === "env" ? renderEnv(selected.values, { stack: options.stack, omittedSecrets: selected.omittedSecrets }) : renderJson(selected.values);
     return { text, omittedSecrets: selected.omittedSecrets, warnings: selected.warnings };
 }

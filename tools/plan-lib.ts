@@ -24,12 +24,14 @@ export const VARIANTS: Record<string, (tier: Tier, services: string[]) => Record
         const defaults = TIER_DEFAULTS[tier];
         return {
             services: Object.fromEntries(services.map((s) => [s, { architecture: "X86_64" }])),
-            ...(defaults.cache && defaults.database && defaults.cluster ? {
-                cache: { engine: "redis", engineVersion: "7.1", nodeType: seedClass(defaults.cache.nodeType) },
-                cluster: { spot: false, logRetentionDays: 30 },
-                database: { instanceClass: seedClass(defaults.database.instanceClass) },
-                ...(traits.natChoices[0] === "instance" ? { network: { nat: "single" } } : {}),
-            } : {}),
+            ...(defaults.cache && defaults.database && defaults.cluster
+                ? {
+                      cache: { engine: "redis", engineVersion: "7.1", nodeType: seedClass(defaults.cache.nodeType) },
+                      cluster: { spot: false, logRetentionDays: 30 },
+                      database: { instanceClass: seedClass(defaults.database.instanceClass) },
+                      ...(traits.natChoices[0] === "instance" ? { network: { nat: "single" } } : {}),
+                  }
+                : {}),
         };
     },
 };
@@ -80,7 +82,11 @@ function stackShape(stack: string): { tier: Tier; services: string[] } {
 }
 
 /** Runs the program for the target under mocks, prices it and evaluates the policy pack. */
-export async function makePlan(target: PlanTarget, progress: (line: string) => void = () => undefined, extraConfig: Record<string, unknown> = {}): Promise<Plan> {
+export async function makePlan(
+    target: PlanTarget,
+    progress: (line: string) => void = () => undefined,
+    extraConfig: Record<string, unknown> = {},
+): Promise<Plan> {
     const label = targetLabel(target);
     const shape = stackShape(target.stack);
     progress(`${label}: running the program under mocks`);
@@ -132,7 +138,11 @@ export function renderText(plan: Plan): string {
     const total = Object.values(groups).reduce((n, g) => n + Object.values(g).reduce((a, b) => a + b, 0), 0);
     out.push(`Resources: ${total}`);
     for (const [component, types] of Object.entries(groups)) {
-        out.push(`  ${component} (${Object.values(types).reduce((a, b) => a + b, 0)}): ${Object.entries(types).map(([t, n]) => `${shortType(t)} x${n}`).join(", ")}`);
+        out.push(
+            `  ${component} (${Object.values(types).reduce((a, b) => a + b, 0)}): ${Object.entries(types)
+                .map(([t, n]) => `${shortType(t)} x${n}`)
+                .join(", ")}`,
+        );
     }
     out.push("", `Monthly cost: ${costHeadline(plan)}`);
     const width = Math.max(...e.lines.map((l) => l.name.length), 10);
@@ -199,13 +209,17 @@ export function compare(from: Plan, to: Plan): Comparison {
         from: targetLabel(from.target),
         to: targetLabel(to.target),
         resources: types.map((type) => ({ type, from: a[type] ?? 0, to: b[type] ?? 0 })).filter((r) => r.from !== r.to),
-        components: components.map((component) => ({ component, from: from.estimate.byComponent[component] ?? 0, to: to.estimate.byComponent[component] ?? 0 })),
+        components: components.map((component) => ({
+            component,
+            from: from.estimate.byComponent[component] ?? 0,
+            to: to.estimate.byComponent[component] ?? 0,
+        })),
         total: { from: from.estimate.total, to: to.estimate.total },
     };
 }
 
 const signed = (n: number) => `${n >= 0 ? "+" : "-"}${formatMoney(Math.abs(n))}`;
-const percent = (from: number, to: number) => (from === 0 ? "" : ` (${((to - from) / from * 100).toFixed(1)}%)`);
+const percent = (from: number, to: number) => (from === 0 ? "" : ` (${(((to - from) / from) * 100).toFixed(1)}%)`);
 
 export function renderComparison(c: Comparison, markdown = false): string {
     const rows: string[][] = [
@@ -215,17 +229,24 @@ export function renderComparison(c: Comparison, markdown = false): string {
     const resourceRows = c.resources.map((r) => [r.type, String(r.from), String(r.to), `${r.to - r.from >= 0 ? "+" : ""}${r.to - r.from}`]);
     if (markdown) {
         return [
-            `### ${c.from} → ${c.to}`, "",
-            `| component | ${c.from} | ${c.to} | difference |`, "|---|---:|---:|---:|",
-            ...rows.map((r) => `| ${r.join(" | ")} |`), "",
-            `| resource type | ${c.from} | ${c.to} | difference |`, "|---|---:|---:|---:|",
+            `### ${c.from} → ${c.to}`,
+            "",
+            `| component | ${c.from} | ${c.to} | difference |`,
+            "|---|---:|---:|---:|",
+            ...rows.map((r) => `| ${r.join(" | ")} |`),
+            "",
+            `| resource type | ${c.from} | ${c.to} | difference |`,
+            "|---|---:|---:|---:|",
             ...resourceRows.map((r) => `| ${r.join(" | ")} |`),
         ].join("\n");
     }
     const width = Math.max(...rows.map((r) => r[0].length), ...resourceRows.map((r) => r[0].length));
     return [
-        `Compare ${c.from} -> ${c.to}`, "", "Monthly cost by component:",
-        ...rows.map((r) => `  ${r[0].padEnd(width)} ${r[1].padStart(11)} ${r[2].padStart(11)}  ${r[3]}`), "",
+        `Compare ${c.from} -> ${c.to}`,
+        "",
+        "Monthly cost by component:",
+        ...rows.map((r) => `  ${r[0].padEnd(width)} ${r[1].padStart(11)} ${r[2].padStart(11)}  ${r[3]}`),
+        "",
         "Resources that differ:",
         ...resourceRows.map((r) => `  ${r[0].padEnd(width)} ${r[1].padStart(4)} -> ${r[2].padStart(4)}  ${r[3]}`),
     ].join("\n");
@@ -246,7 +267,14 @@ export function planJson(plan: Plan): object {
             totalInsideFreeTier: plan.estimate.totalInsideFreeTier,
             totalAfterFreeTier: plan.estimate.totalAfterFreeTier,
             byComponent: plan.estimate.byComponent,
-            lines: plan.estimate.lines.map((l) => ({ name: l.name, type: l.type, component: l.component, monthly: l.monthly, formula: l.formula, inputs: l.inputs })),
+            lines: plan.estimate.lines.map((l) => ({
+                name: l.name,
+                type: l.type,
+                component: l.component,
+                monthly: l.monthly,
+                formula: l.formula,
+                inputs: l.inputs,
+            })),
             unpriced: plan.estimate.unpriced,
             assumptions: plan.estimate.assumptions,
         },

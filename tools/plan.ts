@@ -7,7 +7,11 @@ const USAGE = `usage: npm run plan -- --stack <stack>[@variant] [--compare <stac
   stacks: the Pulumi.<stack>.yaml files (dev, staging, production)
   variants: ${Object.keys(VARIANTS).join(", ")} (e.g. --stack production --compare production@seed-choices)`;
 
-interface Args { stack?: string; compare?: string; format: "text" | "markdown" | "json" }
+interface Args {
+    stack?: string;
+    compare?: string;
+    format: "text" | "markdown" | "json";
+}
 
 function parseArgs(argv: string[]): Args {
     const args: Args = { format: "text" };
@@ -51,8 +55,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
-        console.error(error instanceof Error ? error.message : error);
-        process.exit(1);
-    });
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (error) => {
+            console.error(error instanceof Error ? error.message : error);
+            process.exit(1);
+        },
+    );
 }

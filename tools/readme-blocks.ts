@@ -61,10 +61,13 @@ export function applyBlocks(readme: string, blocks: Record<string, string>): str
 }
 
 if (require.main === module) {
-    renderBlocks().then((blocks) => {
-        fs.writeFileSync(README, applyBlocks(fs.readFileSync(README, "utf8"), blocks));
-    }, (error) => {
-        console.error(error);
-        process.exit(1);
-    });
+    renderBlocks().then(
+        (blocks) => {
+            fs.writeFileSync(README, applyBlocks(fs.readFileSync(README, "utf8"), blocks));
+        },
+        (error) => {
+            console.error(error);
+            process.exit(1);
+        },
+    );
 }

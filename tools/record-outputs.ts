@@ -16,7 +16,11 @@ const SHOWN_TOKEN = "Vk3y$HOME!pa55&w0rd#tok3n-with-16+chars";
 const EXTRA_SECRET = "extraSecret";
 
 function sorted(values: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(Object.keys(values).sort().map((k) => [k, values[k]]));
+    return Object.fromEntries(
+        Object.keys(values)
+            .sort()
+            .map((k) => [k, values[k]]),
+    );
 }
 
 function asCli(capture: StackCapture, showSecrets: boolean, secrets: string[] = capture.secretOutputs): Record<string, unknown> {
@@ -26,8 +30,7 @@ function asCli(capture: StackCapture, showSecrets: boolean, secrets: string[] = 
 }
 
 async function main(): Promise<void> {
-    const write = (file: string, values: Record<string, unknown>) =>
-        fs.writeFileSync(path.join(FIXTURES, file), `${JSON.stringify(values, null, 2)}\n`);
+    const write = (file: string, values: Record<string, unknown>) => fs.writeFileSync(path.join(FIXTURES, file), `${JSON.stringify(values, null, 2)}\n`);
     const staging = await runStack("staging", { imageTag: "release-1" });
     if (staging.secretOutputs.length > 0) throw new Error(`secret outputs ${staging.secretOutputs.join(", ")}: the contract has none`);
     write("staging.json", asCli(staging, false));

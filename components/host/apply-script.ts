@@ -11,16 +11,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import {
-    DATA_MOUNT_UNIT,
-    HostBootConfig,
-    HOST_PATHS,
-    HOST_TIMEOUTS_SECONDS,
-    REDIS_UID,
-    ResolvedBootConfig,
-    resolveBootConfig,
-    shq,
-} from "./boot-config";
+import { DATA_MOUNT_UNIT, HostBootConfig, HOST_PATHS, HOST_TIMEOUTS_SECONDS, REDIS_UID, ResolvedBootConfig, resolveBootConfig, shq } from "./boot-config";
 import { renderComposeFile, renderRedisConf } from "./compose";
 import { renderNginxConf } from "./nginx";
 
@@ -32,9 +23,7 @@ import { renderNginxConf } from "./nginx";
 export const APPLY_SCRIPT_PARTS = ["common", "status", "system", "secrets", "containers", "main"] as const;
 
 /** The static body: the parts, shipped next to this file, one blank line between two. */
-export const STATIC_BODY = APPLY_SCRIPT_PARTS
-    .map((part) => fs.readFileSync(path.join(__dirname, "platform-apply", `${part}.sh`), "utf8"))
-    .join("\n");
+export const STATIC_BODY = APPLY_SCRIPT_PARTS.map((part) => fs.readFileSync(path.join(__dirname, "platform-apply", `${part}.sh`), "utf8")).join("\n");
 
 /** Terminates every heredoc of a desired file; a file containing this line is refused. */
 export const HEREDOC_END = "PLATFORM_FILE_END";
@@ -133,9 +122,9 @@ function appSecretsFunction(r: ResolvedBootConfig, needsAppSecret: boolean): str
     const lines = ["write_app_secret_files() {", ...(locals.length > 0 ? [`  local ${locals.join(" ")}`] : [])];
     if (needsAppSecret) {
         lines.push(
-            "  app_secret=\"$(fetch_parameter \"$APP_SECRET_PARAMETER\" '^[{].*[}]$')\"",
+            '  app_secret="$(fetch_parameter "$APP_SECRET_PARAMETER" \'^[{].*[}]$\')"',
             "  printf '%s' \"$app_secret\" | python3 -c 'import json, sys; assert isinstance(json.load(sys.stdin), dict)' 2>/dev/null ||",
-            "    die \"parameter $APP_SECRET_PARAMETER does not hold a JSON object\"",
+            '    die "parameter $APP_SECRET_PARAMETER does not hold a JSON object"',
         );
     }
     let previous: string | undefined;
@@ -153,7 +142,7 @@ function appSecretsFunction(r: ResolvedBootConfig, needsAppSecret: boolean): str
             continue;
         }
         previous = spec;
-        lines.push("  app_env=\"$(");
+        lines.push('  app_env="$(');
         for (const [name, ref] of entries) {
             if (ref.source === "app") {
                 if (ref.jsonKey === undefined) lines.push(`    env_line ${name} "$app_secret"`);
@@ -166,7 +155,7 @@ function appSecretsFunction(r: ResolvedBootConfig, needsAppSecret: boolean): str
                 lines.push(`    env_line ${name} "{\\"username\\":\\"$DATABASE_USER\\",\\"password\\":\\"$database_password\\"}"`);
             }
         }
-        lines.push("  )\"", `  write_secret ${file} "$app_env"$'\\n' 0 0600`);
+        lines.push('  )"', `  write_secret ${file} "$app_env"$'\\n' 0 0600`);
     }
     lines.push("}");
     return lines;
@@ -222,7 +211,9 @@ function renderHeader(r: ResolvedBootConfig, revision: string, files: DesiredFil
         "readonly -a STORES=(nginx redis timescaledb)",
         `readonly -a APPS=(${c.apps.map((app) => shq(app.name)).join(" ")})`,
         `declare -rA IMAGES=(${images.map(([name, image]) => `[${name}]=${shq(image)}`).join(" ")})`,
-        `readonly -a ECR_LOGINS=(${ecrLogins(c).map((e) => shq(`${e.registry} ${e.region}`)).join(" ")})`,
+        `readonly -a ECR_LOGINS=(${ecrLogins(c)
+            .map((e) => shq(`${e.registry} ${e.region}`))
+            .join(" ")})`,
         `readonly T_LOCK=${t.lock} T_PACKAGES=${t.packageInstall} T_PULL=${t.pull} T_DATA_DEVICE=${t.dataDevice} T_STORES=${t.storesHealthy}`,
         "",
         ...desiredFilesFunction(files),

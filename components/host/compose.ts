@@ -81,10 +81,7 @@ export function composeModel(config: HostBootConfig): Record<string, unknown> {
         image: r.images.redis,
         restart: "unless-stopped",
         command: ["redis-server", "/usr/local/etc/redis/redis.conf"],
-        volumes: [
-            `${HOST_PATHS.redisConf}:/usr/local/etc/redis/redis.conf:ro`,
-            `${HOST_PATHS.secretsDir}/redis-auth.conf:${REDIS_AUTH_INCLUDE}:ro`,
-        ],
+        volumes: [`${HOST_PATHS.redisConf}:/usr/local/etc/redis/redis.conf:ro`, `${HOST_PATHS.secretsDir}/redis-auth.conf:${REDIS_AUTH_INCLUDE}:ro`],
         secrets: ["redis_password"],
         mem_limit: `${budget.redisMiB}m`,
         healthcheck: {

@@ -60,12 +60,14 @@ export function renderHostDocument(config: HostBootConfig): HostDocument {
                 allowedPattern: "^([0-9a-f]{64})?$",
             },
         },
-        mainSteps: [{
-            action: "aws:runShellScript",
-            name: "apply",
-            precondition: { StringEquals: ["platformType", "Linux"] },
-            inputs: { timeoutSeconds: String(HOST_TIMEOUTS_SECONDS.apply), runCommand },
-        }],
+        mainSteps: [
+            {
+                action: "aws:runShellScript",
+                name: "apply",
+                precondition: { StringEquals: ["platformType", "Linux"] },
+                inputs: { timeoutSeconds: String(HOST_TIMEOUTS_SECONDS.apply), runCommand },
+            },
+        ],
     };
     const content = JSON.stringify(document, null, 2);
     const references = content.match(/\{\{[^}]*\}\}/g) ?? [];

@@ -53,9 +53,25 @@ import { ecrLifecyclePolicy, ecrRepositoryName } from "../images";
 import { HostApp, HostBootConfig } from "./boot-config";
 import { renderHostDocument, REVISION_PARAMETER } from "./document";
 import {
-    DATA_DEVICE_NAME, HOST_APP_SECRET_KEYS, HOST_APPLY_SCHEDULE, HOST_DATABASE, HOST_ECR_KEEP_IMAGES, HOST_ENDPOINTS, HOST_PATCH_PARAMETERS,
-    HOST_PATCH_SCHEDULE, hostAppSecretDocument, hostDocumentName, hostGrpcUrls, hostInstanceName, HostParameterNames, hostParameterNames, HostPlan,
-    hostStatusParameterName, isBurstable, planHost, SNAPSHOT_TAG_KEY,
+    DATA_DEVICE_NAME,
+    HOST_APP_SECRET_KEYS,
+    HOST_APPLY_SCHEDULE,
+    HOST_DATABASE,
+    HOST_ECR_KEEP_IMAGES,
+    HOST_ENDPOINTS,
+    HOST_PATCH_PARAMETERS,
+    HOST_PATCH_SCHEDULE,
+    hostAppSecretDocument,
+    hostDocumentName,
+    hostGrpcUrls,
+    hostInstanceName,
+    HostParameterNames,
+    hostParameterNames,
+    HostPlan,
+    hostStatusParameterName,
+    isBurstable,
+    planHost,
+    SNAPSHOT_TAG_KEY,
 } from "./layout";
 import { hostRole } from "./role";
 import { hostSnapshots } from "./snapshots";
@@ -146,8 +162,11 @@ export class Host extends pulumi.ComponentResource {
         this.plan = plan;
         const unsupplied = plan.apps.filter((a) => a.unsupplied.length > 0);
         if (unsupplied.length > 0) {
-            pulumi.log.warn(`zero-cost host: no value for secret variables ${unsupplied.map((a) => `${a.service.name}: ${a.unsupplied.join(", ")}`).join("; ")} ` +
-                `(the host's application secret has the keys [${HOST_APP_SECRET_KEYS.join(", ")}], its database secret username and password)`, this);
+            pulumi.log.warn(
+                `zero-cost host: no value for secret variables ${unsupplied.map((a) => `${a.service.name}: ${a.unsupplied.join(", ")}`).join("; ")} ` +
+                    `(the host's application secret has the keys [${HOST_APP_SECRET_KEYS.join(", ")}], its database secret username and password)`,
+                this,
+            );
         }
 
         // Secrets: generated, stored as SecureString (AWS-managed key, standard tier: free).
@@ -158,65 +177,97 @@ export class Host extends pulumi.ComponentResource {
             // 32 of [A-Za-z0-9]: what the apply script accepts (16+ of [A-Za-z0-9._~-]), safe in URLs.
             const password = generatedSecret(`${name}-${slug}`, 32, parent);
             passwords[purpose] = password;
-            return new aws.ssm.Parameter(`${name}-${slug}`, {
-                name: parameterNames[purpose],
-                description: `${namePrefix} host: ${purpose === "redisPassword" ? "Redis" : "TimescaleDB"} password (read by the host's apply script)`,
-                type: "SecureString",
-                tier: "Standard",
-                value: password.result,
-            }, parent);
+            return new aws.ssm.Parameter(
+                `${name}-${slug}`,
+                {
+                    name: parameterNames[purpose],
+                    description: `${namePrefix} host: ${purpose === "redisPassword" ? "Redis" : "TimescaleDB"} password (read by the host's apply script)`,
+                    type: "SecureString",
+                    tier: "Standard",
+                    value: password.result,
+                },
+                parent,
+            );
         });
         // The application secret, as on the Fargate tiers (one JSON document, well under the
         // standard tier's 4 KB), with a generated JWT secret. No rotation on the host.
         const jwt = generatedSecret(`${name}-jwt-secret`, 64, parent);
-        parameters.push(new aws.ssm.Parameter(`${name}-app-secret`, {
-            name: parameterNames.appSecret,
-            description: `${namePrefix} host: application secret JSON (database, redis, jwt; read by the host's apply script)`,
-            type: "SecureString",
-            tier: "Standard",
-            value: pulumi.secret(pulumi.jsonStringify(hostAppSecretDocument<pulumi.Input<string>>({
-                redisPassword: passwords.redisPassword.result,
-                jwtSecret: jwt.result,
-                newrelic: args.newRelic && { licenseKey: pulumi.secret(args.newRelic.licenseKey), appName: args.newRelic.appName },
-                grpcUrls: hostGrpcUrls(args.services),
-            }))),
-        }, parent));
+        parameters.push(
+            new aws.ssm.Parameter(
+                `${name}-app-secret`,
+                {
+                    name: parameterNames.appSecret,
+                    description: `${namePrefix} host: application secret JSON (database, redis, jwt; read by the host's apply script)`,
+                    type: "SecureString",
+                    tier: "Standard",
+                    value: pulumi.secret(
+                        pulumi.jsonStringify(
+                            hostAppSecretDocument<pulumi.Input<string>>({
+                                redisPassword: passwords.redisPassword.result,
+                                jwtSecret: jwt.result,
+                                newrelic: args.newRelic && { licenseKey: pulumi.secret(args.newRelic.licenseKey), appName: args.newRelic.appName },
+                                grpcUrls: hostGrpcUrls(args.services),
+                            }),
+                        ),
+                    ),
+                },
+                parent,
+            ),
+        );
         this.parameterArns = parameters.map((p) => p.arn);
 
         // The host's own report of its last apply. The host overwrites the value: Pulumi creates the
         // parameter (and deletes it on destroy) but never puts its value back.
         this.statusParameterName = hostStatusParameterName(args.project, args.stack);
-        const statusParameter = new aws.ssm.Parameter(`${name}-status`, {
-            name: this.statusParameterName,
-            description: `${namePrefix} host: status of the last platform-apply run (written by the host)`,
-            type: "String",
-            tier: "Standard",
-            value: JSON.stringify({ state: "pending", note: "the host has not reported yet" }),
-        }, { parent: this, ignoreChanges: ["value"] });
+        const statusParameter = new aws.ssm.Parameter(
+            `${name}-status`,
+            {
+                name: this.statusParameterName,
+                description: `${namePrefix} host: status of the last platform-apply run (written by the host)`,
+                type: "String",
+                tier: "Standard",
+                value: JSON.stringify({ state: "pending", note: "the host has not reported yet" }),
+            },
+            { parent: this, ignoreChanges: ["value"] },
+        );
 
         // Images: configured, or this stack's ECR repository (same names as the Fargate tiers).
         const repositories: Record<string, aws.ecr.Repository> = {};
         for (const app of plan.apps.filter((a) => a.fromStackEcr)) {
-            const repository = new aws.ecr.Repository(`${name}-${app.service.name}-repo`, {
-                name: ecrRepositoryName(namePrefix, app.service.name),
-                // Release tags cannot be overwritten (as on Fargate): push a new tag, set imageTag.
-                imageTagMutability: "IMMUTABLE",
-                imageScanningConfiguration: { scanOnPush: true },
-                encryptionConfigurations: [{ encryptionType: "AES256" }],
-                forceDelete: args.forceDeleteRepositories ?? true,
-            }, parent);
-            new aws.ecr.LifecyclePolicy(`${name}-${app.service.name}-repo`, {
-                repository: repository.name,
-                policy: ecrLifecyclePolicy(HOST_ECR_KEEP_IMAGES),
-            }, parent);
+            const repository = new aws.ecr.Repository(
+                `${name}-${app.service.name}-repo`,
+                {
+                    name: ecrRepositoryName(namePrefix, app.service.name),
+                    // Release tags cannot be overwritten (as on Fargate): push a new tag, set imageTag.
+                    imageTagMutability: "IMMUTABLE",
+                    imageScanningConfiguration: { scanOnPush: true },
+                    encryptionConfigurations: [{ encryptionType: "AES256" }],
+                    forceDelete: args.forceDeleteRepositories ?? true,
+                },
+                parent,
+            );
+            new aws.ecr.LifecyclePolicy(
+                `${name}-${app.service.name}-repo`,
+                {
+                    repository: repository.name,
+                    policy: ecrLifecyclePolicy(HOST_ECR_KEEP_IMAGES),
+                },
+                parent,
+            );
             repositories[app.service.name] = repository;
         }
         const ecrRepositoryUrls = pulumi.output(Object.fromEntries(Object.entries(repositories).map(([service, repo]) => [service, repo.repositoryUrl])));
-        const images = pulumi.output(Object.fromEntries(plan.apps.map((app) => [
-            app.service.name,
-            // No release yet: a tag that cannot exist, so the host reports the image missing and runs the rest.
-            app.fromStackEcr ? pulumi.interpolate`${repositories[app.service.name].repositoryUrl}:${app.service.imageTag ?? NO_RELEASE_TAG}` : pulumi.output(app.service.image!),
-        ]))) as pulumi.Output<Record<string, string>>;
+        const images = pulumi.output(
+            Object.fromEntries(
+                plan.apps.map((app) => [
+                    app.service.name,
+                    // No release yet: a tag that cannot exist, so the host reports the image missing and runs the rest.
+                    app.fromStackEcr
+                        ? pulumi.interpolate`${repositories[app.service.name].repositoryUrl}:${app.service.imageTag ?? NO_RELEASE_TAG}`
+                        : pulumi.output(app.service.image!),
+                ]),
+            ),
+        ) as pulumi.Output<Record<string, string>>;
         // ECR images configured by hand (`services.<name>.image` in some account's ECR) need the pull grant too.
         const configuredEcr = plan.apps
             .map((a) => a.service.image && /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:@]+)/.exec(a.service.image))
@@ -226,78 +277,97 @@ export class Host extends pulumi.ComponentResource {
 
         // Instance role: Session Manager and State Manager (the managed policy), the three secrets,
         // the status parameter, pulls from the stack's repositories.
-        const { role, ssmCore, access, profile } = hostRole(name, {
-            namePrefix, parameterArns: this.parameterArns, statusParameterArn: statusParameter.arn, ecrArns,
-        }, parent);
+        const { role, ssmCore, access, profile } = hostRole(
+            name,
+            {
+                namePrefix,
+                parameterArns: this.parameterArns,
+                statusParameterArn: statusParameter.arn,
+                ecrArns,
+            },
+            parent,
+        );
         this.roleName = role.name;
 
         const architecture = architectureOf(settings.instanceType);
-        const instance = new aws.ec2.Instance(hostInstanceName(name, settings.instanceType), {
-            ami: amazonLinux2023Ami(settings.instanceType, parent),
-            instanceType: settings.instanceType,
-            subnetId: args.publicSubnetIds[0],
-            vpcSecurityGroupIds: [args.securityGroupId],
-            // The free tier's 750 h of public IPv4 on EC2. Always true: toggling it replaces the instance,
-            // and an associated Elastic IP takes the place of this address anyway.
-            associatePublicIpAddress: true,
-            iamInstanceProfile: profile.name,
-            // No keyName: Session Manager only, no SSH and no port 22.
-            // IMDSv2 only; hop limit 1 keeps containers (one hop further, on the Docker bridge) away from
-            // the role's credentials: only the apply script and the SSM agent need them.
-            metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
-            // Detailed (1-minute) monitoring is billed per metric; basic 5-minute metrics are free.
-            monitoring: false,
-            disableApiTermination: true,
-            ...(isBurstable(settings.instanceType) ? { creditSpecification: { cpuCredits: "standard" } } : {}),
-            rootBlockDevice: {
-                volumeType: "gp3",
-                volumeSize: settings.rootVolumeGb,
-                encrypted: true,
-                // Disposable: OS, Docker images, swap. The data is on its own volume.
-                deleteOnTermination: true,
-                tags: { ...args.tags, Name: `${namePrefix}-host-root` },
+        const instance = new aws.ec2.Instance(
+            hostInstanceName(name, settings.instanceType),
+            {
+                ami: amazonLinux2023Ami(settings.instanceType, parent),
+                instanceType: settings.instanceType,
+                subnetId: args.publicSubnetIds[0],
+                vpcSecurityGroupIds: [args.securityGroupId],
+                // The free tier's 750 h of public IPv4 on EC2. Always true: toggling it replaces the instance,
+                // and an associated Elastic IP takes the place of this address anyway.
+                associatePublicIpAddress: true,
+                iamInstanceProfile: profile.name,
+                // No keyName: Session Manager only, no SSH and no port 22.
+                // IMDSv2 only; hop limit 1 keeps containers (one hop further, on the Docker bridge) away from
+                // the role's credentials: only the apply script and the SSM agent need them.
+                metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+                // Detailed (1-minute) monitoring is billed per metric; basic 5-minute metrics are free.
+                monitoring: false,
+                disableApiTermination: true,
+                ...(isBurstable(settings.instanceType) ? { creditSpecification: { cpuCredits: "standard" } } : {}),
+                rootBlockDevice: {
+                    volumeType: "gp3",
+                    volumeSize: settings.rootVolumeGb,
+                    encrypted: true,
+                    // Disposable: OS, Docker images, swap. The data is on its own volume.
+                    deleteOnTermination: true,
+                    tags: { ...args.tags, Name: `${namePrefix}-host-root` },
+                },
+                userData: renderUserData(),
+                userDataReplaceOnChange: false,
+                tags: { Name: `${namePrefix}-host`, Architecture: architecture },
             },
-            userData: renderUserData(),
-            userDataReplaceOnChange: false,
-            tags: { Name: `${namePrefix}-host`, Architecture: architecture },
-        }, {
-            parent: this,
-            // A newer AL2023 image must not replace the host; a new architecture is a new logical
-            // resource (hostInstanceName). Patches come from AWS-RunPatchBaseline below.
-            ignoreChanges: ["ami"],
-            // The SSM agent registers at first boot: the role and the route must be there.
-            dependsOn: [ssmCore, ...(args.internetRoute ?? [])],
-        });
+            {
+                parent: this,
+                // A newer AL2023 image must not replace the host; a new architecture is a new logical
+                // resource (hostInstanceName). Patches come from AWS-RunPatchBaseline below.
+                ignoreChanges: ["ami"],
+                // The SSM agent registers at first boot: the role and the route must be there.
+                dependsOn: [ssmCore, ...(args.internetRoute ?? [])],
+            },
+        );
         this.instanceId = instance.id;
 
         // TimescaleDB's data: outlives any instance. `protect` makes Pulumi refuse to delete or
         // replace it (a replace would be any change of its AZ); a final snapshot if it is ever deleted.
-        const dataVolume = new aws.ebs.Volume(`${name}-data`, {
-            availabilityZone: args.availabilityZone ?? instance.availabilityZone,
-            size: settings.dataVolumeGb,
-            type: "gp3",
-            encrypted: true,
-            finalSnapshot: true,
-            tags: { ...args.tags, Name: `${namePrefix}-host-data`, [SNAPSHOT_TAG_KEY]: `${namePrefix}-host` },
-        }, {
-            parent: this,
-            protect: true,
-            // Fixed at creation: a planned replacement instance's AZ is unknown at preview time and
-            // must not read as a move of the (protected) volume. An instance in another AZ fails to attach.
-            ignoreChanges: ["availabilityZone"],
-        });
+        const dataVolume = new aws.ebs.Volume(
+            `${name}-data`,
+            {
+                availabilityZone: args.availabilityZone ?? instance.availabilityZone,
+                size: settings.dataVolumeGb,
+                type: "gp3",
+                encrypted: true,
+                finalSnapshot: true,
+                tags: { ...args.tags, Name: `${namePrefix}-host-data`, [SNAPSHOT_TAG_KEY]: `${namePrefix}-host` },
+            },
+            {
+                parent: this,
+                protect: true,
+                // Fixed at creation: a planned replacement instance's AZ is unknown at preview time and
+                // must not read as a move of the (protected) volume. An instance in another AZ fails to attach.
+                ignoreChanges: ["availabilityZone"],
+            },
+        );
         this.dataVolumeId = dataVolume.id;
-        const attachment = new aws.ec2.VolumeAttachment(`${name}-data`, {
-            deviceName: DATA_DEVICE_NAME,
-            volumeId: dataVolume.id,
-            instanceId: instance.id,
-            // Detaching from a running host would pull PGDATA from under PostgreSQL: stop it first.
-            stopInstanceBeforeDetaching: true,
-        }, {
-            parent: this,
-            // The volume attaches to one instance at a time: detach from the old one before the new attach.
-            deleteBeforeReplace: true,
-        });
+        const attachment = new aws.ec2.VolumeAttachment(
+            `${name}-data`,
+            {
+                deviceName: DATA_DEVICE_NAME,
+                volumeId: dataVolume.id,
+                instanceId: instance.id,
+                // Detaching from a running host would pull PGDATA from under PostgreSQL: stop it first.
+                stopInstanceBeforeDetaching: true,
+            },
+            {
+                parent: this,
+                // The volume attaches to one instance at a time: detach from the old one before the new attach.
+                deleteBeforeReplace: true,
+            },
+        );
 
         const tls = settings.tlsCertificatePath !== undefined && settings.tlsKeyPath !== undefined;
         const rendered = pulumi.all([images, dataVolume.id]).apply(([byService, volumeId]) => {
@@ -332,43 +402,55 @@ export class Host extends pulumi.ComponentResource {
         this.revision = rendered.revision;
 
         const ssmTags = { ...args.tags, Name: `${namePrefix}-host` };
-        const document = new aws.ssm.Document(`${name}-apply`, {
-            name: hostDocumentName(namePrefix),
-            documentType: "Command",
-            documentFormat: "JSON",
-            targetType: "/AWS::EC2::Instance",
-            content: rendered.content,
-            tags: ssmTags,
-        }, parent);
+        const document = new aws.ssm.Document(
+            `${name}-apply`,
+            {
+                name: hostDocumentName(namePrefix),
+                documentType: "Command",
+                documentFormat: "JSON",
+                targetType: "/AWS::EC2::Instance",
+                content: rendered.content,
+                tags: ssmTags,
+            },
+            parent,
+        );
         this.documentName = document.name;
         const targets = [{ key: "InstanceIds", values: [instance.id] }];
-        new aws.ssm.Association(`${name}-apply`, {
-            name: document.name,
-            associationName: `${namePrefix}-host-apply`,
-            // The version the provider just made default: the run applies exactly this content.
-            documentVersion: document.defaultVersion,
-            targets,
-            // Changes with every release, so the association is updated, and an updated association runs now.
-            parameters: { [REVISION_PARAMETER]: rendered.revision },
-            scheduleExpression: HOST_APPLY_SCHEDULE,
-            complianceSeverity: "HIGH",
-            tags: ssmTags,
-        }, {
-            parent: this,
-            // The run reads the parameters with the role and needs the data volume attached.
-            dependsOn: [attachment, access, ssmCore, statusParameter, ...parameters],
-        });
-        new aws.ssm.Association(`${name}-patching`, {
-            name: "AWS-RunPatchBaseline",
-            associationName: `${namePrefix}-host-patching`,
-            targets,
-            parameters: { ...HOST_PATCH_PARAMETERS },
-            scheduleExpression: HOST_PATCH_SCHEDULE,
-            // Not at creation: the first boot must not patch and reboot in the middle of the first apply.
-            applyOnlyAtCronInterval: true,
-            complianceSeverity: "MEDIUM",
-            tags: ssmTags,
-        }, { parent: this, dependsOn: [ssmCore] });
+        new aws.ssm.Association(
+            `${name}-apply`,
+            {
+                name: document.name,
+                associationName: `${namePrefix}-host-apply`,
+                // The version the provider just made default: the run applies exactly this content.
+                documentVersion: document.defaultVersion,
+                targets,
+                // Changes with every release, so the association is updated, and an updated association runs now.
+                parameters: { [REVISION_PARAMETER]: rendered.revision },
+                scheduleExpression: HOST_APPLY_SCHEDULE,
+                complianceSeverity: "HIGH",
+                tags: ssmTags,
+            },
+            {
+                parent: this,
+                // The run reads the parameters with the role and needs the data volume attached.
+                dependsOn: [attachment, access, ssmCore, statusParameter, ...parameters],
+            },
+        );
+        new aws.ssm.Association(
+            `${name}-patching`,
+            {
+                name: "AWS-RunPatchBaseline",
+                associationName: `${namePrefix}-host-patching`,
+                targets,
+                parameters: { ...HOST_PATCH_PARAMETERS },
+                scheduleExpression: HOST_PATCH_SCHEDULE,
+                // Not at creation: the first boot must not patch and reboot in the middle of the first apply.
+                applyOnlyAtCronInterval: true,
+                complianceSeverity: "MEDIUM",
+                tags: ssmTags,
+            },
+            { parent: this, dependsOn: [ssmCore] },
+        );
 
         let publicIp: pulumi.Output<string> = instance.publicIp;
         if (settings.elasticIp) {

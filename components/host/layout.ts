@@ -109,10 +109,12 @@ export function hostAppSecretDocument<S>(parts: {
 
 /** gRPC endpoints of the host's services on the compose network: `<service>:<grpc port>`. */
 export function hostGrpcUrls(services: ServiceSettings[]): Record<string, string> {
-    return Object.fromEntries(services.flatMap((s) => {
-        const grpc = s.ports.find((p) => p.protocol === "grpc");
-        return grpc ? [[s.name, `${s.name}:${grpc.port}`]] : [];
-    }));
+    return Object.fromEntries(
+        services.flatMap((s) => {
+            const grpc = s.ports.find((p) => p.protocol === "grpc");
+            return grpc ? [[s.name, `${s.name}:${grpc.port}`]] : [];
+        }),
+    );
 }
 
 /** Where the New Relic license key is in the host's application secret (the `newrelic` source). */
@@ -147,8 +149,14 @@ export interface HostPlan {
  * default-routed service for the rest.
  */
 export function planHost(host: HostSettings, services: ServiceSettings[], options: { newRelic?: boolean } = {}): HostPlan {
-    const appSecretKeys = Object.keys(hostAppSecretDocument({ redisPassword: "", jwtSecret: "", grpcUrls: hostGrpcUrls(services),
-        ...(options.newRelic ? { newrelic: { licenseKey: "", appName: "" } } : {}) }));
+    const appSecretKeys = Object.keys(
+        hostAppSecretDocument({
+            redisPassword: "",
+            jwtSecret: "",
+            grpcUrls: hostGrpcUrls(services),
+            ...(options.newRelic ? { newrelic: { licenseKey: "", appName: "" } } : {}),
+        }),
+    );
     const apps = services.map((service): PlannedApp => {
         const http = service.ports.find((p) => p.protocol === "http");
         if (!http) {
@@ -161,7 +169,10 @@ export function planHost(host: HostSettings, services: ServiceSettings[], option
             const key = kind === "path" ? "paths" : "hosts";
             service.routing[key].forEach((pattern, i) => {
                 const problem = routingPatternProblem(kind, pattern);
-                if (problem) throw new Error(`platform:services.${service.name}.routing.${key}[${i}]: ${JSON.stringify(pattern)} ${problem}; NGINX on the zero-cost host follows the same rules`);
+                if (problem)
+                    throw new Error(
+                        `platform:services.${service.name}.routing.${key}[${i}]: ${JSON.stringify(pattern)} ${problem}; NGINX on the zero-cost host follows the same rules`,
+                    );
             });
         }
         const secrets: Record<string, HostSecretRef> = {};
@@ -182,4 +193,3 @@ export function planHost(host: HostSettings, services: ServiceSettings[], option
     const defaultApp = (services.find((s) => s.routing.default) ?? services[0]).name;
     return { apps, defaultApp, budget: memoryBudget(instanceMemoryMiB(host.instanceType), apps.length) };
 }
-

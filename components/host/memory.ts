@@ -86,8 +86,7 @@ export function instanceMemoryMiB(instanceType: string): number {
     const mib = INSTANCE_MEMORY_MIB[instanceType];
     if (mib === undefined) {
         throw new Error(
-            `instanceType: unknown memory size for "${instanceType}"; set memoryMiB or use one of ` +
-                `[${Object.keys(INSTANCE_MEMORY_MIB).join(", ")}]`,
+            `instanceType: unknown memory size for "${instanceType}"; set memoryMiB or use one of ` + `[${Object.keys(INSTANCE_MEMORY_MIB).join(", ")}]`,
         );
     }
     return mib;

@@ -14,7 +14,6 @@ import { HostApp, HostBootConfig, resolveBootConfig } from "./boot-config";
 // Routing: ALB listener rules -> NGINX
 // ---------------------------------------------------------------------------------------------
 
-
 /**
  * An ALB path pattern as a PCRE for `location ~` (case-sensitive, whole path): `*` = any run of
  * characters, `?` = one character, everything else literal. `/devices/*` -> `^/devices/`.
@@ -93,26 +92,14 @@ export function renderNginxConf(config: HostBootConfig): string {
     const apps = r.config.apps;
     const proxy = (match: string, app: HostApp): string[] => {
         const variable = `$upstream_${app.name.replace(/-/g, "_")}`;
-        return [
-            `    location ${match} {`,
-            `        set ${variable} http://${app.name}:${app.port};`,
-            `        proxy_pass ${variable};`,
-            "    }",
-        ];
+        return [`    location ${match} {`, `        set ${variable} http://${app.name}:${app.port};`, `        proxy_pass ${variable};`, "    }"];
     };
-    const routes = (upTo: number): PathRoute[] =>
-        apps.slice(0, upTo).flatMap((app) => (app.paths ?? []).map((pattern) => ({ app, pattern })));
+    const routes = (upTo: number): PathRoute[] => apps.slice(0, upTo).flatMap((app) => (app.paths ?? []).map((pattern) => ({ app, pattern })));
     const locations = (upTo: number, fallback: HostApp): string[] => [
         ...pathLocations(routes(upTo)).flatMap(({ match, app }) => proxy(match, app)),
         ...proxy("/", fallback),
     ];
-    const health = [
-        "    location = /nginx-health {",
-        "        access_log off;",
-        "        default_type text/plain;",
-        '        return 200 "ok\\n";',
-        "    }",
-    ];
+    const health = ["    location = /nginx-health {", "        access_log off;", "        default_type text/plain;", '        return 200 "ok\\n";', "    }"];
     // ^~: ACME HTTP-01 challenges are NGINX's own, whatever the apps' patterns (port 80 only).
     const acme = ["    location ^~ /.well-known/acme-challenge/ {", "        root /var/www/acme;", "    }"];
     const common = [...health, ...acme];
@@ -158,16 +145,7 @@ export function renderNginxConf(config: HostBootConfig): string {
         );
     }
     const hsts = r.tls ? ['    add_header Strict-Transport-Security "max-age=31536000" always;'] : [];
-    lines.push(
-        "",
-        "server {",
-        `    listen ${listen} default_server;`,
-        "    server_name _;",
-        ...hsts,
-        ...common,
-        ...locations(apps.length, defaultApp),
-        "}",
-    );
+    lines.push("", "server {", `    listen ${listen} default_server;`, "    server_name _;", ...hsts, ...common, ...locations(apps.length, defaultApp), "}");
     for (const server of servers) {
         lines.push(
             "",

@@ -30,17 +30,28 @@ export interface HostRole {
 /** The host's role, its two policies and its instance profile, named from the component's `name`. */
 export function hostRole(name: string, args: HostRoleArgs, parent: { parent: pulumi.Resource }): HostRole {
     const { namePrefix, ecrArns } = args;
-    const role = new aws.iam.Role(`${name}-role`, {
-        description: `${namePrefix} host: Session Manager, State Manager, its SSM parameters, ECR pulls`,
-        assumeRolePolicy: aws.iam.getPolicyDocumentOutput({
-            statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }],
-        }, parent).json,
-        tags: { Name: `${namePrefix}-host` },
-    }, parent);
-    const ssmCore = new aws.iam.RolePolicyAttachment(`${name}-ssm-core`, {
-        role: role.name,
-        policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-    }, parent);
+    const role = new aws.iam.Role(
+        `${name}-role`,
+        {
+            description: `${namePrefix} host: Session Manager, State Manager, its SSM parameters, ECR pulls`,
+            assumeRolePolicy: aws.iam.getPolicyDocumentOutput(
+                {
+                    statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }],
+                },
+                parent,
+            ).json,
+            tags: { Name: `${namePrefix}-host` },
+        },
+        parent,
+    );
+    const ssmCore = new aws.iam.RolePolicyAttachment(
+        `${name}-ssm-core`,
+        {
+            role: role.name,
+            policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        },
+        parent,
+    );
     const statements: aws.types.input.iam.GetPolicyDocumentStatementArgs[] = [
         {
             sid: "ReadHostPasswords",
@@ -56,13 +67,21 @@ export function hostRole(name: string, args: HostRoleArgs, parent: { parent: pul
             { sid: "EcrPull", actions: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], resources: ecrArns },
         );
     }
-    const access = new aws.iam.RolePolicy(`${name}-access`, {
-        role: role.id,
-        policy: aws.iam.getPolicyDocumentOutput({ statements }, parent).json,
-    }, parent);
-    const profile = new aws.iam.InstanceProfile(`${name}-profile`, {
-        role: role.name,
-        tags: { Name: `${namePrefix}-host` },
-    }, parent);
+    const access = new aws.iam.RolePolicy(
+        `${name}-access`,
+        {
+            role: role.id,
+            policy: aws.iam.getPolicyDocumentOutput({ statements }, parent).json,
+        },
+        parent,
+    );
+    const profile = new aws.iam.InstanceProfile(
+        `${name}-profile`,
+        {
+            role: role.name,
+            tags: { Name: `${namePrefix}-host` },
+        },
+        parent,
+    );
     return { role, ssmCore, access, profile };
 }

@@ -10,13 +10,17 @@ export function checkRouting(services: ServiceSettings[], hasLoadBalancer: boole
     const defaults = services.filter((s) => s.routing.default);
     const http = services.filter((s) => s.ports.some((p) => p.protocol === "http"));
     if (http.length > 0 && defaults.length !== 1) {
-        problems.push(`platform:services.*.routing.default: exactly one http service must be the load balancer's default, found ${defaults.length === 0 ? "none" : defaults.map((s) => s.name).join(", ")}; allowed: ${http.map((s) => s.name).join(", ")}`);
+        problems.push(
+            `platform:services.*.routing.default: exactly one http service must be the load balancer's default, found ${defaults.length === 0 ? "none" : defaults.map((s) => s.name).join(", ")}; allowed: ${http.map((s) => s.name).join(", ")}`,
+        );
     }
     const blockOwner = new Map<number, string>();
     for (const s of http.filter((s) => s.routing.paths.length + s.routing.hosts.length > 0)) {
         const other = blockOwner.get(s.routing.priority);
         if (other) {
-            problems.push(`platform:services.${s.name}.routing.priority: block ${s.routing.priority} is also service ${other}'s (listener-rule priorities must be unique); set routing.priority on one of them to a free block from 1 to ${PRIORITY_BLOCKS}`);
+            problems.push(
+                `platform:services.${s.name}.routing.priority: block ${s.routing.priority} is also service ${other}'s (listener-rule priorities must be unique); set routing.priority on one of them to a free block from 1 to ${PRIORITY_BLOCKS}`,
+            );
         } else blockOwner.set(s.routing.priority, s.name);
     }
     for (const s of http) {
@@ -25,7 +29,10 @@ export function checkRouting(services: ServiceSettings[], hasLoadBalancer: boole
         }
     }
     for (const s of services) {
-        for (const [kind, key] of [["path", "paths"], ["host", "hosts"]] as const) {
+        for (const [kind, key] of [
+            ["path", "paths"],
+            ["host", "hosts"],
+        ] as const) {
             s.routing[key].forEach((value, i) => {
                 const problem = routingPatternProblem(kind, value);
                 if (problem) problems.push(`platform:services.${s.name}.routing.${key}[${i}]: ${describe(value)} ${problem}`);
@@ -37,7 +44,10 @@ export function checkRouting(services: ServiceSettings[], hasLoadBalancer: boole
     for (const s of services.filter((s) => s.publicTcp)) {
         for (const port of s.ports.filter((p) => p.protocol === "tcp").map((p) => p.port)) {
             const other = publisher.get(port);
-            if (other) problems.push(`platform:services.${s.name}.publicTcp: tcp port ${port} is already published on the network load balancer by service ${other}; a port can be published once`);
+            if (other)
+                problems.push(
+                    `platform:services.${s.name}.publicTcp: tcp port ${port} is already published on the network load balancer by service ${other}; a port can be published once`,
+                );
             else publisher.set(port, s.name);
         }
     }

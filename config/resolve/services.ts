@@ -64,10 +64,14 @@ export function resolveService(raw: NamedServiceConfig, context: ServiceContext,
 
     if (FARGATE_CPU_VALUES.includes(raw.cpu) && !fargateMemoryOptions(raw.cpu).includes(raw.memory)) {
         const options = fargateMemoryOptions(raw.cpu);
-        problems.push(`platform:${key("memory")}: ${describe(raw.memory)} MiB is not accepted by Fargate with cpu ${raw.cpu}; allowed: ${options[0]}-${options[options.length - 1]} in steps of ${options[1] - options[0]}`);
+        problems.push(
+            `platform:${key("memory")}: ${describe(raw.memory)} MiB is not accepted by Fargate with cpu ${raw.cpu}; allowed: ${options[0]}-${options[options.length - 1]} in steps of ${options[1] - options[0]}`,
+        );
     }
     if (fargate && (raw.cpu > fargate.maxCpu || raw.memory > fargate.maxMemory)) {
-        problems.push(`platform:${key("cpu")}/${key("memory")}: ${raw.cpu} CPU / ${raw.memory} MiB exceeds tier ${tier}'s largest task (${fargate.maxCpu} CPU / ${fargate.maxMemory} MiB)`);
+        problems.push(
+            `platform:${key("cpu")}/${key("memory")}: ${raw.cpu} CPU / ${raw.memory} MiB exceeds tier ${tier}'s largest task (${fargate.maxCpu} CPU / ${fargate.maxMemory} MiB)`,
+        );
     }
     if (raw.ports.length === 0) problems.push(`platform:${key("ports")}: a service needs at least one port, e.g. [{ port: 8080, protocol: http }]`);
     const seen = new Set<number>();
@@ -76,11 +80,14 @@ export function resolveService(raw: NamedServiceConfig, context: ServiceContext,
             problems.push(`platform:${key(`ports[${i}]`)}: ${describe(p)} needs a port from 1 to 65535`);
         } else if (seen.has(p.port)) problems.push(`platform:${key(`ports[${i}]`)}: port ${p.port} is declared twice`);
         else seen.add(p.port);
-        if (!["http", "grpc", "tcp"].includes(p?.protocol)) problems.push(`platform:${key(`ports[${i}].protocol`)}: ${describe(p?.protocol)} is not a protocol; allowed: http, grpc, tcp`);
+        if (!["http", "grpc", "tcp"].includes(p?.protocol))
+            problems.push(`platform:${key(`ports[${i}].protocol`)}: ${describe(p?.protocol)} is not a protocol; allowed: http, grpc, tcp`);
     });
     const hasHttp = raw.ports.some((p) => p?.protocol === "http");
     if (!hasHttp && (raw.routing.default || raw.routing.paths.length > 0 || raw.routing.hosts.length > 0)) {
-        problems.push(`platform:${key("routing")}: service ${name} has no http port, so the load balancer cannot route to it; add an http port or remove the routing`);
+        problems.push(
+            `platform:${key("routing")}: service ${name} has no http port, so the load balancer cannot route to it; add an http port or remove the routing`,
+        );
     }
     if (raw.publicTcp && !raw.ports.some((p) => p?.protocol === "tcp")) {
         problems.push(`platform:${key("publicTcp")}: true but service ${name} declares no tcp port`);
@@ -90,14 +97,19 @@ export function resolveService(raw: NamedServiceConfig, context: ServiceContext,
     }
     const healthCheck = parseContainerHealthCheck(raw.containerHealthCheck);
     if (!healthCheck) {
-        problems.push(`platform:${key("containerHealthCheck")}: ${describe(raw.containerHealthCheck)} must be "none", "curl" (seed 003's command; the image must have curl), "wget" or a command list such as ["CMD", "/app/healthcheck"]`);
+        problems.push(
+            `platform:${key("containerHealthCheck")}: ${describe(raw.containerHealthCheck)} must be "none", "curl" (seed 003's command; the image must have curl), "wget" or a command list such as ["CMD", "/app/healthcheck"]`,
+        );
     } else if ((healthCheck.kind === "curl" || healthCheck.kind === "wget") && !hasHttp) {
-        problems.push(`platform:${key("containerHealthCheck")}: ${describe(raw.containerHealthCheck)} probes the http port, and service ${name} has none; use "none" or a command`);
+        problems.push(
+            `platform:${key("containerHealthCheck")}: ${describe(raw.containerHealthCheck)} probes the http port, and service ${name} has none; use "none" or a command`,
+        );
     }
 
     const s = raw.scaling;
     if (s.min > s.max) problems.push(`platform:${key("scaling")}: min ${s.min} is greater than max ${s.max}`);
-    else if (s.desired < s.min || s.desired > s.max) problems.push(`platform:${key("scaling.desired")}: ${s.desired} must be within [min, max] = [${s.min}, ${s.max}]`);
+    else if (s.desired < s.min || s.desired > s.max)
+        problems.push(`platform:${key("scaling.desired")}: ${s.desired} must be within [min, max] = [${s.min}, ${s.max}]`);
     if (s.requestsPerTarget !== undefined && !hasHttp) {
         problems.push(`platform:${key("scaling.requestsPerTarget")}: service ${name} publishes no ALB request count (no http port)`);
     }
@@ -111,7 +123,8 @@ export function resolveService(raw: NamedServiceConfig, context: ServiceContext,
         const hasDatabaseSecret = context.hasDatabase || traits.runtime === "host";
         if (!ref) problems.push(`platform:${key(`secrets.${env}`)}: ${describe(text)} must be "app", "app:<json key>", "database:<json key>" or "newrelic"`);
         else if (ref.source === "database" && !hasDatabaseSecret) problems.push(`platform:${key(`secrets.${env}`)}: tier ${tier} has no database secret`);
-        else if (ref.source === "newrelic" && !context.hasNewRelic) problems.push(`platform:${key(`secrets.${env}`)}: "newrelic" needs the license key: run \`pulumi config set --secret newRelicLicenseKey <key>\``);
+        else if (ref.source === "newrelic" && !context.hasNewRelic)
+            problems.push(`platform:${key(`secrets.${env}`)}: "newrelic" needs the license key: run \`pulumi config set --secret newRelicLicenseKey <key>\``);
         else secrets[env] = ref;
     }
     for (const env of Object.keys(raw.environment)) {

@@ -4,7 +4,6 @@ import { DAILY_WINDOW, WEEKLY_WINDOW } from "../windows";
 import { onFargate, retention } from "./common";
 import { choice, each, flag, integer, list, matches, number, oneOf, optional, section, text } from "./dsl";
 
-
 export const PRELOADABLE_LIBRARIES = ["pg_stat_statements", "pg_cron", "auto_explain", "pg_hint_plan", "pglogical", "pg_partman_bgw"];
 
 export const database = section("RDS for PostgreSQL.", onFargate, {
@@ -17,20 +16,27 @@ export const database = section("RDS for PostgreSQL.", onFargate, {
     instanceClass: text({
         doc: "Instance class; one of the tier's allowed classes (Graviton preferred).",
         default: (t) => t.allowedSizes.rds[0],
-        check: oneOf(({ traits }) => traits.allowedSizes.rds, ({ tier }) => `is not allowed for tier ${tier}`),
+        check: oneOf(
+            ({ traits }) => traits.allowedSizes.rds,
+            ({ tier }) => `is not allowed for tier ${tier}`,
+        ),
     }),
     multiAz: flag({ doc: "A synchronous standby in a second AZ.", default: (t) => t.highAvailability }),
     allocatedStorageGb: number({ doc: "gp3 storage, GB.", default: (t) => t.databaseStorageGb.allocated, check: integer(20, 65536) }),
     maxAllocatedStorageGb: number({ doc: "Storage autoscaling ceiling, GB; 0 disables autoscaling.", default: (t) => t.databaseStorageGb.max }),
     // The gp3 baseline from 400 GiB: stated explicitly, costs nothing extra (AWS-FACTS).
-    iops: optional(number({
-        doc: "gp3 IOPS; only settable from 400 GiB, never below the 12,000 baseline.",
-        default: (t) => (t.databaseStorageGb.allocated >= 400 ? 12000 : undefined),
-    })),
-    storageThroughput: optional(number({
-        doc: "gp3 throughput, MiB/s; only with `iops`.",
-        default: (t) => (t.databaseStorageGb.allocated >= 400 ? 500 : undefined),
-    })),
+    iops: optional(
+        number({
+            doc: "gp3 IOPS; only settable from 400 GiB, never below the 12,000 baseline.",
+            default: (t) => (t.databaseStorageGb.allocated >= 400 ? 12000 : undefined),
+        }),
+    ),
+    storageThroughput: optional(
+        number({
+            doc: "gp3 throughput, MiB/s; only with `iops`.",
+            default: (t) => (t.databaseStorageGb.allocated >= 400 ? 500 : undefined),
+        }),
+    ),
     backupRetentionDays: number({
         doc: "Days of automated backups (point-in-time recovery).",
         default: (t) => (t.protectData ? 30 : 7),
@@ -60,8 +66,10 @@ export const database = section("RDS for PostgreSQL.", onFargate, {
     masterUsername: text({
         doc: "The master user (the services use their own user).",
         default: "platform_admin",
-        check: (key, value: string) => (/^[a-z][a-z0-9_]{0,15}$/.test(value) && !["admin", "postgres", "rdsadmin"].includes(value) ? undefined
-            : `platform:${key}: ${JSON.stringify(value)} must be 1-16 lowercase letters, digits, underscores and not a reserved name (admin, postgres, rdsadmin)`),
+        check: (key, value: string) =>
+            /^[a-z][a-z0-9_]{0,15}$/.test(value) && !["admin", "postgres", "rdsadmin"].includes(value)
+                ? undefined
+                : `platform:${key}: ${JSON.stringify(value)} must be 1-16 lowercase letters, digits, underscores and not a reserved name (admin, postgres, rdsadmin)`,
     }),
     maxConnections: number({ doc: "max_connections (seed 200).", default: 200, check: integer(10, 5000) }),
     workMemKb: number({ doc: "work_mem in kB (seed 16 MB).", default: 16384, check: integer(64, 2097151) }),
@@ -77,7 +85,10 @@ export const cache = section("ElastiCache (Valkey or Redis OSS).", onFargate, {
     nodeType: text({
         doc: "Node type; one of the tier's allowed types.",
         default: (t) => t.allowedSizes.elasticache[0],
-        check: oneOf(({ traits }) => traits.allowedSizes.elasticache, ({ tier }) => `is not allowed for tier ${tier}`),
+        check: oneOf(
+            ({ traits }) => traits.allowedSizes.elasticache,
+            ({ tier }) => `is not allowed for tier ${tier}`,
+        ),
     }),
     clusterMode: flag({ doc: "Cluster mode (data sharded over `shards`).", default: (t) => t.highAvailability }),
     // Seed 003 §10.2.3: 2 shards x 2 replicas.

@@ -48,8 +48,20 @@ export function renderSettingsReference(): string {
         if (node.node === "leaf") continue;
         out.push(`**\`${key}\`**: ${node.doc}${node.node === "group" && node.when ? ` Tiers: ${TIERS.filter((t) => tierHas(node, t)).join(", ")}.` : ""}`, "");
         if (node.node === "services") {
-            out.push(`Seed services by tier: ${TIERS.map((t) => `${t}: ${seedSummary(t)}`).join(" · ")}. A new service starts from the defaults below (\`platform:services.<name>.<key>\`).`, "");
-            out.push(...header, ...rows(node.template, ["services", "<name>"], (_tier, path) => valueAt(SERVICE_TEMPLATE, path.slice(2)), () => true), "");
+            out.push(
+                `Seed services by tier: ${TIERS.map((t) => `${t}: ${seedSummary(t)}`).join(" · ")}. A new service starts from the defaults below (\`platform:services.<name>.<key>\`).`,
+                "",
+            );
+            out.push(
+                ...header,
+                ...rows(
+                    node.template,
+                    ["services", "<name>"],
+                    (_tier, path) => valueAt(SERVICE_TEMPLATE, path.slice(2)),
+                    () => true,
+                ),
+                "",
+            );
             continue;
         }
         out.push(...header, ...rows(node, [key], fromTier, (tier) => tierHas(node, tier)), "");

@@ -61,14 +61,15 @@ type OptionalKeys<C> = { [K in keyof C]: C[K] extends { optional: true } ? K : n
 
 /** The value a declaration accepts (after merging with its defaults). */
 export type ValueOf<N> =
-    N extends Leaf<infer T, boolean> ? T
-    : N extends Group<infer C, boolean> ? ShapeOf<C>
-    : N extends ServiceMap<infer C> ? Record<string, DeepPartial<ShapeOf<C>>>
-    : never;
+    N extends Leaf<infer T, boolean>
+        ? T
+        : N extends Group<infer C, boolean>
+          ? ShapeOf<C>
+          : N extends ServiceMap<infer C>
+            ? Record<string, DeepPartial<ShapeOf<C>>>
+            : never;
 
-export type ShapeOf<C> = Simplify<
-    { -readonly [K in Exclude<keyof C, OptionalKeys<C>>]: ValueOf<C[K]> } & { -readonly [K in OptionalKeys<C>]?: ValueOf<C[K]> }
->;
+export type ShapeOf<C> = Simplify<{ -readonly [K in Exclude<keyof C, OptionalKeys<C>>]: ValueOf<C[K]> } & { -readonly [K in OptionalKeys<C>]?: ValueOf<C[K]> }>;
 
 interface LeafOptions<T> {
     /** What the setting does (one or two sentences; the README's "what it sets"). */
@@ -144,12 +145,17 @@ const bound = (b: Bound, context: CheckContext) => (typeof b === "function" ? b(
 export function integer(min: Bound, max: Bound): Check {
     return (key, value: number, context) => {
         const [lo, hi] = [bound(min, context), bound(max, context)];
-        return Number.isInteger(value) && value >= lo && value <= hi ? undefined : `platform:${key}: ${describe(value)} must be a whole number from ${lo} to ${hi}`;
+        return Number.isInteger(value) && value >= lo && value <= hi
+            ? undefined
+            : `platform:${key}: ${describe(value)} must be a whole number from ${lo} to ${hi}`;
     };
 }
 
 /** `value` must be one of `allowed` (a list, or the tier's list); `phrase` says what it is otherwise. */
-export function oneOf(allowed: readonly unknown[] | ((context: CheckContext) => readonly unknown[]), phrase: string | ((context: CheckContext) => string)): Check {
+export function oneOf(
+    allowed: readonly unknown[] | ((context: CheckContext) => readonly unknown[]),
+    phrase: string | ((context: CheckContext) => string),
+): Check {
     return (key, value: unknown, context) => {
         const values = typeof allowed === "function" ? allowed(context) : allowed;
         const says = typeof phrase === "function" ? phrase(context) : phrase;

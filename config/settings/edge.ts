@@ -7,20 +7,26 @@ import { onFargate, retention } from "./common";
 const dnsName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export const loadBalancer = section("The Application Load Balancer.", onFargate, {
-    certificateArn: optional(text({
-        doc: "ACM certificate (of the stack's region) for the HTTPS listener; or set `domainName` and `hostedZone` to have the stack issue one.",
-        example: "arn:aws:acm:us-east-1:<account>:certificate/<id>",
-    })),
-    domainName: optional(text({
-        doc: "Public DNS name the stack serves; with `hostedZone`, the stack issues its DNS-validated certificate and the alias record.",
-        example: "api.example.com",
-        check: matches(dnsName, "is not a lowercase DNS name like api.example.com"),
-    })),
-    hostedZone: optional(text({
-        doc: "Route 53 public hosted zone (its name) holding `domainName`.",
-        example: "example.com",
-        check: matches(dnsName, "is not a lowercase DNS zone name like example.com"),
-    })),
+    certificateArn: optional(
+        text({
+            doc: "ACM certificate (of the stack's region) for the HTTPS listener; or set `domainName` and `hostedZone` to have the stack issue one.",
+            example: "arn:aws:acm:us-east-1:<account>:certificate/<id>",
+        }),
+    ),
+    domainName: optional(
+        text({
+            doc: "Public DNS name the stack serves; with `hostedZone`, the stack issues its DNS-validated certificate and the alias record.",
+            example: "api.example.com",
+            check: matches(dnsName, "is not a lowercase DNS name like api.example.com"),
+        }),
+    ),
+    hostedZone: optional(
+        text({
+            doc: "Route 53 public hosted zone (its name) holding `domainName`.",
+            example: "example.com",
+            check: matches(dnsName, "is not a lowercase DNS zone name like example.com"),
+        }),
+    ),
     idleTimeoutSeconds: number({
         doc: "Seconds an idle connection stays open.",
         default: 60,
@@ -54,7 +60,11 @@ export const loadBalancer = section("The Application Load Balancer.", onFargate,
 export const cluster = section("The ECS cluster and the services' log groups and image repositories.", onFargate, {
     containerInsights: flag({ doc: "CloudWatch Container Insights (billed per metric).", default: (t) => t.detailedMonitoring }),
     spot: flag({ doc: "Run part of each service on FARGATE_SPOT (one task stays on demand).", default: (t) => t.spotCapacity }),
-    logRetentionDays: number({ doc: "Retention of the services' log groups, days (seed 000: 3 outside production).", default: (t) => t.logRetention.default, check: retention }),
+    logRetentionDays: number({
+        doc: "Retention of the services' log groups, days (seed 000: 3 outside production).",
+        default: (t) => t.logRetention.default,
+        check: retention,
+    }),
     ecrKeepImages: number({
         doc: "Tagged images each repository keeps (how far back a rollback can go).",
         default: (t) => (t.protectData ? 30 : 10),

@@ -22,7 +22,9 @@ export const host = section("The zero-cost host.", onHost, {
         enabled: flag({ doc: "Take daily snapshots of the data volume.", default: false }),
         retainCount: number({ doc: "Snapshots kept.", default: 7, check: integer(1, 1000) }),
     }),
-    tlsCertificatePath: optional(text({ doc: "Certificate file on the host for NGINX's HTTPS server (with `tlsKeyPath`).", example: "/etc/ssl/platform/cert.pem" })),
+    tlsCertificatePath: optional(
+        text({ doc: "Certificate file on the host for NGINX's HTTPS server (with `tlsKeyPath`).", example: "/etc/ssl/platform/cert.pem" }),
+    ),
     tlsKeyPath: optional(text({ doc: "Key file on the host for NGINX's HTTPS server (with `tlsCertificatePath`).", example: "/etc/ssl/platform/key.pem" })),
     timescaleImage: text({ doc: "TimescaleDB image run on the host.", default: "timescale/timescaledb:2.17.2-pg16" }),
 });

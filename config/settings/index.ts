@@ -22,7 +22,9 @@ export const SETTINGS = group("A stack's `platform:` config.", {
     secrets,
     host,
     observability,
-    newRelicLicenseKey: secret(optional(text({ doc: "New Relic license key: fills the application secret's `newrelic` key and the `newrelic` secret source." }))),
+    newRelicLicenseKey: secret(
+        optional(text({ doc: "New Relic license key: fills the application secret's `newrelic` key and the `newrelic` secret source." })),
+    ),
 });
 
 /** The raw config document, merged over the tier's defaults. */
@@ -32,7 +34,9 @@ export type ServiceConfig = ShapeOf<typeof services.template.children>;
 export type ServiceOverrides = DeepPartial<ServiceConfig>;
 
 /** Top-level keys whose value must be a Pulumi secret (`pulumi config set --secret`). */
-export const SECRET_KEYS = Object.entries(SETTINGS.children).filter(([, node]) => node.node === "leaf" && node.secret).map(([key]) => key);
+export const SECRET_KEYS = Object.entries(SETTINGS.children)
+    .filter(([, node]) => node.node === "leaf" && node.secret)
+    .map(([key]) => key);
 
 /** Whether a tier has a section (a group declared for some runtimes only). */
 export function tierHas(node: SettingNode, tier: Tier): boolean {

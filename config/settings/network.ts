@@ -15,10 +15,12 @@ export const network = group("The VPC, its subnets and NAT.", {
         doc: "Availability zones to spread subnets over: 2 or 3 (1 only where the tier's minimum is 1).",
         default: 2,
     }),
-    availabilityZoneIds: optional(list({
-        doc: "Zone ids to use, pinned (`aws ec2 describe-availability-zones` shows ZoneId). Unset: the lowest-numbered usable zone ids of the region, which never shift.",
-        example: "[use1-az1, use1-az2]",
-    })),
+    availabilityZoneIds: optional(
+        list({
+            doc: "Zone ids to use, pinned (`aws ec2 describe-availability-zones` shows ZoneId). Unset: the lowest-numbered usable zone ids of the region, which never shift.",
+            example: "[use1-az1, use1-az2]",
+        }),
+    ),
     nat: choice(NAT_STRATEGIES, {
         doc: "How private subnets reach the internet: `none`, one NAT gateway (`single`), one per AZ (`per-az`) or a NAT instance (`instance`, about $3/month).",
         default: (t) => t.natChoices[0],
@@ -29,10 +31,12 @@ export const network = group("The VPC, its subnets and NAT.", {
         default: NAT_INSTANCE_TYPES[0],
         phrase: "is not allowed",
     }),
-    subnets: optional(object<{ public: string[]; private: string[]; database: string[] }>({
-        doc: "Explicit subnet CIDRs, one per AZ in each of `public`, `private`, `database`. Unset: the seed's 10.0.1-3/10-12/20-22.0/24 layout inside the VPC.",
-        example: "{ public: [10.0.1.0/24, 10.0.2.0/24], private: [...], database: [...] }",
-    })),
+    subnets: optional(
+        object<{ public: string[]; private: string[]; database: string[] }>({
+            doc: "Explicit subnet CIDRs, one per AZ in each of `public`, `private`, `database`. Unset: the seed's 10.0.1-3/10-12/20-22.0/24 layout inside the VPC.",
+            example: "{ public: [10.0.1.0/24, 10.0.2.0/24], private: [...], database: [...] }",
+        }),
+    ),
     flowLogs: group("VPC flow logs to CloudWatch Logs.", {
         enabled: flag({ doc: "Send VPC flow logs to CloudWatch Logs (billed per GB ingested).", default: (t) => t.detailedMonitoring }),
         retentionDays: number({ doc: "Retention of the flow-log group, days.", default: (t) => t.logRetention.default, check: retention }),

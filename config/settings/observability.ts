@@ -2,14 +2,17 @@
 import { flag, group, matches, number, optional, satisfies, text } from "./dsl";
 import { onFargate } from "./common";
 
-const threshold = (doc: string, value: number) => number({ doc, default: value, check: satisfies((v: number) => typeof v === "number" && v >= 0, "must be a number >= 0") });
+const threshold = (doc: string, value: number) =>
+    number({ doc, default: value, check: satisfies((v: number) => typeof v === "number" && v >= 0, "must be a number >= 0") });
 
 export const observability = group("Alarms and the dashboard.", {
-    alarmEmail: optional(text({
-        doc: "Email subscribed to the alarm topic; no subscription when unset.",
-        example: "oncall@example.com",
-        check: matches(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "is not an email address"),
-    })),
+    alarmEmail: optional(
+        text({
+            doc: "Email subscribed to the alarm topic; no subscription when unset.",
+            example: "oncall@example.com",
+            check: matches(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "is not an email address"),
+        }),
+    ),
     // The dashboard's widgets are the ALB's, the services' and the data stores' metrics.
     dashboard: flag({ doc: "A CloudWatch dashboard of the stack.", default: onFargate }),
     thresholds: group("Alarm thresholds.", {

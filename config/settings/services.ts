@@ -2,7 +2,25 @@
 // Every service gets the template's values; the two seed services (seed 003 §10.2.1) add their own.
 import { PRIORITY_BLOCKS } from "../priorities";
 import { FARGATE_CPU_VALUES } from "../aws-limits";
-import { choice, DeepPartial, flag, group, integer, list, matches, number, oneOf, optional, optionalGroup, satisfies, serviceMap, ShapeOf, stringMap, stringOrList, text } from "./dsl";
+import {
+    choice,
+    DeepPartial,
+    flag,
+    group,
+    integer,
+    list,
+    matches,
+    number,
+    oneOf,
+    optional,
+    optionalGroup,
+    satisfies,
+    serviceMap,
+    ShapeOf,
+    stringMap,
+    stringOrList,
+    text,
+} from "./dsl";
 
 export type PortProtocol = "http" | "grpc" | "tcp";
 
@@ -15,20 +33,28 @@ const percentage = satisfies((v: number) => v > 0 && v <= 100, "must be a percen
 
 const service = group("One service: an ECS Fargate service (or a container on the zero-cost host).", {
     enabled: flag({ doc: "Deploy the service; false keeps its config but declares nothing.", default: true }),
-    cpu: number({ doc: "Task CPU units (1024 = 1 vCPU); with `memory`, a pair Fargate accepts.", default: 256, check: oneOf(FARGATE_CPU_VALUES, "is not a Fargate CPU value") }),
+    cpu: number({
+        doc: "Task CPU units (1024 = 1 vCPU); with `memory`, a pair Fargate accepts.",
+        default: 256,
+        check: oneOf(FARGATE_CPU_VALUES, "is not a Fargate CPU value"),
+    }),
     memory: number({ doc: "Task memory, MiB.", default: 512 }),
     architecture: choice(["ARM64", "X86_64"], {
         doc: "CPU architecture; ARM64 (Graviton) is about 20% cheaper (seed 000).",
         default: "ARM64",
         phrase: "is not a Fargate architecture",
     }),
-    image: optional(text({ doc: "A full image reference; unset: this stack's ECR repository for the service at `imageTag`.", example: "public.ecr.aws/nginx/nginx:1.27" })),
-    imageTag: optional(text({
-        doc: "The release: a tag in this stack's (immutable) ECR repository, set by the pipeline. No default.",
-        example: "v1.4.2",
-        // ECR image tags: up to 128 of letters, digits, _ . - not starting with . or - (ECR PutImage).
-        check: matches(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "is not an image tag (up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -)"),
-    })),
+    image: optional(
+        text({ doc: "A full image reference; unset: this stack's ECR repository for the service at `imageTag`.", example: "public.ecr.aws/nginx/nginx:1.27" }),
+    ),
+    imageTag: optional(
+        text({
+            doc: "The release: a tag in this stack's (immutable) ECR repository, set by the pipeline. No default.",
+            example: "v1.4.2",
+            // ECR image tags: up to 128 of letters, digits, _ . - not starting with . or - (ECR PutImage).
+            check: matches(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "is not an image tag (up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -)"),
+        }),
+    ),
     ports: list<ServicePort>({
         doc: "Container ports with their protocol: `http` (ALB), `grpc` (ALB, HTTP/2), `tcp` (internal, or the NLB with `publicTcp`). No default: a new service declares them.",
         default: [],
@@ -44,12 +70,18 @@ const service = group("One service: an ECS Fargate service (or a container on th
     }),
     routing: group("How the load balancer reaches the service.", {
         default: flag({ doc: "The service the ALB forwards to when no rule matches; exactly one http service.", default: false }),
-        paths: list({ doc: "Path patterns routed to the service (`/devices/*` does not match `/devices`).", default: [], example: '["/devices", "/devices/*"]' }),
+        paths: list({
+            doc: "Path patterns routed to the service (`/devices/*` does not match `/devices`).",
+            default: [],
+            example: '["/devices", "/devices/*"]',
+        }),
         hosts: list({ doc: "Host headers routed to the service.", default: [], example: '["devices.example.com"]' }),
-        priority: optional(number({
-            doc: "The service's block of listener-rule priorities (rules get `priority * 100 + n`). Unset: derived from the service name, so adding, disabling or reordering services never moves another's rules.",
-            check: integer(1, PRIORITY_BLOCKS),
-        })),
+        priority: optional(
+            number({
+                doc: "The service's block of listener-rule priorities (rules get `priority * 100 + n`). Unset: derived from the service name, so adding, disabling or reordering services never moves another's rules.",
+                check: integer(1, PRIORITY_BLOCKS),
+            }),
+        ),
     }),
     environment: stringMap({ doc: "Plain environment variables (never secrets: those go in `secrets`).", default: {} }),
     secrets: stringMap({
@@ -104,7 +136,12 @@ export const services = serviceMap("Service name to settings; a new name is a ne
             environment: { NODE_ENV: t.environmentName },
             // Only the keys each service needs (not the whole application secret): api issues and
             // verifies tokens, both use the cache; database credentials are the app user's.
-            secrets: { APP_SECRET_JWT: "app:jwt", APP_SECRET_REDIS: "app:redis", DATABASE_USERNAME: "database:username", DATABASE_PASSWORD: "database:password" },
+            secrets: {
+                APP_SECRET_JWT: "app:jwt",
+                APP_SECRET_REDIS: "app:redis",
+                DATABASE_USERNAME: "database:username",
+                DATABASE_PASSWORD: "database:password",
+            },
             scaling: tasks(10),
         },
         devices: {

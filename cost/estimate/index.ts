@@ -121,4 +121,3 @@ export function estimate(resources: CapturedResource[], options: EstimateOptions
         assumptions: a,
     };
 }
-

@@ -9,6 +9,14 @@ export const priceHostedZone: Pricer = (_r, ctx) => ({
 });
 
 export const priceCloudMapService: Pricer = (_r, ctx) => ({
-    parts: [part(ctx, { label: "registered instances", rateKey: "cloudmap.instance.month", quantity: ctx.a.cloudMapInstancesPerService, quantityText: `${qty(ctx.a.cloudMapInstancesPerService)} instance(s)`, assumption: `cloudMapInstancesPerService = ${ctx.a.cloudMapInstancesPerService}` })],
+    parts: [
+        part(ctx, {
+            label: "registered instances",
+            rateKey: "cloudmap.instance.month",
+            quantity: ctx.a.cloudMapInstancesPerService,
+            quantityText: `${qty(ctx.a.cloudMapInstancesPerService)} instance(s)`,
+            assumption: `cloudMapInstancesPerService = ${ctx.a.cloudMapInstancesPerService}`,
+        }),
+    ],
     inputs: {},
 });

@@ -24,8 +24,15 @@ export const priceInstance: Pricer = (r, ctx) => {
     const rootSize = num(root.volumeSize);
     const rootType = typeof root.volumeType === "string" ? root.volumeType : "gp3";
     parts.push(
-        ...ebsParts(ctx, "root volume", rootSize ?? ctx.a.ebsRootVolumeGbDefault, rootType, num(root.iops), num(root.throughput),
-            rootSize === undefined ? ` (ebsRootVolumeGbDefault; volume type ${root.volumeType ?? "assumed gp3"})` : ""),
+        ...ebsParts(
+            ctx,
+            "root volume",
+            rootSize ?? ctx.a.ebsRootVolumeGbDefault,
+            rootType,
+            num(root.iops),
+            num(root.throughput),
+            rootSize === undefined ? ` (ebsRootVolumeGbDefault; volume type ${root.volumeType ?? "assumed gp3"})` : "",
+        ),
     );
     for (const [i, d] of ((r.inputs.ebsBlockDevices ?? []) as any[]).entries()) {
         const size = num(d.volumeSize);
@@ -38,7 +45,15 @@ export const priceInstance: Pricer = (r, ctx) => {
         const instances = ctx.byType.get("aws:ec2/instance:Instance") ?? [];
         const eipOnInstance = eipsOnInstances.some((e) => refersTo(e.inputs.instance, r)) || (instances.length === 1 && eipsOnInstances.length > 0);
         if (!eipOnInstance) {
-            parts.push(part(ctx, { label: "public IPv4 address", rateKey: "vpc.publicIpv4.hour", quantity: ctx.hours, quantityText: `${ctx.hours} h`, freeTierPool: "vpc.publicIpv4Hours" }));
+            parts.push(
+                part(ctx, {
+                    label: "public IPv4 address",
+                    rateKey: "vpc.publicIpv4.hour",
+                    quantity: ctx.hours,
+                    quantityText: `${ctx.hours} h`,
+                    freeTierPool: "vpc.publicIpv4Hours",
+                }),
+            );
         }
     }
     return { parts, inputs: { instanceType: type, hours: ctx.hours, rootVolumeGb: rootSize ?? ctx.a.ebsRootVolumeGbDefault, rootVolumeType: rootType } };
@@ -52,7 +67,15 @@ export const priceAsg: Pricer = (r, ctx) => {
     if (typeof type !== "string") throw new Unpriceable("cannot find the instance type in the group's launch template");
     const count = num(r.inputs.desiredCapacity) ?? num(r.inputs.minSize) ?? 0;
     return {
-        parts: [part(ctx, { label: "instance hours", rateKey: `ec2.instance.${type}`, quantity: count * ctx.hours, quantityText: `${count} instance(s) x ${ctx.hours} h`, assumption: `desiredCapacity (else minSize) = ${count}` })],
+        parts: [
+            part(ctx, {
+                label: "instance hours",
+                rateKey: `ec2.instance.${type}`,
+                quantity: count * ctx.hours,
+                quantityText: `${count} instance(s) x ${ctx.hours} h`,
+                assumption: `desiredCapacity (else minSize) = ${count}`,
+            }),
+        ],
         inputs: { instanceType: type, instances: count, hours: ctx.hours, launchTemplate: template!.name },
     };
 };

@@ -11,7 +11,11 @@ function cacheNodes(inputs: Record<string, any>): { nodes: number; text: string 
     if (clusters !== undefined) return { nodes: clusters, text: `numCacheClusters ${clusters}` };
     const groups = num(inputs.numNodeGroups);
     const replicas = num(inputs.replicasPerNodeGroup) ?? 0;
-    if (groups !== undefined) return { nodes: cacheNodeCount({ clusterMode: true, shards: groups, replicasPerShard: replicas }), text: `${groups} shard(s) x (1 primary + ${replicas} replica(s))` };
+    if (groups !== undefined)
+        return {
+            nodes: cacheNodeCount({ clusterMode: true, shards: groups, replicasPerShard: replicas }),
+            text: `${groups} shard(s) x (1 primary + ${replicas} replica(s))`,
+        };
     return { nodes: 1, text: "1 node (numCacheClusters and numNodeGroups unset)" };
 }
 
@@ -22,7 +26,15 @@ function priceCacheNodes(r: CapturedResource, ctx: Ctx, nodes: number, nodesText
     if (typeof nodeType !== "string") throw new Unpriceable("nodeType is not set");
     const pool = freeTierAllowance("elasticache.microNodeHours", ctx.cat).appliesTo?.includes(nodeType) ? "elasticache.microNodeHours" : undefined;
     return {
-        parts: [part(ctx, { label: `${engine} node hours`, rateKey: `elasticache.${engine}.${nodeType}`, quantity: nodes * ctx.hours, quantityText: `${nodesText} x ${ctx.hours} h`, freeTierPool: pool })],
+        parts: [
+            part(ctx, {
+                label: `${engine} node hours`,
+                rateKey: `elasticache.${engine}.${nodeType}`,
+                quantity: nodes * ctx.hours,
+                quantityText: `${nodesText} x ${ctx.hours} h`,
+                freeTierPool: pool,
+            }),
+        ],
         inputs: { engine, nodeType, nodes, hours: ctx.hours },
     };
 }

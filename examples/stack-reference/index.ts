@@ -35,7 +35,5 @@ export const databaseAddress = pulumi.interpolate`${databaseEndpoint}:${database
 export const applicationSecretArn = appSecretArn;
 // rediss:// because the cloud tiers enable in-transit encryption; the token is URL-encoded.
 export const cacheUrl = pulumi.secret(
-    pulumi.all([cacheAuthToken, cacheEndpoint, cachePort]).apply(
-        ([token, host, port]) => `rediss://:${encodeURIComponent(token)}@${host}:${port}`,
-    ),
+    pulumi.all([cacheAuthToken, cacheEndpoint, cachePort]).apply(([token, host, port]) => `rediss://:${encodeURIComponent(token)}@${host}:${port}`),
 );

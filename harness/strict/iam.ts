@@ -5,21 +5,30 @@ import { strings } from "./inputs";
 import { ResourceRule, StackRule, StrictResource, T } from "./rule";
 
 export const arnExampleAccountRule: ResourceRule = {
-    id: "arn-example-account", scope: "resource", types: "*",
+    id: "arn-example-account",
+    scope: "resource",
+    types: "*",
     message: "the ARN names an AWS documentation example account, which no real resource lives in",
     source: "AWS documentation example account ids (123456789012 in API references, 111122223333 / 444455556666 in the IAM User Guide); REVIEW-2026-12.md A1",
     check(r) {
         return strings(r.inputs, "").flatMap(({ path, text }) =>
             [...text.matchAll(/arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):[^\s"',]*/g)]
                 .filter((m) => EXAMPLE_ACCOUNT_IDS.includes(m[1]))
-                .map((m) => ({ input: path || "(input)", value: m[0], allowed: "an ARN in a real account (the deploying account, or another account you actually use)" })));
+                .map((m) => ({
+                    input: path || "(input)",
+                    value: m[0],
+                    allowed: "an ARN in a real account (the deploying account, or another account you actually use)",
+                })),
+        );
     },
 };
 
 export const iamRoleInlinePolicySizeRule: StackRule = {
-    id: "iam-role-inline-policy-size", scope: "stack", types: [T.role, T.rolePolicy],
+    id: "iam-role-inline-policy-size",
+    scope: "stack",
+    types: [T.role, T.rolePolicy],
     message: "a role's inline policies exceed IAM's aggregate size",
-    source: "IAM and AWS STS quotas (\"Role policy size cannot exceed 10,240 characters\", whitespace not counted; unconfirmed in this session)",
+    source: 'IAM and AWS STS quotas ("Role policy size cannot exceed 10,240 characters", whitespace not counted; unconfirmed in this session)',
     check(resources) {
         const size = (doc: unknown) => (typeof doc === "string" ? doc.replace(/\s/g, "").length : 0);
         const byRole = new Map<string, { role?: StrictResource; total: number; last?: StrictResource }>();
@@ -38,9 +47,15 @@ export const iamRoleInlinePolicySizeRule: StackRule = {
                 byRole.set(key, entry);
             }
         }
-        return [...byRole.entries()].filter(([, e]) => e.total > 10240).map(([key, e]) => ({
-            resource: e.last ?? e.role!,
-            finding: { input: `inline policies of role ${key}`, value: `${e.total} characters`, allowed: "at most 10240 characters (without whitespace) per role" },
-        }));
+        return [...byRole.entries()]
+            .filter(([, e]) => e.total > 10240)
+            .map(([key, e]) => ({
+                resource: e.last ?? e.role!,
+                finding: {
+                    input: `inline policies of role ${key}`,
+                    value: `${e.total} characters`,
+                    allowed: "at most 10240 characters (without whitespace) per role",
+                },
+            }));
     },
 };

@@ -3,7 +3,9 @@ import { NAMING, physicalNameOf, AUTONAME_RANDOM_LENGTH } from "../naming";
 import { Finding, ResourceRule } from "./rule";
 
 export const physicalNameRule: ResourceRule = {
-    id: "physical-name", scope: "resource", types: Object.keys(NAMING),
+    id: "physical-name",
+    scope: "resource",
+    types: Object.keys(NAMING),
     message: "the physical name is refused",
     source: "per type, harness/naming.ts NAMING",
     check(r) {
@@ -21,11 +23,17 @@ export const physicalNameRule: ResourceRule = {
         }
         if (name.origin === "prefix" && rule.prefix) {
             const prefix = r.inputs[rule.prefix.property] as string;
-            if (prefix.length > rule.prefix.max) findings.push({ input: rule.prefix.property, value: prefix, allowed: `at most ${rule.prefix.max} characters (the provider appends a 26-character suffix) (${rule.source})` });
+            if (prefix.length > rule.prefix.max)
+                findings.push({
+                    input: rule.prefix.property,
+                    value: prefix,
+                    allowed: `at most ${rule.prefix.max} characters (the provider appends a 26-character suffix) (${rule.source})`,
+                });
         }
         const tooLong = name.value.length > rule.max || name.value.length < (rule.min ?? 1);
         if (tooLong || (rule.valid && !rule.valid(name.value))) {
-            const why = name.origin === "explicit" ? "explicit" : name.origin === "prefix" ? "prefix + generated suffix" : `autonamed from logical name "${r.name}"`;
+            const why =
+                name.origin === "explicit" ? "explicit" : name.origin === "prefix" ? "prefix + generated suffix" : `autonamed from logical name "${r.name}"`;
             findings.push({ ...where(why), allowed: `${rule.allowed} (${rule.source})` });
         }
         return findings;

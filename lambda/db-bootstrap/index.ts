@@ -69,8 +69,7 @@ export function makeHandler(deps: BootstrapDeps = {}): BootstrapHandler {
         const expectedUser = required(env, BOOTSTRAP_ENV.username);
         const endpoint = env[BOOTSTRAP_ENV.secretsManagerEndpoint];
         sm ??= new SecretsManagerClient(endpoint ? { endpoint } : {});
-        const read = async (arn: string): Promise<string | undefined> =>
-            (await sm!.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
+        const read = async (arn: string): Promise<string | undefined> => (await sm!.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
 
         const deployed = {
             host: required(env, BOOTSTRAP_ENV.databaseHost),

@@ -72,7 +72,10 @@ function currentValueChanged(event) {
  */
 function readConfig(env) {
     const cluster = (env.CLUSTER ?? "").trim();
-    const services = (env.SERVICES ?? "").split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+    const services = (env.SERVICES ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
     const missing = [];
     if (cluster === "") missing.push("CLUSTER (ECS cluster name or ARN)");
     if (services.length === 0) missing.push("SERVICES (comma-separated ECS service names)");
@@ -111,15 +114,24 @@ function makeHandler(deps = {}) {
         const env = deps.env ?? process.env;
         const { cluster, services } = readConfig(env);
         if (!currentValueChanged(event)) {
-            console.log(JSON.stringify({ message: "ignored event", source: event?.source, detailType: event?.["detail-type"], eventName: event?.detail?.eventName, labelUpdated: event?.detail?.labelUpdated }));
+            console.log(
+                JSON.stringify({
+                    message: "ignored event",
+                    source: event?.source,
+                    detailType: event?.["detail-type"],
+                    eventName: event?.detail?.eventName,
+                    labelUpdated: event?.detail?.labelUpdated,
+                }),
+            );
             return { redeployed: [] };
         }
-        const client = ecs ??= new ECSClient({});
+        const client = (ecs ??= new ECSClient({}));
         const secretId = secretIdOf(event);
         console.log(JSON.stringify({ message: "secret rotated: forcing new deployments", secretId, cluster, services }));
 
-        const results = await Promise.allSettled(services.map((service) =>
-            client.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true }))));
+        const results = await Promise.allSettled(
+            services.map((service) => client.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true }))),
+        );
         /** @type {string[]} */
         const redeployed = [];
         /** @type {string[]} */
@@ -135,8 +147,10 @@ function makeHandler(deps = {}) {
             }
         });
         if (failed.length > 0) {
-            throw new Error(`redeploy: forceNewDeployment failed for ${failed.length} of ${services.length} services in ${cluster}: ${failed.join(", ")}` +
-                (redeployed.length > 0 ? ` (started for: ${redeployed.join(", ")})` : ""));
+            throw new Error(
+                `redeploy: forceNewDeployment failed for ${failed.length} of ${services.length} services in ${cluster}: ${failed.join(", ")}` +
+                    (redeployed.length > 0 ? ` (started for: ${redeployed.join(", ")})` : ""),
+            );
         }
         return { cluster, redeployed };
     };

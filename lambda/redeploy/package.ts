@@ -28,7 +28,8 @@ export const REDEPLOY_ENV = {
 /** The function's environment for a cluster and its services (names, in order). */
 export function redeployLambdaEnvironment(cluster: string, services: string[]): Record<string, string> {
     if (services.length === 0) throw new Error("redeployLambdaEnvironment: no services");
-    if (services.some((s) => s.trim() === "" || s.includes(","))) throw new Error("redeployLambdaEnvironment: service names must be non-empty and contain no comma");
+    if (services.some((s) => s.trim() === "" || s.includes(",")))
+        throw new Error("redeployLambdaEnvironment: service names must be non-empty and contain no comma");
     return { [REDEPLOY_ENV.cluster]: cluster, [REDEPLOY_ENV.services]: services.join(",") };
 }
 
@@ -65,10 +66,7 @@ export function rotationEventPattern(eventNames: string[], secretArns: string[])
         detail: {
             eventSource: ["secretsmanager.amazonaws.com"],
             eventName: eventNames,
-            $or: [
-                { additionalEventData: { SecretId: arns } },
-                { requestParameters: { secretId: arns } },
-            ],
+            $or: [{ additionalEventData: { SecretId: arns } }, { requestParameters: { secretId: arns } }],
         },
     };
 }

@@ -24,10 +24,7 @@ const AUTH_TOKEN_PATTERN = /^[A-Za-z0-9!&#$^<>-]{16,128}$/;
  */
 function assertValidAuthToken(token, label) {
     if (!AUTH_TOKEN_PATTERN.test(token)) {
-        throw new Error(
-            `${label}: redis.authToken must be 16-128 characters from A-Z a-z 0-9 ! & # $ ^ < > - ` +
-                `(length is ${token.length})`,
-        );
+        throw new Error(`${label}: redis.authToken must be 16-128 characters from A-Z a-z 0-9 ! & # $ ^ < > - ` + `(length is ${token.length})`);
     }
 }
 

@@ -58,10 +58,7 @@ export const ROTATION_ENV = {
  * The function's environment variables, leaving out those not given. Generic so Pulumi inputs
  * (`Output<string>`) pass through unchanged.
  */
-export function rotationLambdaEnvironment<T = string>(opts: {
-    replicationGroupId?: T;
-    secretsManagerEndpoint?: T;
-}): Record<string, T> {
+export function rotationLambdaEnvironment<T = string>(opts: { replicationGroupId?: T; secretsManagerEndpoint?: T }): Record<string, T> {
     const vars: Record<string, T> = {};
     if (opts.replicationGroupId !== undefined) vars[ROTATION_ENV.replicationGroupId] = opts.replicationGroupId;
     if (opts.secretsManagerEndpoint !== undefined) vars[ROTATION_ENV.secretsManagerEndpoint] = opts.secretsManagerEndpoint;
@@ -82,10 +79,7 @@ export const SECRET_ACTIONS = [
 ] as const;
 
 /** ElastiCache actions on the replication group. */
-export const REPLICATION_GROUP_ACTIONS = [
-    "elasticache:DescribeReplicationGroups",
-    "elasticache:ModifyReplicationGroup",
-] as const;
+export const REPLICATION_GROUP_ACTIONS = ["elasticache:DescribeReplicationGroups", "elasticache:ModifyReplicationGroup"] as const;
 
 /**
  * KMS actions Secrets Manager performs with the caller's permissions: GenerateDataKey for

@@ -86,7 +86,10 @@ function hasAuthToken(secret) {
 function canonicalJson(value) {
     if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
     if (isObject(value)) {
-        return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(",")}}`;
+        return `{${Object.keys(value)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
+            .join(",")}}`;
     }
     return JSON.stringify(value) ?? "null";
 }

@@ -11,11 +11,7 @@ const {
     PutSecretValueCommand,
     UpdateSecretVersionStageCommand,
 } = require("@aws-sdk/client-secrets-manager");
-const {
-    ElastiCacheClient,
-    DescribeReplicationGroupsCommand,
-    ModifyReplicationGroupCommand,
-} = require("@aws-sdk/client-elasticache");
+const { ElastiCacheClient, DescribeReplicationGroupsCommand, ModifyReplicationGroupCommand } = require("@aws-sdk/client-elasticache");
 const { errorName, log } = require("./log");
 const { hasAuthToken, isObject, parseAppSecret, sameDocument } = require("./secret-shape");
 const { checkJwtContinuity, checkJwtKeys, JWT_SECRET_PASSWORD_OPTIONS, nextJwtKeys } = require("./jwt-keys");
@@ -96,15 +92,12 @@ function makeHandler(deps = {}) {
         const fromEnv = env.REPLICATION_GROUP_ID || undefined;
         const fromSecret = secret.redis?.replicationGroupId || undefined;
         if (fromEnv && fromSecret && fromEnv !== fromSecret) {
-            throw new Error(
-                `${label}: REPLICATION_GROUP_ID is "${fromEnv}" but redis.replicationGroupId is "${fromSecret}"; they must agree`,
-            );
+            throw new Error(`${label}: REPLICATION_GROUP_ID is "${fromEnv}" but redis.replicationGroupId is "${fromSecret}"; they must agree`);
         }
         const id = fromEnv ?? fromSecret;
         if (!id) {
             throw new Error(
-                `${label}: the secret has redis.authToken but no replication group is known; ` +
-                    `set REPLICATION_GROUP_ID or redis.replicationGroupId`,
+                `${label}: the secret has redis.authToken but no replication group is known; ` + `set REPLICATION_GROUP_ID or redis.replicationGroupId`,
             );
         }
         return id;
@@ -129,7 +122,11 @@ function makeHandler(deps = {}) {
      */
     async function testConfiguration(pending, ids) {
         if (pending.jwt.nextSecret === undefined) {
-            log("warn", "testSecret: jwt.nextSecret is missing; the first rotation will make tasks on this version reject new tokens until they are replaced", ids);
+            log(
+                "warn",
+                "testSecret: jwt.nextSecret is missing; the first rotation will make tasks on this version reject new tokens until they are replaced",
+                ids,
+            );
         }
         if (!pending.redis || !hasAuthToken(pending)) {
             log("info", "testSecret: AWSPENDING equals AWSCURRENT (configuration test); JWT shape valid, no redis.authToken", ids);
@@ -194,7 +191,11 @@ function makeHandler(deps = {}) {
         if (legacy) {
             // Nothing was published for old tasks to verify the new signing secret with: during this
             // one redeploy, tokens signed by new tasks fail on old ones. From the next rotation on, no.
-            log("warn", "createSecret: AWSCURRENT has no jwt.nextSecret; the new jwt.secret is fresh, so tasks still on AWSCURRENT cannot verify tokens signed after the redeploy", ids);
+            log(
+                "warn",
+                "createSecret: AWSCURRENT has no jwt.nextSecret; the new jwt.secret is fresh, so tasks still on AWSCURRENT cannot verify tokens signed after the redeploy",
+                ids,
+            );
         }
         const fresh = {
             secret: legacy ? await randomPassword(JWT_SECRET_PASSWORD_OPTIONS) : undefined,

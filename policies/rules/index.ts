@@ -3,16 +3,7 @@
 // call it (or the single factories) with a fake estimator.
 
 import { Policies } from "@pulumi/policy";
-import {
-    allowedInstanceSizes,
-    Estimator,
-    gp3Only,
-    gravitonPreferred,
-    logRetention,
-    monthlyBudget,
-    natGatewayCount,
-    zeroBudgetNeverFree,
-} from "./cost";
+import { allowedInstanceSizes, Estimator, gp3Only, gravitonPreferred, logRetention, monthlyBudget, natGatewayCount, zeroBudgetNeverFree } from "./cost";
 import {
     albDropInvalidHeaders,
     albHttpsRedirect,

@@ -41,7 +41,7 @@ export function identifiersOf(r: PolicyResource): string[] {
  */
 export function referencedBy(from: PolicyResource, prop: string, candidates: PolicyResource[]): PolicyResource[] {
     const deps = from.propertyDependencies?.[prop] ?? [];
-    const viaDeps = candidates.filter(c => deps.some(d => d === c || d.urn === c.urn));
+    const viaDeps = candidates.filter((c) => deps.some((d) => d === c || d.urn === c.urn));
     if (viaDeps.length > 0) {
         return viaDeps;
     }
@@ -50,7 +50,7 @@ export function referencedBy(from: PolicyResource, prop: string, candidates: Pol
     if (values.length === 0) {
         return [];
     }
-    return candidates.filter(c => identifiersOf(c).some(id => values.includes(id)));
+    return candidates.filter((c) => identifiersOf(c).some((id) => values.includes(id)));
 }
 
 /**

@@ -96,7 +96,7 @@ export function costAllocationTags(tiers: TierTable = PACK_TIERS): ResourceValid
                 return;
             }
             const tags = effectiveTags(args.props, args.provider);
-            const missing = REQUIRED_TAGS.filter(k => (tags[k] ?? "").trim() === "");
+            const missing = REQUIRED_TAGS.filter((k) => (tags[k] ?? "").trim() === "");
             if (missing.length > 0) {
                 report(`${args.type} "${args.name}" is missing tag(s) ${missing.join(", ")} (required: ${REQUIRED_TAGS.join(", ")}).`);
             }

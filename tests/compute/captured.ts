@@ -29,7 +29,13 @@ export const DEVICES_PATH_PRIORITY = 32350;
 export const containers = (capture: StackCapture, service: string): any[] => JSON.parse(find(capture, TD, `${service}-task`).inputs.containerDefinitions);
 export const policiesOf = (capture: StackCapture, service: string): CapturedResource[] =>
     ofType(capture, POLICY).filter((p) => p.name.startsWith(`${service}-`));
-export const privateSubnetIds = (capture: StackCapture) => ofType(capture, SUBNET).filter((s) => s.inputs.tags.SubnetTier === "private").map((s) => mockId(SUBNET, s.name));
+export const privateSubnetIds = (capture: StackCapture) =>
+    ofType(capture, SUBNET)
+        .filter((s) => s.inputs.tags.SubnetTier === "private")
+        .map((s) => mockId(SUBNET, s.name));
 export const targetGroupArn = (_capture: StackCapture, name: string): string => computedState(TG, name, {}, "us-east-1").arn;
 export const taskRoleId = (service: string): string => computedState(ROLE, `${service}-task-role`, {}, "us-east-1").id;
-export const publicCidrs = (capture: StackCapture): string[] => ofType(capture, SUBNET).filter((s) => s.inputs.tags.SubnetTier === "public").map((s) => s.inputs.cidrBlock);
+export const publicCidrs = (capture: StackCapture): string[] =>
+    ofType(capture, SUBNET)
+        .filter((s) => s.inputs.tags.SubnetTier === "public")
+        .map((s) => s.inputs.cidrBlock);

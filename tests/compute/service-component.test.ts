@@ -7,7 +7,11 @@ import { resolveSettings } from "../../config/validate";
 import { DataTier } from "../../components/contracts";
 import { FargateService } from "../../components/fargate-service";
 
-interface Captured { type: string; name: string; inputs: any }
+interface Captured {
+    type: string;
+    name: string;
+    inputs: any;
+}
 
 const waitForRPCs: () => Promise<void> = (pulumi.runtime as any).waitForRPCs ?? (async () => undefined);
 
@@ -15,17 +19,25 @@ const waitForRPCs: () => Promise<void> = (pulumi.runtime as any).waitForRPCs ?? 
 async function capture(build: () => void): Promise<Captured[]> {
     const captured: Captured[] = [];
     pulumi.runtime.setAllConfig({}, []);
-    await pulumi.runtime.setMocks({
-        newResource(args) {
-            const state = computedState(args.type, args.name, args.inputs, "us-east-1");
-            captured.push({ type: args.type, name: args.name, inputs: args.inputs });
-            return { id: state.id, state: { ...args.inputs, ...state, ...(args.inputs.name !== undefined ? { name: args.inputs.name } : {}) } };
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                const state = computedState(args.type, args.name, args.inputs, "us-east-1");
+                captured.push({ type: args.type, name: args.name, inputs: args.inputs });
+                return { id: state.id, state: { ...args.inputs, ...state, ...(args.inputs.name !== undefined ? { name: args.inputs.name } : {}) } };
+            },
+            call(args) {
+                return callResult(args.token, args.inputs, "us-east-1");
+            },
         },
-        call(args) {
-            return callResult(args.token, args.inputs, "us-east-1");
-        },
-    }, "platform", "unit", false);
-    await pulumi.runtime.runInPulumiStack(async () => { build(); return {}; });
+        "platform",
+        "unit",
+        false,
+    );
+    await pulumi.runtime.runInPulumiStack(async () => {
+        build();
+        return {};
+    });
     await waitForRPCs();
     return captured;
 }
@@ -36,14 +48,27 @@ const DB = "arn:aws:secretsmanager:us-east-1:482917365014:secret:platform-unit/d
 const KEY = "arn:aws:kms:us-east-1:482917365014:key/11111111-2222-4333-8444-555555555555";
 
 function buildApi(data: DataTier | undefined): void {
-    const settings = resolveSettings({ project: "platform", stack: "unit", region: "us-east-1", values: { tier: "staging", services: { api: { imageTag: "release-1" } } }, secretKeys: [] });
+    const settings = resolveSettings({
+        project: "platform",
+        stack: "unit",
+        region: "us-east-1",
+        values: { tier: "staging", services: { api: { imageTag: "release-1" } } },
+        secretKeys: [],
+    });
     const api = settings.services.find((s) => s.name === "api")!;
     new FargateService("api", {
         service: api,
         namePrefix: settings.namePrefix,
         region: "us-east-1",
         protectData: false,
-        cluster: { arn: "arn:aws:ecs:us-east-1:482917365014:cluster/platform-unit", name: "platform-unit", capacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1 }], dependsOn: [], logRetentionDays: 3, ecrKeepImages: 10 },
+        cluster: {
+            arn: "arn:aws:ecs:us-east-1:482917365014:cluster/platform-unit",
+            name: "platform-unit",
+            capacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1 }],
+            dependsOn: [],
+            logRetentionDays: 3,
+            ecrKeepImages: 10,
+        },
         network: { privateSubnetIds: ["subnet-a", "subnet-b"], securityGroupId: "sg-services" },
         targets: [],
         loadBalancerDependsOn: [],
@@ -82,12 +107,18 @@ describe("fargate service component (direct)", () => {
         const [container] = JSON.parse(find(resources, "aws:ecs/taskDefinition:TaskDefinition", "api-task").inputs.containerDefinitions);
         assert.deepStrictEqual(container.secrets, []);
         const policy = JSON.parse(find(resources, "aws:iam/rolePolicy:RolePolicy", "api-execution").inputs.policy);
-        assert.deepStrictEqual(policy.Statement.map((s: any) => s.Sid), ["EcrAuth", "PullImage", "WriteLogs"]);
+        assert.deepStrictEqual(
+            policy.Statement.map((s: any) => s.Sid),
+            ["EcrAuth", "PullImage", "WriteLogs"],
+        );
     });
 
     it("with only the application secret: database variables are left out", async () => {
         const resources = await capture(() => buildApi({ appSecretArn: pulumi.output(APP), ready: [] }));
         const [container] = JSON.parse(find(resources, "aws:ecs/taskDefinition:TaskDefinition", "api-task").inputs.containerDefinitions);
-        assert.deepStrictEqual(container.secrets.map((s: any) => s.name), ["APP_SECRET_JWT", "APP_SECRET_REDIS"]);
+        assert.deepStrictEqual(
+            container.secrets.map((s: any) => s.name),
+            ["APP_SECRET_JWT", "APP_SECRET_REDIS"],
+        );
     });
 });

@@ -7,8 +7,23 @@ import { computedState } from "../../harness/mocks";
 import { StackCapture } from "../../harness/types";
 import { runWith, stackRun } from "../helpers/stacks";
 import {
-    LB, LISTENER, RULE, TG, TD, SERVICE, TARGET, POLICY, REPO, ROLE_POLICY, ROLE, CERTIFICATE, CERT_VALIDATION,
-    RECORD, DEVICES_PATH_PRIORITY, containers, publicCidrs,
+    LB,
+    LISTENER,
+    RULE,
+    TG,
+    TD,
+    SERVICE,
+    TARGET,
+    POLICY,
+    REPO,
+    ROLE_POLICY,
+    ROLE,
+    CERTIFICATE,
+    CERT_VALIDATION,
+    RECORD,
+    DEVICES_PATH_PRIORITY,
+    containers,
+    publicCidrs,
 } from "./captured";
 
 describe("compute: config variants", () => {
@@ -19,10 +34,19 @@ describe("compute: config variants", () => {
     });
 
     it("adds a third service from config alone: task definition, service, target group, rule, scaling, repository", async () => {
-        const capture = await runWith("staging", { config: { services: { reports: {
-            cpu: 512, memory: 1024, ports: [{ port: 8081, protocol: "http" }], routing: { paths: ["/reports/*"] },
-            scaling: { min: 1, max: 3, desired: 1, requestsPerTarget: 200 },
-        } } } });
+        const capture = await runWith("staging", {
+            config: {
+                services: {
+                    reports: {
+                        cpu: 512,
+                        memory: 1024,
+                        ports: [{ port: 8081, protocol: "http" }],
+                        routing: { paths: ["/reports/*"] },
+                        scaling: { min: 1, max: 3, desired: 1, requestsPerTarget: 200 },
+                    },
+                },
+            },
+        });
         const td = find(capture, TD, "reports-task").inputs;
         assert.deepStrictEqual([td.cpu, td.memory], ["512", "1024"]);
         assert.strictEqual(find(capture, SERVICE, "reports-service").inputs.name, "platform-staging-reports");
@@ -47,19 +71,32 @@ describe("compute: config variants", () => {
         const listener = find(capture, LISTENER, "alb-nlb-tcp-5000").inputs;
         assert.deepStrictEqual([listener.port, listener.protocol], [5000, "TCP"]);
         const tg = find(capture, TG, "tg-devices-tcp-5000").inputs;
-        assert.deepStrictEqual([tg.targetType, tg.protocol, tg.port, tg.healthCheck.path, tg.deregistrationDelay], ["ip", "TCP", 5000, "/health/readiness", 30]);
+        assert.deepStrictEqual(
+            [tg.targetType, tg.protocol, tg.port, tg.healthCheck.path, tg.deregistrationDelay],
+            ["ip", "TCP", 5000, "/health/readiness", 30],
+        );
         const lbs = find(capture, SERVICE, "devices-service").inputs.loadBalancers.map((l: any) => l.containerPort);
         assert.deepStrictEqual(lbs, [8080, 5000]);
         const rules = ofType(capture, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.startsWith("alb-nlb-"));
         const [a, b] = publicCidrs(capture);
-        assert.deepStrictEqual(rules.map((r) => `${r.inputs.fromPort}<-${r.inputs.cidrIpv4}`), [`5000<-${a}`, `5000<-${b}`, `8080<-${a}`, `8080<-${b}`]);
-        assert.ok(!ofType(capture, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").some((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" && ![80, 443].includes(r.inputs.fromPort)));
+        assert.deepStrictEqual(
+            rules.map((r) => `${r.inputs.fromPort}<-${r.inputs.cidrIpv4}`),
+            [`5000<-${a}`, `5000<-${b}`, `8080<-${a}`, `8080<-${b}`],
+        );
+        assert.ok(
+            !ofType(capture, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").some(
+                (r) => r.inputs.cidrIpv4 === "0.0.0.0/0" && ![80, 443].includes(r.inputs.fromPort),
+            ),
+        );
     });
 
     it("first deploy (no image yet): repository, log group and roles exist; no task definition, ECS service or scaling; a warning says what to do", async () => {
         const warnings: string[] = [];
         const warn = pulumi.log.warn;
-        (pulumi.log as any).warn = (message: string) => { warnings.push(message); return Promise.resolve(); };
+        (pulumi.log as any).warn = (message: string) => {
+            warnings.push(message);
+            return Promise.resolve();
+        };
         let capture: StackCapture;
         try {
             capture = await runWith("staging", { imageTag: undefined });
@@ -71,12 +108,24 @@ describe("compute: config variants", () => {
             find(capture, "aws:cloudwatch/logGroup:LogGroup", `${s}-logs`);
             find(capture, ROLE, `${s}-execution`);
             find(capture, ROLE, `${s}-task-role`);
-            assert.ok(warnings.some((w) => w.includes(`service ${s}: no image yet`) && w.includes(`push one to platform-staging/${s}`) && w.includes(`services.${s}.imageTag`)),
-                `warning for ${s}; got ${JSON.stringify(warnings)}`);
+            assert.ok(
+                warnings.some(
+                    (w) => w.includes(`service ${s}: no image yet`) && w.includes(`push one to platform-staging/${s}`) && w.includes(`services.${s}.imageTag`),
+                ),
+                `warning for ${s}; got ${JSON.stringify(warnings)}`,
+            );
         }
-        for (const type of [TD, SERVICE, TARGET, POLICY]) assert.deepStrictEqual(ofType(capture, type).map((r) => r.name), [], type);
+        for (const type of [TD, SERVICE, TARGET, POLICY])
+            assert.deepStrictEqual(
+                ofType(capture, type).map((r) => r.name),
+                [],
+                type,
+            );
         // The load balancer and its target groups are ready for the first release.
-        assert.deepStrictEqual(ofType(capture, TG).map((t) => t.name), ["tg-api", "tg-devices"]);
+        assert.deepStrictEqual(
+            ofType(capture, TG).map((t) => t.name),
+            ["tg-api", "tg-devices"],
+        );
         assert.deepStrictEqual(Object.keys(capture.outputs.serviceNames), ["api", "devices"]);
     });
 
@@ -84,10 +133,23 @@ describe("compute: config variants", () => {
         const name = "a-service-name-of-24-chr";
         assert.strictEqual(name.length, 24);
         // The strict layer refuses a target group whose autoname would exceed 32 characters, as a preview would.
-        const capture = await runWith("staging", { config: { services: { [name]: {
-            ports: [{ port: 8081, protocol: "http" }, { port: 5001, protocol: "tcp" }], routing: { paths: ["/long/*"] }, publicTcp: true,
-        } } } });
-        const names = ofType(capture, TG).map((t) => t.name).filter((n) => n.startsWith("tg-a-service"));
+        const capture = await runWith("staging", {
+            config: {
+                services: {
+                    [name]: {
+                        ports: [
+                            { port: 8081, protocol: "http" },
+                            { port: 5001, protocol: "tcp" },
+                        ],
+                        routing: { paths: ["/long/*"] },
+                        publicTcp: true,
+                    },
+                },
+            },
+        });
+        const names = ofType(capture, TG)
+            .map((t) => t.name)
+            .filter((n) => n.startsWith("tg-a-service"));
         assert.strictEqual(names.length, 2, names.join(", "));
         for (const logical of names) {
             assert.ok(logical.length <= 24, `${logical}: ${logical.length} + 8 autoname characters <= 32`);
@@ -101,13 +163,22 @@ describe("compute: config variants", () => {
         const capture = await runWith("staging", { config: { services: { api: { image } } } });
         assert.strictEqual(containers(capture, "api")[0].image, image);
         const pull = JSON.parse(find(capture, ROLE_POLICY, "api-execution").inputs.policy).Statement.find((st: any) => st.Sid === "PullImage");
-        assert.deepStrictEqual(pull.Resource, ["arn:aws:ecr:us-east-1:482917365014:repository/platform-staging/api", "arn:aws:ecr:us-east-1:210987654321:repository/team/api"]);
+        assert.deepStrictEqual(pull.Resource, [
+            "arn:aws:ecr:us-east-1:482917365014:repository/platform-staging/api",
+            "arn:aws:ecr:us-east-1:210987654321:repository/team/api",
+        ]);
     });
 
     it("B8: services.<n>.containerHealthCheck wget (or a command) puts that health check into the task definition", async () => {
-        const capture = await runWith("staging", { config: { services: { api: { containerHealthCheck: "wget" }, devices: { containerHealthCheck: ["CMD", "/app/healthcheck"] } } } });
+        const capture = await runWith("staging", {
+            config: { services: { api: { containerHealthCheck: "wget" }, devices: { containerHealthCheck: ["CMD", "/app/healthcheck"] } } },
+        });
         assert.deepStrictEqual(containers(capture, "api")[0].healthCheck, {
-            command: ["CMD-SHELL", "wget -q -O /dev/null http://localhost:8080/health/readiness || exit 1"], interval: 30, timeout: 5, retries: 3, startPeriod: 60,
+            command: ["CMD-SHELL", "wget -q -O /dev/null http://localhost:8080/health/readiness || exit 1"],
+            interval: 30,
+            timeout: 5,
+            retries: 3,
+            startPeriod: 60,
         });
         assert.deepStrictEqual(containers(capture, "devices")[0].healthCheck.command, ["CMD", "/app/healthcheck"]);
     });
@@ -123,7 +194,10 @@ describe("compute: config variants", () => {
 
     it("no public TCP by default: no NLB", async () => {
         const capture = await stackRun("staging");
-        assert.deepStrictEqual(ofType(capture, LB).map((l) => l.name), ["alb"]);
+        assert.deepStrictEqual(
+            ofType(capture, LB).map((l) => l.name),
+            ["alb"],
+        );
     });
 
     it("uses a configured image as is", async () => {
@@ -140,8 +214,10 @@ describe("compute: config variants", () => {
 
 describe("compute: the hosted zone is looked up at preview (A1)", () => {
     it("a zone the account does not have fails the run naming platform:loadBalancer.hostedZone", async () => {
-        await assert.rejects(runWith("production", { hostedZones: ["another-zone.org"] }),
-            /platform:loadBalancer\.hostedZone: "example\.com" is not a public Route 53 hosted zone of this account \(no matching Route 53 Hosted Zone found\)/);
+        await assert.rejects(
+            runWith("production", { hostedZones: ["another-zone.org"] }),
+            /platform:loadBalancer\.hostedZone: "example\.com" is not a public Route 53 hosted zone of this account \(no matching Route 53 Hosted Zone found\)/,
+        );
     });
 
     it("the zone the account has is used for the validation record and the alias", async () => {

@@ -34,7 +34,12 @@ function component(type: string, name: string, parent?: CapturedResource): Captu
 const close = (actual: number, expected: number, msg?: string) => assert.ok(Math.abs(actual - expected) < 1e-9, `${msg ?? ""} ${actual} != ${expected}`);
 
 function fargate(arch: "ARM64" | "X86_64", extra: Record<string, any> = {}): CapturedResource[] {
-    const td = res("aws:ecs/taskDefinition:TaskDefinition", "api-task", { family: "platform-dev-api", cpu: "1024", memory: "2048", runtimePlatform: { cpuArchitecture: arch, operatingSystemFamily: "LINUX" } });
+    const td = res("aws:ecs/taskDefinition:TaskDefinition", "api-task", {
+        family: "platform-dev-api",
+        cpu: "1024",
+        memory: "2048",
+        runtimePlatform: { cpuArchitecture: arch, operatingSystemFamily: "LINUX" },
+    });
     const svc = res("aws:ecs/service:Service", "api-service", {
         name: "api",
         desiredCount: 2,
@@ -52,17 +57,40 @@ describe("cost/estimate", () => {
         const data = component("platform:data:Data", "data");
         const db = component("platform:data:Database", "db", data); // nested: counts under "data"
         const resources: CapturedResource[] = [
-            network, app, data, db,
+            network,
+            app,
+            data,
+            db,
             res("aws:ec2/vpc:Vpc", "network-vpc", { cidrBlock: "10.0.0.0/16" }, network),
             res("aws:ec2/subnet:Subnet", "network-public-1", {}, network),
             res("aws:ec2/natGateway:NatGateway", "network-nat-1", { allocationId: "eipalloc-1" }, network),
             res("aws:ec2/eip:Eip", "network-nat-1-eip", { domain: "vpc" }, network),
             res("aws:lb/loadBalancer:LoadBalancer", "app-alb", { loadBalancerType: "application", internal: false, subnets: ["s-1", "s-2"] }, app),
             res("aws:lb/targetGroup:TargetGroup", "app-tg", {}, app),
-            res("aws:ecs/taskDefinition:TaskDefinition", "app-api-task", { family: "platform-dev-api", cpu: "512", memory: "1024", runtimePlatform: { cpuArchitecture: "ARM64" } }, app),
-            res("aws:ecs/service:Service", "app-api", { desiredCount: 3, taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/platform-dev-api:1" }, app),
-            res("aws:appautoscaling/target:Target", "app-api-scaling", { resourceId: "service/platform-dev/app-api", minCapacity: 2, maxCapacity: 6, serviceNamespace: "ecs" }, app),
-            res("aws:rds/instance:Instance", "db-instance", { engine: "postgres", instanceClass: "db.t4g.small", multiAz: false, allocatedStorage: 20, storageType: "gp3", backupRetentionPeriod: 7 }, db),
+            res(
+                "aws:ecs/taskDefinition:TaskDefinition",
+                "app-api-task",
+                { family: "platform-dev-api", cpu: "512", memory: "1024", runtimePlatform: { cpuArchitecture: "ARM64" } },
+                app,
+            ),
+            res(
+                "aws:ecs/service:Service",
+                "app-api",
+                { desiredCount: 3, taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/platform-dev-api:1" },
+                app,
+            ),
+            res(
+                "aws:appautoscaling/target:Target",
+                "app-api-scaling",
+                { resourceId: "service/platform-dev/app-api", minCapacity: 2, maxCapacity: 6, serviceNamespace: "ecs" },
+                app,
+            ),
+            res(
+                "aws:rds/instance:Instance",
+                "db-instance",
+                { engine: "postgres", instanceClass: "db.t4g.small", multiAz: false, allocatedStorage: 20, storageType: "gp3", backupRetentionPeriod: 7 },
+                db,
+            ),
             res("aws:secretsmanager/secret:Secret", "data-app-secret", {}, data),
             res("aws:cloudwatch/metricAlarm:MetricAlarm", "cpu-high", { period: 300 }),
             res("aws:cloudwatch/logGroup:LogGroup", "api-logs", { retentionInDays: 3 }),
@@ -131,39 +159,60 @@ describe("cost/estimate", () => {
         assert.ok(arm.total > 0 && arm.total < x86.total, `${arm.total} < ${x86.total}`);
         close(x86.total, 2 * H * (price("fargate.x86_64.vcpuHour") + 2 * price("fargate.x86_64.gbHour")), "desiredCount when there is no scaling target");
 
-        const spot = estimate(fargate("X86_64", { capacityProviderStrategies: [{ capacityProvider: "FARGATE", base: 1, weight: 0 }, { capacityProvider: "FARGATE_SPOT", weight: 1 }] }));
+        const spot = estimate(
+            fargate("X86_64", {
+                capacityProviderStrategies: [
+                    { capacityProvider: "FARGATE", base: 1, weight: 0 },
+                    { capacityProvider: "FARGATE_SPOT", weight: 1 },
+                ],
+            }),
+        );
         close(spot.total, x86.total * (1 - 0.5 * DEFAULT_ASSUMPTIONS.fargateSpotDiscount), "1 of 2 tasks on Spot");
         assert.match(spot.lines[0].parts[2].assumption!, /fargateSpotDiscount/);
     });
 
     it("averageTasks: min by default, or max / a number / per service", () => {
-        const scaled = [...fargate("ARM64"), res("aws:appautoscaling/target:Target", "api-scaling", { resourceId: "service/cluster/api", minCapacity: 1, maxCapacity: 5 })];
+        const scaled = [
+            ...fargate("ARM64"),
+            res("aws:appautoscaling/target:Target", "api-scaling", { resourceId: "service/cluster/api", minCapacity: 1, maxCapacity: 5 }),
+        ];
         const perTask = H * (price("fargate.arm64.vcpuHour") + 2 * price("fargate.arm64.gbHour"));
         close(estimate(scaled).total, 1 * perTask);
         close(estimate(scaled, { assumptions: { averageTasks: "max" } }).total, 5 * perTask);
         close(estimate(scaled, { assumptions: { averageTasks: 2.5 } }).total, 2.5 * perTask);
         close(estimate(scaled, { assumptions: { averageTasksByService: { api: 4 } } }).total, 4 * perTask);
-        assert.match(estimate(scaled, { assumptions: { averageTasksByService: { api: 4 } } }).lines[0].parts[0].assumption!, /averageTasksByService\["api"\] = 4 \(Service tag\)/);
+        assert.match(
+            estimate(scaled, { assumptions: { averageTasksByService: { api: 4 } } }).lines[0].parts[0].assumption!,
+            /averageTasksByService\["api"\] = 4 \(Service tag\)/,
+        );
     });
 
     it("averageTasksByService is keyed by the Service tag: a logical name is no key, a renamed child keeps its price", () => {
-        const scaled = [...fargate("ARM64"), res("aws:appautoscaling/target:Target", "api-scaling", { resourceId: "service/cluster/api", minCapacity: 1, maxCapacity: 5 })];
+        const scaled = [
+            ...fargate("ARM64"),
+            res("aws:appautoscaling/target:Target", "api-scaling", { resourceId: "service/cluster/api", minCapacity: 1, maxCapacity: 5 }),
+        ];
         const perTask = H * (price("fargate.arm64.vcpuHour") + 2 * price("fargate.arm64.gbHour"));
         const assumptions = { averageTasksByService: { api: 4 } };
-        const renamed = scaled.map((r) => r.name === "api-service" ? { ...r, name: "api-ecs-service-v2", urn: r.urn.replace(/::api-service$/, "::api-ecs-service-v2") } : r);
+        const renamed = scaled.map((r) =>
+            r.name === "api-service" ? { ...r, name: "api-ecs-service-v2", urn: r.urn.replace(/::api-service$/, "::api-ecs-service-v2") } : r,
+        );
         close(estimate(renamed, { assumptions }).total, estimate(scaled, { assumptions }).total, "renaming the ECS service's logical name");
         close(estimate(renamed, { assumptions }).total, 4 * perTask);
         // The logical name as a key does nothing: the service stays at its scaling minimum.
         close(estimate(scaled, { assumptions: { averageTasksByService: { "api-service": 4 } } }).total, 1 * perTask);
         // Without the tag the per-service figure cannot apply, and the formula says why.
-        const untagged = scaled.map((r) => r.name === "api-service" ? { ...r, inputs: { ...r.inputs, tags: { Project: "platform" } } } : r);
+        const untagged = scaled.map((r) => (r.name === "api-service" ? { ...r, inputs: { ...r.inputs, tags: { Project: "platform" } } } : r));
         const e = estimate(untagged, { assumptions });
         close(e.total, 1 * perTask);
         assert.match(e.lines[0].parts[0].assumption!, /scaling minCapacity 1 .*no Service tag: averageTasksByService does not apply/);
     });
 
     it("refuses a per-service or per-group figure that is negative or not a number", () => {
-        assert.throws(() => estimate(fargate("ARM64"), { assumptions: { averageTasksByService: { api: -1 } } }), /averageTasksByService\["api"\] must be a number >= 0, got -1/);
+        assert.throws(
+            () => estimate(fargate("ARM64"), { assumptions: { averageTasksByService: { api: -1 } } }),
+            /averageTasksByService\["api"\] must be a number >= 0, got -1/,
+        );
         assert.throws(() => estimate([], { assumptions: { logIngestGbByGroup: { logs: Number.NaN } } }), /logIngestGbByGroup\["logs"\] must be a number >= 0/);
     });
 
@@ -187,21 +236,38 @@ describe("cost/estimate", () => {
     });
 
     it("Valkey costs less than Redis OSS for the same nodes; shards x (1 + replicas) nodes", () => {
-        const group = (engine: string) => res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", { engine, nodeType: "cache.r6g.large", numNodeGroups: 3, replicasPerNodeGroup: 1 });
+        const group = (engine: string) =>
+            res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {
+                engine,
+                nodeType: "cache.r6g.large",
+                numNodeGroups: 3,
+                replicasPerNodeGroup: 1,
+            });
         const redis = estimate([group("redis")]);
         const valkey = estimate([group("valkey")]);
         assert.equal(redis.lines[0].inputs.nodes, 6);
         close(redis.total, 6 * H * price("elasticache.redis.cache.r6g.large"));
         assert.ok(valkey.total < redis.total);
-        const byClusters = estimate([res("aws:elasticache/replicationGroup:ReplicationGroup", "c", { engine: "valkey", nodeType: "cache.t4g.small", numCacheClusters: 2 })]);
+        const byClusters = estimate([
+            res("aws:elasticache/replicationGroup:ReplicationGroup", "c", { engine: "valkey", nodeType: "cache.t4g.small", numCacheClusters: 2 }),
+        ]);
         close(byClusters.total, 2 * H * price("elasticache.valkey.cache.t4g.small"));
     });
 
     it("lists a resource type it does not price in `unpriced`, never as $0", () => {
         const e = estimate([res("aws:opensearch/domain:Domain", "search", {}), res("aws:ec2/vpc:Vpc", "vpc", {})]);
         assert.equal(e.total, 0);
-        assert.deepEqual(e.unpriced, [{ type: "aws:opensearch/domain:Domain", name: "search", reason: "no pricing rule for resource type aws:opensearch/domain:Domain in cost/pricers/index.ts" }]);
-        assert.deepEqual(e.free.map((f) => f.name), ["vpc"]);
+        assert.deepEqual(e.unpriced, [
+            {
+                type: "aws:opensearch/domain:Domain",
+                name: "search",
+                reason: "no pricing rule for resource type aws:opensearch/domain:Domain in cost/pricers/index.ts",
+            },
+        ]);
+        assert.deepEqual(
+            e.free.map((f) => f.name),
+            ["vpc"],
+        );
     });
 
     it("an instance class missing from the catalogue lands in `unpriced` with the missing key; price() throws", () => {
@@ -209,16 +275,26 @@ describe("cost/estimate", () => {
             res("aws:rds/instance:Instance", "db", { engine: "postgres", instanceClass: "db.x9.large", allocatedStorage: 20, storageType: "gp3" }),
             res("aws:ec2/instance:Instance", "host", { instanceType: "t3.micro" }),
         ]);
-        assert.deepEqual(e.lines.map((l) => l.name), ["host"]);
+        assert.deepEqual(
+            e.lines.map((l) => l.name),
+            ["host"],
+        );
         assert.equal(e.unpriced.length, 1);
         assert.equal(e.unpriced[0].name, "db");
         assert.match(e.unpriced[0].reason, /No price "rds\.postgres\.singleAz\.db\.x9\.large" in the cost catalogue/);
-        assert.throws(() => price("rds.postgres.singleAz.db.x9.large"), (err: unknown) => err instanceof UnknownPriceError && err.key === "rds.postgres.singleAz.db.x9.large");
+        assert.throws(
+            () => price("rds.postgres.singleAz.db.x9.large"),
+            (err: unknown) => err instanceof UnknownPriceError && err.key === "rds.postgres.singleAz.db.x9.large",
+        );
     });
 
     it("one t3.micro is $0 inside the free tier and costs money after it", () => {
         const host = [
-            res("aws:ec2/instance:Instance", "host", { instanceType: "t3.micro", associatePublicIpAddress: true, rootBlockDevice: { volumeSize: 20, volumeType: "gp3" } }),
+            res("aws:ec2/instance:Instance", "host", {
+                instanceType: "t3.micro",
+                associatePublicIpAddress: true,
+                rootBlockDevice: { volumeSize: 20, volumeType: "gp3" },
+            }),
             res("aws:cloudwatch/metricAlarm:MetricAlarm", "host-cpu", { period: 300 }),
             res("aws:cloudwatch/logGroup:LogGroup", "host-logs", { retentionInDays: 3 }),
         ];
@@ -231,7 +307,10 @@ describe("cost/estimate", () => {
         assert.match(e.lines[0].parts[0].formula, /free tier ec2\.microInstanceHours/);
 
         // A second micro instance shares the 750 h: only 2 x 730 - 750 hours are paid.
-        const two = estimate([...host, res("aws:ec2/instance:Instance", "host-2", { instanceType: "t3.micro", rootBlockDevice: { volumeSize: 8 } })], { freeTier: true, assumptions: { logIngestGbPerMonth: 1 } });
+        const two = estimate([...host, res("aws:ec2/instance:Instance", "host-2", { instanceType: "t3.micro", rootBlockDevice: { volumeSize: 8 } })], {
+            freeTier: true,
+            assumptions: { logIngestGbPerMonth: 1 },
+        });
         close(two.totalInsideFreeTier, (2 * H - 750) * price("ec2.instance.t3.micro"));
 
         // A non-eligible type is never free.

@@ -138,9 +138,11 @@ describe("cost/refresh (prices:refresh)", () => {
 
     it("refuses to write when a price is missing, naming the key", async () => {
         const { dir, file, original } = tempCatalogue();
-        pricing.on(GetProductsCommand).callsFake(
-            priceListApi({ drop: (p) => p.product.attributes.instanceType === "db.r7g.xlarge" && p.product.attributes.deploymentOption === "Single-AZ" }),
-        );
+        pricing
+            .on(GetProductsCommand)
+            .callsFake(
+                priceListApi({ drop: (p) => p.product.attributes.instanceType === "db.r7g.xlarge" && p.product.attributes.deploymentOption === "Single-AZ" }),
+            );
         await assert.rejects(refreshCatalogueFile({ file, client }), /rds\.postgres\.singleAz\.db\.r7g\.xlarge/);
         assert.ok(fs.readFileSync(file).equals(original));
         assert.deepEqual(fs.readdirSync(dir), ["price-catalogue.json"]);
@@ -151,25 +153,32 @@ describe("cost/refresh (prices:refresh)", () => {
             product: { sku, attributes: { usagetype: "NatGateway-Hours" } },
             terms: { OnDemand: { t: { priceDimensions: { d: { unit: "Hrs", beginRange: "0", pricePerUnit: { USD: usd } } } } } },
         });
-        assert.throws(() => selectPrice("vpc.natGateway.hour", queryFor("vpc.natGateway.hour")!, [mk("0.045", "A"), mk("0.05", "B")]), /ambiguous price for "vpc.natGateway.hour"/);
+        assert.throws(
+            () => selectPrice("vpc.natGateway.hour", queryFor("vpc.natGateway.hour")!, [mk("0.045", "A"), mk("0.05", "B")]),
+            /ambiguous price for "vpc.natGateway.hour"/,
+        );
     });
 
     it("CLI: exits non-zero and leaves the file alone when the API cannot be reached", function () {
         this.timeout(60_000);
         const { file, original } = tempCatalogue();
-        const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "cost", "refresh.ts"), "--out", file], {
-            cwd: ROOT,
-            encoding: "utf8",
-            env: {
-                PATH: process.env.PATH ?? "",
-                HOME: os.tmpdir(),
-                AWS_ACCESS_KEY_ID: "AKIAEXAMPLEEXAMPLE00",
-                AWS_SECRET_ACCESS_KEY: "not-a-real-secret",
-                AWS_ENDPOINT_URL_PRICING: "http://127.0.0.1:9",
-                AWS_MAX_ATTEMPTS: "1",
-                AWS_EC2_METADATA_DISABLED: "true",
+        const r = spawnSync(
+            process.execPath,
+            [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "cost", "refresh.ts"), "--out", file],
+            {
+                cwd: ROOT,
+                encoding: "utf8",
+                env: {
+                    PATH: process.env.PATH ?? "",
+                    HOME: os.tmpdir(),
+                    AWS_ACCESS_KEY_ID: "AKIAEXAMPLEEXAMPLE00",
+                    AWS_SECRET_ACCESS_KEY: "not-a-real-secret",
+                    AWS_ENDPOINT_URL_PRICING: "http://127.0.0.1:9",
+                    AWS_MAX_ATTEMPTS: "1",
+                    AWS_EC2_METADATA_DISABLED: "true",
+                },
             },
-        });
+        );
         assert.equal(r.status, 1, r.stdout + r.stderr);
         assert.match(r.stderr, /prices:refresh failed, .* left unchanged/);
         assert.ok(fs.readFileSync(file).equals(original));

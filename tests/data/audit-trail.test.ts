@@ -18,12 +18,17 @@ const ACCOUNT = "482917365014";
 for (const stack of ["staging", "production"]) {
     describe(`data: audit trail (${stack})`, () => {
         let capture: StackCapture;
-        before(async () => { capture = await stackRun(stack); });
+        before(async () => {
+            capture = await stackRun(stack);
+        });
         const trailName = `platform-${stack}-management-events`;
         const trailArn = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/${trailName}`;
 
         it("B2: one trail logs this region's management events (read and write) into its own bucket", () => {
-            assert.deepStrictEqual(ofType(capture, TRAIL).map((r) => r.name), ["audit-trail"]);
+            assert.deepStrictEqual(
+                ofType(capture, TRAIL).map((r) => r.name),
+                ["audit-trail"],
+            );
             const trail = find(capture, TRAIL, "audit-trail");
             assert.strictEqual(trail.inputs.name, trailName);
             assert.strictEqual(trail.inputs.s3BucketName, mockId(BUCKET, "audit-trail-logs"));
@@ -39,17 +44,31 @@ for (const stack of ["staging", "production"]) {
             const bySid = Object.fromEntries(policy.Statement.map((s: any) => [s.Sid, s]));
             assert.deepStrictEqual([bySid.AWSCloudTrailAclCheck.Action, bySid.AWSCloudTrailAclCheck.Resource], ["s3:GetBucketAcl", bucketArn]);
             assert.deepStrictEqual(bySid.AWSCloudTrailAclCheck.Condition, { StringEquals: { "aws:SourceArn": trailArn } });
-            assert.deepStrictEqual([bySid.AWSCloudTrailWrite.Action, bySid.AWSCloudTrailWrite.Principal], ["s3:PutObject", { Service: "cloudtrail.amazonaws.com" }]);
+            assert.deepStrictEqual(
+                [bySid.AWSCloudTrailWrite.Action, bySid.AWSCloudTrailWrite.Principal],
+                ["s3:PutObject", { Service: "cloudtrail.amazonaws.com" }],
+            );
             assert.strictEqual(bySid.AWSCloudTrailWrite.Resource, `${bucketArn}/AWSLogs/${ACCOUNT}/*`);
-            assert.deepStrictEqual(bySid.AWSCloudTrailWrite.Condition, { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn } });
-            assert.deepStrictEqual([bySid.DenyInsecureTransport.Effect, bySid.DenyInsecureTransport.Condition], ["Deny", { Bool: { "aws:SecureTransport": "false" } }]);
+            assert.deepStrictEqual(bySid.AWSCloudTrailWrite.Condition, {
+                StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn },
+            });
+            assert.deepStrictEqual(
+                [bySid.DenyInsecureTransport.Effect, bySid.DenyInsecureTransport.Condition],
+                ["Deny", { Bool: { "aws:SecureTransport": "false" } }],
+            );
             const block = find(capture, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "audit-trail-logs").inputs;
-            assert.deepStrictEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
+            assert.deepStrictEqual(
+                [block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets],
+                [true, true, true, true],
+            );
         });
 
         it(`keeps the log files 90 days${stack === "production" ? " and the bucket's objects on destroy" : ", emptied on destroy"}`, () => {
             const rules = find(capture, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "audit-trail-logs").inputs.rules;
-            assert.deepStrictEqual(rules.map((r: any) => [r.status, r.expiration]), [["Enabled", { days: 90 }]]);
+            assert.deepStrictEqual(
+                rules.map((r: any) => [r.status, r.expiration]),
+                [["Enabled", { days: 90 }]],
+            );
             assert.strictEqual(find(capture, BUCKET, "audit-trail-logs").inputs.forceDestroy, stack !== "production");
         });
     });

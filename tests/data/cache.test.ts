@@ -12,7 +12,9 @@ const SG = "aws:ec2/securityGroup:SecurityGroup";
 
 describe("data: cache (production)", () => {
     let capture: StackCapture;
-    before(async () => { capture = await stackRun("production"); });
+    before(async () => {
+        capture = await stackRun("production");
+    });
 
     it("is a cluster-mode Valkey 8.0 group of 2 shards x 2 replicas on cache.r6g.large, with failover and Multi-AZ", () => {
         const g = replicationGroup(capture).inputs;
@@ -26,7 +28,10 @@ describe("data: cache (production)", () => {
     it("uses a custom valkey8 parameter group with cluster-enabled yes", () => {
         const params = find(capture, T.cacheParams, "cache-params").inputs;
         assert.strictEqual(params.family, "valkey8");
-        assert.deepStrictEqual(params.parameters.find((p: any) => p.name === "cluster-enabled"), { name: "cluster-enabled", value: "yes" });
+        assert.deepStrictEqual(
+            params.parameters.find((p: any) => p.name === "cluster-enabled"),
+            { name: "cluster-enabled", value: "yes" },
+        );
         assert.strictEqual(replicationGroup(capture).inputs.parameterGroupName, params.name);
     });
 
@@ -42,16 +47,26 @@ describe("data: cache (production)", () => {
     it("C4: takes the final snapshot's suffix from a RandomString kept for the group's replace-on-change inputs", () => {
         const suffix = find(capture, T.randomString, "cache-final-snapshot");
         assert.deepStrictEqual([suffix.inputs.length, suffix.inputs.special, suffix.inputs.upper], [8, false, false]);
-        assert.deepStrictEqual(suffix.inputs.keepers, { groupId: "platform-production-cache", engine: "valkey", clusterMode: "true", customerManagedKey: "true" });
+        assert.deepStrictEqual(suffix.inputs.keepers, {
+            groupId: "platform-production-cache",
+            engine: "valkey",
+            clusterMode: "true",
+            customerManagedKey: "true",
+        });
         assert.strictEqual(suffix.parent, find(capture, "platform:data:Cache", "cache").urn);
     });
 
     it("sends the slow log to a CloudWatch log group kept 30 days", () => {
         const group = find(capture, T.logGroup, "cache-slow-log").inputs;
         assert.strictEqual(group.retentionInDays, 30);
-        assert.deepStrictEqual(replicationGroup(capture).inputs.logDeliveryConfigurations, [{
-            destination: group.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log",
-        }]);
+        assert.deepStrictEqual(replicationGroup(capture).inputs.logDeliveryConfigurations, [
+            {
+                destination: group.name,
+                destinationType: "cloudwatch-logs",
+                logFormat: "json",
+                logType: "slow-log",
+            },
+        ]);
     });
 
     it("hands apps the configuration endpoint (cluster-aware client)", () => {
@@ -63,7 +78,9 @@ describe("data: cache (production)", () => {
 
 describe("data: cache (staging)", () => {
     let capture: StackCapture;
-    before(async () => { capture = await stackRun("staging"); });
+    before(async () => {
+        capture = await stackRun("staging");
+    });
 
     it("is one cache.t4g.small node, cluster mode off, no failover, no Multi-AZ", () => {
         const g = replicationGroup(capture).inputs;
@@ -77,8 +94,12 @@ describe("data: cache (staging)", () => {
     it("C4: keeps a final snapshot too, uses the AWS-managed key, applies changes immediately, is not protected, keeps the slow log 3 days", () => {
         const g = replicationGroup(capture);
         assertFinalSnapshotName(g.inputs.finalSnapshotIdentifier, "platform-staging-cache", "cache-final-snapshot");
-        assert.deepStrictEqual(find(capture, T.randomString, "cache-final-snapshot").inputs.keepers,
-            { groupId: "platform-staging-cache", engine: "valkey", clusterMode: "false", customerManagedKey: "false" });
+        assert.deepStrictEqual(find(capture, T.randomString, "cache-final-snapshot").inputs.keepers, {
+            groupId: "platform-staging-cache",
+            engine: "valkey",
+            clusterMode: "false",
+            customerManagedKey: "false",
+        });
         assert.strictEqual(g.inputs.kmsKeyId, undefined);
         assert.strictEqual(g.inputs.applyImmediately, true);
         assert.strictEqual(g.protect, false);
@@ -94,7 +115,9 @@ describe("data: cache (staging)", () => {
 for (const stack of ["staging", "production"]) {
     describe(`data: cache settings common to every tier (${stack})`, () => {
         let capture: StackCapture;
-        before(async () => { capture = await stackRun(stack); });
+        before(async () => {
+            capture = await stackRun(stack);
+        });
 
         it("sits in the cache subnet group behind the cache security group", () => {
             const g = replicationGroup(capture).inputs;

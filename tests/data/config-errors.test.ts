@@ -16,19 +16,22 @@ async function rejects(stack: string, config: Record<string, unknown>, ...fragme
 
 describe("data: config errors through the program", () => {
     it("timescaledb in preloadLibraries: not on RDS, names Tiger Cloud and pg_partman", () =>
-        rejects("production", { database: { preloadLibraries: ["timescaledb"] } },
-            "platform:database.preloadLibraries", "timescaledb", "Tiger Cloud", "pg_partman"));
+        rejects(
+            "production",
+            { database: { preloadLibraries: ["timescaledb"] } },
+            "platform:database.preloadLibraries",
+            "timescaledb",
+            "Tiger Cloud",
+            "pg_partman",
+        ));
 
     it("cluster mode without automatic failover", () =>
-        rejects("production", { cache: { automaticFailover: false, multiAz: false } },
-            "platform:cache.automaticFailover", "cluster mode"));
+        rejects("production", { cache: { automaticFailover: false, multiAz: false } }, "platform:cache.automaticFailover", "cluster mode"));
 
     it("automatic failover with a single node", () =>
-        rejects("staging", { cache: { automaticFailover: true, replicasPerShard: 0 } },
-            "platform:cache.automaticFailover", "at least one replica"));
+        rejects("staging", { cache: { automaticFailover: true, replicasPerShard: 0 } }, "platform:cache.automaticFailover", "at least one replica"));
 
-    it("six replicas per shard", () =>
-        rejects("production", { cache: { replicasPerShard: 6 } }, "platform:cache.replicasPerShard", "6", "0 to 5"));
+    it("six replicas per shard", () => rejects("production", { cache: { replicasPerShard: 6 } }, "platform:cache.replicasPerShard", "6", "0 to 5"));
 
     it("an AUTH token without transit encryption", () =>
         rejects("staging", { cache: { transitEncryption: false } }, "platform:cache.authToken", "transitEncryption"));

@@ -12,7 +12,9 @@ const SG = "aws:ec2/securityGroup:SecurityGroup";
 
 describe("data: database (staging)", () => {
     let capture: StackCapture;
-    before(async () => { capture = await stackRun("staging"); });
+    before(async () => {
+        capture = await stackRun("staging");
+    });
 
     it("is a private PostgreSQL 17 instance in the DB subnet group behind the database security group", () => {
         const db = rds(capture).inputs;
@@ -63,7 +65,9 @@ describe("data: database (staging)", () => {
 
 describe("data: database (production)", () => {
     let capture: StackCapture;
-    before(async () => { capture = await stackRun("production"); });
+    before(async () => {
+        capture = await stackRun("production");
+    });
     const keyArn = mocked(T.kmsKey, "data-key-key", "arn");
 
     it("is Multi-AZ db.r6g.xlarge with 500 GB gp3 at the 12,000 IOPS / 500 MiB/s baseline, autoscaling to 1 TB", () => {
@@ -101,8 +105,10 @@ describe("data: database (production)", () => {
         assert.strictEqual(db.monitoringRoleArn, mocked(T.role, "database-monitoring", "arn"));
         const role = find(capture, T.role, "database-monitoring");
         assert.strictEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal.Service, "monitoring.rds.amazonaws.com");
-        assert.strictEqual(find(capture, T.attachment, "database-monitoring").inputs.policyArn,
-            "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
+        assert.strictEqual(
+            find(capture, T.attachment, "database-monitoring").inputs.policyArn,
+            "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+        );
         assert.deepStrictEqual(db.enabledCloudwatchLogsExports, ["postgresql", "upgrade"]);
         for (const log of ["postgresql", "upgrade"]) {
             const group = find(capture, T.logGroup, `database-log-${log}`).inputs;
@@ -123,7 +129,9 @@ describe("data: database (production)", () => {
 for (const stack of ["staging", "production"]) {
     describe(`data: database settings common to every tier (${stack})`, () => {
         let capture: StackCapture;
-        before(async () => { capture = await stackRun(stack); });
+        before(async () => {
+            capture = await stackRun(stack);
+        });
 
         it("uses a postgres17 parameter group: TLS forced, seed sizing, pg_cron in the app database", () => {
             const group = find(capture, T.rdsParams, "database-params").inputs;
@@ -136,9 +144,9 @@ for (const stack of ["staging", "production"]) {
             const params = Object.fromEntries(group.parameters.map((p: any) => [p.name, [p.value, p.applyMethod]]));
             assert.deepStrictEqual(params, {
                 "rds.force_ssl": ["1", "immediate"],
-                "max_connections": ["200", "pending-reboot"],
-                "work_mem": ["16384", "immediate"],
-                "shared_preload_libraries": ["pg_stat_statements,pg_cron", "pending-reboot"],
+                max_connections: ["200", "pending-reboot"],
+                work_mem: ["16384", "immediate"],
+                shared_preload_libraries: ["pg_stat_statements,pg_cron", "pending-reboot"],
                 "cron.database_name": ["platform", "pending-reboot"],
             });
             assert.ok(!JSON.stringify(group).includes("timescale"));
@@ -161,14 +169,19 @@ for (const stack of ["staging", "production"]) {
             assert.strictEqual(capture.outputs.databasePort, 5432);
             assert.strictEqual(capture.outputs.databaseName, "platform");
             assert.strictEqual(ofType(capture, T.rds).length, 1);
-            assert.strictEqual(capture.outputs.databaseMasterSecretArn,
-                mocked(T.rds, "database-instance", "masterUserSecrets", { manageMasterUserPassword: true })[0].secretArn);
+            assert.strictEqual(
+                capture.outputs.databaseMasterSecretArn,
+                mocked(T.rds, "database-instance", "masterUserSecrets", { manageMasterUserPassword: true })[0].secretArn,
+            );
         });
 
         it("B10: databaseSecretArn is the application user's secret, not the RDS master's", () => {
             const userSecret = find(capture, T.secret, "database-app-user-secret");
             assert.strictEqual(userSecret.inputs.namePrefix, `platform-${stack}/db-app-user-`);
-            assert.strictEqual(capture.outputs.databaseSecretArn, mocked(T.secret, "database-app-user-secret", "arn", { namePrefix: `platform-${stack}/db-app-user-` }));
+            assert.strictEqual(
+                capture.outputs.databaseSecretArn,
+                mocked(T.secret, "database-app-user-secret", "arn", { namePrefix: `platform-${stack}/db-app-user-` }),
+            );
             assert.notStrictEqual(capture.outputs.databaseSecretArn, capture.outputs.databaseMasterSecretArn);
         });
 
@@ -176,7 +189,10 @@ for (const stack of ["staging", "production"]) {
             const suffix = find(capture, T.randomString, "database-final-snapshot");
             assert.deepStrictEqual([suffix.inputs.length, suffix.inputs.special, suffix.inputs.upper], [8, false, false]);
             assert.deepStrictEqual(suffix.inputs.keepers, {
-                identifier: `platform-${stack}-postgres`, engine: "postgres", dbName: "platform", username: "platform_admin",
+                identifier: `platform-${stack}-postgres`,
+                engine: "postgres",
+                dbName: "platform",
+                username: "platform_admin",
                 customerManagedKey: String(stack === "production"),
             });
         });

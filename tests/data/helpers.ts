@@ -5,7 +5,6 @@ import { find } from "../../harness/run";
 import { computedState } from "../../harness/mocks";
 import { CapturedResource, StackCapture } from "../../harness/types";
 
-
 export const T = {
     rds: "aws:rds/instance:Instance",
     rdsParams: "aws:rds/parameterGroup:ParameterGroup",
@@ -58,8 +57,7 @@ export function findStrings(value: unknown, needle: string, skip: string[], path
 
 /** Plain-text occurrences of mocked random-password values in resource inputs not marked secret. */
 export function leaksInInputs(capture: StackCapture): string[] {
-    return capture.resources.flatMap((r: CapturedResource) =>
-        findStrings(r.inputs, "MOCK-SECRET-", r.secretInputs).map((p) => `${r.type} ${r.name}: ${p}`));
+    return capture.resources.flatMap((r: CapturedResource) => findStrings(r.inputs, "MOCK-SECRET-", r.secretInputs).map((p) => `${r.type} ${r.name}: ${p}`));
 }
 
 /** Runs `action` with everything written to the console and stdout/stderr captured. */
@@ -69,14 +67,25 @@ export async function captureLogs<R>(action: () => Promise<R>): Promise<{ result
     const saved = methods.map((m) => console[m]);
     const out = process.stdout.write.bind(process.stdout);
     const err = process.stderr.write.bind(process.stderr);
-    for (const m of methods) console[m] = (...args: unknown[]) => { lines.push(args.map(String).join(" ")); };
-    process.stdout.write = ((chunk: any) => { lines.push(String(chunk)); return true; }) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: any) => { lines.push(String(chunk)); return true; }) as typeof process.stderr.write;
+    for (const m of methods)
+        console[m] = (...args: unknown[]) => {
+            lines.push(args.map(String).join(" "));
+        };
+    process.stdout.write = ((chunk: any) => {
+        lines.push(String(chunk));
+        return true;
+    }) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: any) => {
+        lines.push(String(chunk));
+        return true;
+    }) as typeof process.stderr.write;
     try {
         const result = await action();
         return { result, lines };
     } finally {
-        methods.forEach((m, i) => { console[m] = saved[i]; });
+        methods.forEach((m, i) => {
+            console[m] = saved[i];
+        });
         process.stdout.write = out;
         process.stderr.write = err;
     }

@@ -16,14 +16,20 @@ for (const stack of ["staging", "production"]) {
         });
 
         it("generated passwords exist (the scan has something to find)", () => {
-            const passwords = capture.resources.filter((r) => r.type === T.password).map((r) => r.name).sort();
+            const passwords = capture.resources
+                .filter((r) => r.type === T.password)
+                .map((r) => r.name)
+                .sort();
             assert.deepStrictEqual(passwords, ["app-secret-jwt", "app-secret-jwt-next", "cache-auth-token", "database-app-user-initial-password"]);
         });
 
         it("appear in no resource input that is not marked secret", () => {
             assert.deepStrictEqual(leaksInInputs(capture), []);
             // ...and do appear where they belong, marked secret.
-            const secretHolders = capture.resources.filter((r) => findStrings(r.inputs, "MOCK-SECRET-", []).length > 0).map((r) => `${r.name}:${r.secretInputs}`).sort();
+            const secretHolders = capture.resources
+                .filter((r) => findStrings(r.inputs, "MOCK-SECRET-", []).length > 0)
+                .map((r) => `${r.name}:${r.secretInputs}`)
+                .sort();
             assert.deepStrictEqual(secretHolders, ["app-secret-version:secretString", "cache-group:authToken", "database-app-user-version:secretString"]);
         });
 
@@ -31,13 +37,26 @@ for (const stack of ["staging", "production"]) {
             assert.deepStrictEqual(capture.secretOutputs, []);
             assert.ok(!("cacheAuthToken" in capture.outputs), `outputs: ${Object.keys(capture.outputs)}`);
             assert.deepStrictEqual(findStrings(capture.outputs, "MOCK-SECRET-", []), []);
-            for (const name of ["databaseEndpoint", "databasePort", "databaseName", "databaseSecretArn", "databaseMasterSecretArn", "cacheEndpoint", "cachePort", "cacheMode", "appSecretArn"]) {
+            for (const name of [
+                "databaseEndpoint",
+                "databasePort",
+                "databaseName",
+                "databaseSecretArn",
+                "databaseMasterSecretArn",
+                "cacheEndpoint",
+                "cachePort",
+                "cacheMode",
+                "appSecretArn",
+            ]) {
                 assert.ok(capture.outputs[name] !== undefined, `${name} is an output (plain: none is secret)`);
             }
         });
 
         it("appear in no log line of the run", () => {
-            assert.deepStrictEqual(lines.filter((l) => l.includes("MOCK-SECRET-")), []);
+            assert.deepStrictEqual(
+                lines.filter((l) => l.includes("MOCK-SECRET-")),
+                [],
+            );
         });
 
         it("C6: ignoreChanges keeps a rotation from being reverted by the next `pulumi up`, the AUTH strategy included", () => {

@@ -17,12 +17,19 @@ const tiers = { staging: { kms: false, recovery: 7, protect: false, logDays: 3 }
 for (const [stack, tier] of Object.entries(tiers)) {
     describe(`data: application secret (${stack})`, () => {
         let capture: StackCapture;
-        before(async () => { capture = await stackRun(stack); });
+        before(async () => {
+            capture = await stackRun(stack);
+        });
         const secretArn = () => capture.outputs.appSecretArn;
 
         it(`C4: is one secret named from the prefix platform-${stack}/app- (never a fixed name), ${tier.kms ? "encrypted with the stack's KMS key" : "on the AWS-managed key"}, ${tier.recovery}-day recovery window`, () => {
             // The stack's two secrets: this one and the application database user's (B10).
-            assert.deepStrictEqual(ofType(capture, T.secret).map((r) => r.name).sort(), ["app-secret-secret", "database-app-user-secret"]);
+            assert.deepStrictEqual(
+                ofType(capture, T.secret)
+                    .map((r) => r.name)
+                    .sort(),
+                ["app-secret-secret", "database-app-user-secret"],
+            );
             const secret = find(capture, T.secret, "app-secret-secret");
             assert.strictEqual(secret.inputs.namePrefix, `platform-${stack}/app-`);
             assert.ok(!("name" in secret.inputs), "a fixed name collides with a deleted secret still in its recovery window");
@@ -73,7 +80,10 @@ for (const [stack, tier] of Object.entries(tiers)) {
 
         it("B10: points the apps at the application user's secret, never the RDS master's", () => {
             const doc = JSON.parse(find(capture, T.secretVersion, "app-secret-version").inputs.secretString);
-            assert.strictEqual(doc.database.userSecretArn, mocked(T.secret, "database-app-user-secret", "arn", { namePrefix: `platform-${stack}/db-app-user-` }));
+            assert.strictEqual(
+                doc.database.userSecretArn,
+                mocked(T.secret, "database-app-user-secret", "arn", { namePrefix: `platform-${stack}/db-app-user-` }),
+            );
             assert.notStrictEqual(doc.database.userSecretArn, capture.outputs.databaseMasterSecretArn);
             assert.ok(!JSON.stringify(doc).includes("rds!db-"), "no reference to the RDS-managed master secret");
         });
@@ -104,14 +114,22 @@ for (const [stack, tier] of Object.entries(tiers)) {
                 assert.ok(!ofType(capture, type).some((r) => r.inputs.securityGroupId === sgId || r.name.startsWith("app-secret")), type);
             }
             // No managed policy on its role (AWSLambdaVPCAccessExecutionRole was only for its ENIs).
-            assert.deepStrictEqual(ofType(capture, T.attachment).filter((r) => r.name.startsWith("app-secret")).map((r) => r.name), []);
+            assert.deepStrictEqual(
+                ofType(capture, T.attachment)
+                    .filter((r) => r.name.startsWith("app-secret"))
+                    .map((r) => r.name),
+                [],
+            );
             const policy = find(capture, T.rolePolicy, "app-secret-rotation").inputs.policy;
             assert.ok(!policy.includes("ec2:"), "no ENI permissions");
         });
 
         it("lets only Secrets Manager invoke it, for this secret", () => {
             const permission = find(capture, T.permission, "app-secret-rotation").inputs;
-            assert.deepStrictEqual([permission.action, permission.principal, permission.sourceArn], ["lambda:InvokeFunction", "secretsmanager.amazonaws.com", secretArn()]);
+            assert.deepStrictEqual(
+                [permission.action, permission.principal, permission.sourceArn],
+                ["lambda:InvokeFunction", "secretsmanager.amazonaws.com", secretArn()],
+            );
             assert.strictEqual(permission.function, `platform-${stack}-app-secret-rotation`);
         });
 
@@ -122,14 +140,23 @@ for (const [stack, tier] of Object.entries(tiers)) {
             const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
             assert.strictEqual(bySid.RotateAppSecret.Resource, secretArn());
             assert.strictEqual(bySid.RotateCacheAuthToken.Resource, `arn:aws:elasticache:us-east-1:482917365014:replicationgroup:platform-${stack}-cache`);
-            assert.strictEqual(bySid.WriteOwnLogs.Resource, `arn:aws:logs:us-east-1:482917365014:log-group:/aws/lambda/platform-${stack}-app-secret-rotation:*`);
+            assert.strictEqual(
+                bySid.WriteOwnLogs.Resource,
+                `arn:aws:logs:us-east-1:482917365014:log-group:/aws/lambda/platform-${stack}-app-secret-rotation:*`,
+            );
             assert.strictEqual(bySid.UseSecretKmsKey?.Resource, tier.kms ? mocked(T.kmsKey, "data-key-key", "arn") : undefined);
             // D: the key only through Secrets Manager in this region, only for this secret.
-            assert.deepStrictEqual(bySid.UseSecretKmsKey?.Condition, tier.kms
-                ? { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com", "kms:EncryptionContext:SecretARN": secretArn() } }
-                : undefined);
+            assert.deepStrictEqual(
+                bySid.UseSecretKmsKey?.Condition,
+                tier.kms
+                    ? { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com", "kms:EncryptionContext:SecretARN": secretArn() } }
+                    : undefined,
+            );
             // Only GetRandomPassword (which has no resource) may use "*".
-            assert.deepStrictEqual(statements.filter((s) => s.Resource === "*").map((s) => s.Action), [["secretsmanager:GetRandomPassword"]]);
+            assert.deepStrictEqual(
+                statements.filter((s) => s.Resource === "*").map((s) => s.Action),
+                [["secretsmanager:GetRandomPassword"]],
+            );
         });
 
         it(tier.kms ? "has the stack KMS key" : "has no stack KMS key", () => {
@@ -149,8 +176,16 @@ for (const [stack, tier] of Object.entries(tiers)) {
                 assert.strictEqual(bySid.AccountAdministersTheKey.Condition, undefined);
                 assert.ok(!admin.some((a) => /^kms:(\*|Encrypt|Decrypt|ReEncrypt|GenerateDataKey|CreateGrant)/.test(a)), `unconditioned: ${admin}`);
                 assert.ok(admin.includes("kms:ScheduleKeyDeletion") && admin.includes("kms:Put*"), "the account can still manage the key");
-                assert.deepStrictEqual(bySid.UseOnlyThroughTheStacksServices.Action, ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]);
-                assert.deepStrictEqual(bySid.UseOnlyThroughTheStacksServices.Condition, { StringEquals: { "kms:CallerAccount": "482917365014", "kms:ViaService": via } });
+                assert.deepStrictEqual(bySid.UseOnlyThroughTheStacksServices.Action, [
+                    "kms:Encrypt",
+                    "kms:Decrypt",
+                    "kms:ReEncrypt*",
+                    "kms:GenerateDataKey*",
+                    "kms:DescribeKey",
+                ]);
+                assert.deepStrictEqual(bySid.UseOnlyThroughTheStacksServices.Condition, {
+                    StringEquals: { "kms:CallerAccount": "482917365014", "kms:ViaService": via },
+                });
                 assert.deepStrictEqual(bySid.GrantsOnlyForAwsResources.Condition, {
                     StringEquals: { "kms:CallerAccount": "482917365014", "kms:ViaService": via },
                     Bool: { "kms:GrantIsForAWSResource": "true" },

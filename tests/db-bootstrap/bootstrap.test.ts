@@ -14,7 +14,12 @@ import { GetSecretValueCommand, PutSecretValueCommand } from "@aws-sdk/client-se
 import { Client } from "pg";
 import { BOOTSTRAP_ENV, makeHandler, type BootstrapResult } from "../../lambda/db-bootstrap/index";
 import {
-    BUNDLE_DIR, bundleSource, dbBootstrapEnvironment, dbBootstrapLambdaPackage, dbBootstrapPolicyStatements, LAMBDA_RUNTIME_CA_BUNDLE,
+    BUNDLE_DIR,
+    bundleSource,
+    dbBootstrapEnvironment,
+    dbBootstrapLambdaPackage,
+    dbBootstrapPolicyStatements,
+    LAMBDA_RUNTIME_CA_BUNDLE,
 } from "../../lambda/db-bootstrap/package";
 import { applySchema } from "../../schema/apply";
 import { INSTALL_HINT, missingPrerequisites, startCluster, type PgCluster } from "../../schema/testing/pg-cluster";
@@ -28,10 +33,19 @@ describe("db-bootstrap lambda: package, environment, IAM (offline)", function ()
 
     it("bundles index.ts with pg into one CommonJS file that needs only the runtime's AWS SDK and Node built-ins", () => {
         const pkg = dbBootstrapLambdaPackage();
-        assert.deepStrictEqual({ ...pkg, path: undefined, codeSha256: undefined }, {
-            path: undefined, codeSha256: undefined, handler: "index.handler", runtime: "nodejs22.x",
-            architecture: "arm64", architectures: ["arm64"], timeout: 60, memorySize: 128,
-        });
+        assert.deepStrictEqual(
+            { ...pkg, path: undefined, codeSha256: undefined },
+            {
+                path: undefined,
+                codeSha256: undefined,
+                handler: "index.handler",
+                runtime: "nodejs22.x",
+                architecture: "arm64",
+                architectures: ["arm64"],
+                timeout: 60,
+                memorySize: 128,
+            },
+        );
         assert.strictEqual(pkg.path, BUNDLE_DIR);
         assert.deepStrictEqual(fs.readdirSync(pkg.path), ["index.js"], "the archive holds the bundle only");
         const source = fs.readFileSync(path.join(pkg.path, "index.js"), "utf8");
@@ -51,10 +65,23 @@ describe("db-bootstrap lambda: package, environment, IAM (offline)", function ()
     });
 
     it("environment: the two ARNs, the base user, and the runtime's Amazon CA bundle for RDS TLS", () => {
-        assert.deepStrictEqual(dbBootstrapEnvironment({ masterSecretArn: MASTER_ARN, appSecretArn: APP_ARN, username: "platform_app", database: { host: "db.example", port: "5432", name: "platform" } }), {
-            MASTER_SECRET_ARN: MASTER_ARN, APP_USER_SECRET_ARN: APP_ARN, APP_USERNAME: "platform_app",
-            DATABASE_HOST: "db.example", DATABASE_PORT: "5432", DATABASE_NAME: "platform", NODE_EXTRA_CA_CERTS: LAMBDA_RUNTIME_CA_BUNDLE,
-        });
+        assert.deepStrictEqual(
+            dbBootstrapEnvironment({
+                masterSecretArn: MASTER_ARN,
+                appSecretArn: APP_ARN,
+                username: "platform_app",
+                database: { host: "db.example", port: "5432", name: "platform" },
+            }),
+            {
+                MASTER_SECRET_ARN: MASTER_ARN,
+                APP_USER_SECRET_ARN: APP_ARN,
+                APP_USERNAME: "platform_app",
+                DATABASE_HOST: "db.example",
+                DATABASE_PORT: "5432",
+                DATABASE_NAME: "platform",
+                NODE_EXTRA_CA_CERTS: LAMBDA_RUNTIME_CA_BUNDLE,
+            },
+        );
         assert.strictEqual(LAMBDA_RUNTIME_CA_BUNDLE, "/var/runtime/ca-cert.pem");
     });
 
@@ -64,9 +91,17 @@ describe("db-bootstrap lambda: package, environment, IAM (offline)", function ()
             { Sid: "ReadDatabaseSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [MASTER_ARN, APP_ARN] },
             { Sid: "RepairAppUserSecret", Effect: "Allow", Action: ["secretsmanager:PutSecretValue"], Resource: [APP_ARN] },
         ]);
-        const withKey = dbBootstrapPolicyStatements({ masterSecretArn: MASTER_ARN, appSecretArn: APP_ARN, kmsKeyArns: [KEY_ARN], secretsManagerService: service });
+        const withKey = dbBootstrapPolicyStatements({
+            masterSecretArn: MASTER_ARN,
+            appSecretArn: APP_ARN,
+            kmsKeyArns: [KEY_ARN],
+            secretsManagerService: service,
+        });
         assert.deepStrictEqual(withKey[2], {
-            Sid: "UseSecretKeysViaSecretsManager", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [KEY_ARN],
+            Sid: "UseSecretKeysViaSecretsManager",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: [KEY_ARN],
             Condition: { StringEquals: { "kms:ViaService": service } },
         });
         // The handler sends GetSecretValue and PutSecretValue (the repair), nothing else.
@@ -109,10 +144,26 @@ function fakeSecretsManager(secrets: Record<string, string>) {
 
 function appSecret(cluster: PgCluster, over: Record<string, unknown> = {}): string {
     // "localhost": the name in the server certificate, checked by TLS (rejectUnauthorized).
-    return JSON.stringify({ engine: "postgres", host: "localhost", port: cluster.port, dbname: APP_DB, username: "platform_app", password: APP_PASSWORD, masterarn: MASTER_ARN, ssl: true, ...over });
+    return JSON.stringify({
+        engine: "postgres",
+        host: "localhost",
+        port: cluster.port,
+        dbname: APP_DB,
+        username: "platform_app",
+        password: APP_PASSWORD,
+        masterarn: MASTER_ARN,
+        ssl: true,
+        ...over,
+    });
 }
 
-const ENV = { [BOOTSTRAP_ENV.masterSecretArn]: MASTER_ARN, [BOOTSTRAP_ENV.appSecretArn]: APP_ARN, [BOOTSTRAP_ENV.username]: "platform_app", [BOOTSTRAP_ENV.databaseName]: APP_DB, [BOOTSTRAP_ENV.databaseHost]: "localhost" };
+const ENV = {
+    [BOOTSTRAP_ENV.masterSecretArn]: MASTER_ARN,
+    [BOOTSTRAP_ENV.appSecretArn]: APP_ARN,
+    [BOOTSTRAP_ENV.username]: "platform_app",
+    [BOOTSTRAP_ENV.databaseName]: APP_DB,
+    [BOOTSTRAP_ENV.databaseHost]: "localhost",
+};
 /** The function's environment for the instance `cluster` plays (its port is the server's). */
 const envFor = (cluster: PgCluster) => ({ ...ENV, [BOOTSTRAP_ENV.databasePort]: String(cluster.port) });
 
@@ -136,7 +187,13 @@ describe("db-bootstrap lambda on a real PostgreSQL (TLS required, password authe
         await su.connect();
         await su.query(`CREATE ROLE ${MASTER.username} LOGIN SUPERUSER PASSWORD '${MASTER.password}'`);
         await su.end();
-        await applySchema({ engine: "rds", connection: { ...{ host: "localhost", port: cluster.port, database: APP_DB, user: MASTER.username, password: MASTER.password }, ssl: { ca: cluster.caCert } } });
+        await applySchema({
+            engine: "rds",
+            connection: {
+                ...{ host: "localhost", port: cluster.port, database: APP_DB, user: MASTER.username, password: MASTER.password },
+                ssl: { ca: cluster.caCert },
+            },
+        });
     });
 
     after(() => cluster?.stop());
@@ -145,7 +202,8 @@ describe("db-bootstrap lambda on a real PostgreSQL (TLS required, password authe
         const sm = fakeSecretsManager(secrets);
         return {
             sm,
-            run: () => makeHandler({ secretsManager: sm.client, env: envFor(cluster!), tls: tls ? { ca: cluster!.caCert } : undefined, log: (l) => lines.push(l) })(),
+            run: () =>
+                makeHandler({ secretsManager: sm.client, env: envFor(cluster!), tls: tls ? { ca: cluster!.caCert } : undefined, log: (l) => lines.push(l) })(),
         };
     };
     const secrets = (): Record<string, string> => ({ [MASTER_ARN]: JSON.stringify(MASTER), [APP_ARN]: appSecret(cluster!) });
@@ -157,10 +215,19 @@ describe("db-bootstrap lambda on a real PostgreSQL (TLS required, password authe
     it("creates the app user over verified TLS as the master, reads exactly the two secrets, logs no secret", async () => {
         const h = handler(secrets());
         const result: BootstrapResult = await h.run();
-        assert.deepStrictEqual({ ...result, tablesChecked: result.tablesChecked > 30 }, {
-            username: "platform_app", database: APP_DB, roleCreated: true, clone: "absent", tablesChecked: true, missingTables: [],
-            changes: result.changes, repaired: [],
-        });
+        assert.deepStrictEqual(
+            { ...result, tablesChecked: result.tablesChecked > 30 },
+            {
+                username: "platform_app",
+                database: APP_DB,
+                roleCreated: true,
+                clone: "absent",
+                tablesChecked: true,
+                missingTables: [],
+                changes: result.changes,
+                repaired: [],
+            },
+        );
         assert.deepStrictEqual(h.sm.put, [], "a secret that points at this instance is not written");
         assert.ok(result.changes > 30, "role, connect, usage, every table and partition, default privileges");
         assert.deepStrictEqual(h.sm.asked.sort(), [APP_ARN, MASTER_ARN].sort());
@@ -168,7 +235,14 @@ describe("db-bootstrap lambda on a real PostgreSQL (TLS required, password authe
         for (const secret of [MASTER.password, APP_PASSWORD]) assert.ok(!log.includes(secret) && !JSON.stringify(result).includes(secret));
         assert.ok(!cluster!.log().includes(APP_PASSWORD), "the app password never reached the server in clear text");
         // The services' view: the secret's credentials, over TLS.
-        const app = new Client({ host: "localhost", port: cluster!.port, database: APP_DB, user: "platform_app", password: APP_PASSWORD, ssl: { ca: cluster!.caCert } });
+        const app = new Client({
+            host: "localhost",
+            port: cluster!.port,
+            database: APP_DB,
+            user: "platform_app",
+            password: APP_PASSWORD,
+            ssl: { ca: cluster!.caCert },
+        });
         await app.connect();
         await app.query("INSERT INTO public.device_events (time, device_id, event_type) VALUES (now(), 'dev-1', 'boot')");
         await app.end();
@@ -183,7 +257,14 @@ describe("db-bootstrap lambda on a real PostgreSQL (TLS required, password authe
         const rotated = { ...secrets(), [APP_ARN]: appSecret(cluster!, { username: "platform_app_clone", password: "Clone0Password0Value01234" }) };
         const result = await handler(rotated).run();
         assert.deepStrictEqual([result.username, result.clone, result.changes], ["platform_app", "absent", 0]);
-        const app = new Client({ host: "localhost", port: cluster!.port, database: APP_DB, user: "platform_app", password: APP_PASSWORD, ssl: { ca: cluster!.caCert } });
+        const app = new Client({
+            host: "localhost",
+            port: cluster!.port,
+            database: APP_DB,
+            user: "platform_app",
+            password: APP_PASSWORD,
+            ssl: { ca: cluster!.caCert },
+        });
         await app.connect();
         await app.end();
     });
@@ -212,7 +293,17 @@ describe("db-bootstrap lambda on a real PostgreSQL (TLS required, password authe
             await su.connect();
             await su.query(`CREATE ROLE ${MASTER.username} LOGIN SUPERUSER PASSWORD '${MASTER.password}'`);
             await su.end();
-            await applySchema({ engine: "rds", connection: { host: "localhost", port: replaced.port, database: APP_DB, user: MASTER.username, password: MASTER.password, ssl: { ca: replaced.caCert } } });
+            await applySchema({
+                engine: "rds",
+                connection: {
+                    host: "localhost",
+                    port: replaced.port,
+                    database: APP_DB,
+                    user: MASTER.username,
+                    password: MASTER.password,
+                    ssl: { ca: replaced.caCert },
+                },
+            });
             const clonePassword = "Clone0Password0Value01234";
             const store = { [MASTER_ARN]: JSON.stringify(MASTER), [APP_ARN]: appSecret(cluster!, { username: "platform_app_clone", password: clonePassword }) };
             const sm = fakeSecretsManager(store);
@@ -220,12 +311,26 @@ describe("db-bootstrap lambda on a real PostgreSQL (TLS required, password authe
             assert.deepStrictEqual([result.repaired, result.roleCreated, result.clone], [["port"], true, "created"]);
             assert.strictEqual(JSON.parse(store[APP_ARN]).port, replaced.port);
             // Services read the secret's current credentials: the clone, which can write.
-            const app = new Client({ host: "localhost", port: replaced.port, database: APP_DB, user: "platform_app_clone", password: clonePassword, ssl: { ca: replaced.caCert } });
+            const app = new Client({
+                host: "localhost",
+                port: replaced.port,
+                database: APP_DB,
+                user: "platform_app_clone",
+                password: clonePassword,
+                ssl: { ca: replaced.caCert },
+            });
             await app.connect();
             await app.query("INSERT INTO public.device_events (time, device_id, event_type) VALUES (now(), 'dev-2', 'boot')");
             await app.end();
             // The base user has no password until the next rotation sets one: nobody logs in as it.
-            const base = new Client({ host: "localhost", port: replaced.port, database: APP_DB, user: "platform_app", password: APP_PASSWORD, ssl: { ca: replaced.caCert } });
+            const base = new Client({
+                host: "localhost",
+                port: replaced.port,
+                database: APP_DB,
+                user: "platform_app",
+                password: APP_PASSWORD,
+                ssl: { ca: replaced.caCert },
+            });
             await assert.rejects(base.connect(), /password authentication failed/);
             // A second run changes nothing.
             const again = await makeHandler({ secretsManager: sm.client, env: envFor(replaced), tls: { ca: replaced.caCert }, log: () => undefined })();
@@ -246,8 +351,13 @@ describe("db-bootstrap lambda on a real PostgreSQL (TLS required, password authe
                 const id = (JSON.parse(body) as { SecretId: string }).SecretId;
                 const ok = req.headers["x-amz-target"] === "secretsmanager.GetSecretValue" && id in store;
                 res.writeHead(ok ? 200 : 400, { "content-type": "application/x-amz-json-1.1" });
-                res.end(JSON.stringify(ok ? { ARN: id, Name: id, SecretString: store[id], VersionId: "v1", VersionStages: ["AWSCURRENT"] }
-                    : { __type: "ResourceNotFoundException", message: "not found" }));
+                res.end(
+                    JSON.stringify(
+                        ok
+                            ? { ARN: id, Name: id, SecretString: store[id], VersionId: "v1", VersionStages: ["AWSCURRENT"] }
+                            : { __type: "ResourceNotFoundException", message: "not found" },
+                    ),
+                );
             });
         });
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -256,18 +366,25 @@ describe("db-bootstrap lambda on a real PostgreSQL (TLS required, password authe
         const script = `require(${JSON.stringify(bundle)}).handler({}).then((r) => console.log("RESULT " + JSON.stringify(r)), (e) => { console.error(e.message); process.exit(1); })`;
         try {
             const out = await new Promise<string>((resolve, reject) => {
-                execFile(process.execPath, ["-e", script], {
-                    timeout: 30_000,
-                    env: {
-                        PATH: process.env.PATH ?? "",
-                        // The runtime provides @aws-sdk; here it comes from this repository's node_modules.
-                        NODE_PATH: path.resolve(__dirname, "../../node_modules"),
-                        NODE_EXTRA_CA_CERTS: cluster!.caCertPath,
-                        AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "example",
-                        ...envFor(cluster!),
-                        [BOOTSTRAP_ENV.secretsManagerEndpoint]: `http://127.0.0.1:${port}`,
+                execFile(
+                    process.execPath,
+                    ["-e", script],
+                    {
+                        timeout: 30_000,
+                        env: {
+                            PATH: process.env.PATH ?? "",
+                            // The runtime provides @aws-sdk; here it comes from this repository's node_modules.
+                            NODE_PATH: path.resolve(__dirname, "../../node_modules"),
+                            NODE_EXTRA_CA_CERTS: cluster!.caCertPath,
+                            AWS_REGION: "us-east-1",
+                            AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
+                            AWS_SECRET_ACCESS_KEY: "example",
+                            ...envFor(cluster!),
+                            [BOOTSTRAP_ENV.secretsManagerEndpoint]: `http://127.0.0.1:${port}`,
+                        },
                     },
-                }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
+                    (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
+                );
             });
             const result = JSON.parse(/RESULT (.*)/.exec(out)![1]) as BootstrapResult;
             assert.deepStrictEqual([result.username, result.roleCreated, result.changes], ["platform_app", false, 0]);

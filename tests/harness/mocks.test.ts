@@ -10,14 +10,21 @@ import { accepted, vpcId } from "./strict-helpers";
 describe("strict layer: realistic outputs later steps read", () => {
     it("issues ACM certificates in the provider's region with one CNAME validation record per name", async () => {
         const capture = await accepted(async () => {
-            const cert = new aws.acm.Certificate("cert", { domainName: "api.example.com", subjectAlternativeNames: ["*.api.example.com"], validationMethod: "DNS" });
+            const cert = new aws.acm.Certificate("cert", {
+                domainName: "api.example.com",
+                subjectAlternativeNames: ["*.api.example.com"],
+                validationMethod: "DNS",
+            });
             const validation = new aws.acm.CertificateValidation("cert", { certificateArn: cert.arn });
             return { arn: cert.arn, options: cert.domainValidationOptions, validated: validation.certificateArn };
         });
         assert.match(String(capture.outputs.arn), new RegExp(`^arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/[0-9a-f-]{36}$`));
         assert.strictEqual(capture.outputs.validated, capture.outputs.arn, "the validation hands on the certificate's ARN");
         const options = capture.outputs.options as Record<string, string>[];
-        assert.deepStrictEqual(options.map((o) => o.domainName), ["api.example.com", "*.api.example.com"]);
+        assert.deepStrictEqual(
+            options.map((o) => o.domainName),
+            ["api.example.com", "*.api.example.com"],
+        );
         for (const o of options) {
             assert.match(o.resourceRecordName, /^_[0-9a-f]{32}\.api\.example\.com\.$/);
             assert.strictEqual(o.resourceRecordType, "CNAME");
@@ -26,22 +33,29 @@ describe("strict layer: realistic outputs later steps read", () => {
     });
 
     it("finds only the hosted zones that exist, failing with the provider's message otherwise; records get their fqdn", async () => {
-        const capture = await accepted(async () => {
-            const zone = aws.route53.getZoneOutput({ name: "example.com." });
-            const record = new aws.route53.Record("api", { zoneId: zone.zoneId, name: "api", type: "CNAME", ttl: 60, records: ["x.example.net"] });
-            return { zoneName: zone.name, zoneId: zone.zoneId, fqdn: record.fqdn };
-        }, { hostedZones: ["example.com"] });
+        const capture = await accepted(
+            async () => {
+                const zone = aws.route53.getZoneOutput({ name: "example.com." });
+                const record = new aws.route53.Record("api", { zoneId: zone.zoneId, name: "api", type: "CNAME", ttl: 60, records: ["x.example.net"] });
+                return { zoneName: zone.name, zoneId: zone.zoneId, fqdn: record.fqdn };
+            },
+            { hostedZones: ["example.com"] },
+        );
         assert.strictEqual(capture.outputs.zoneName, "example.com");
         assert.match(String(capture.outputs.zoneId), /^Z[0-9A-F]{20}$/);
         assert.strictEqual(capture.outputs.fqdn, "api.example.com");
-        await assert.rejects(runStack("dev", { hostedZones: ["example.com"], program: async () => ({ id: (await aws.route53.getZone({ name: "example.org" })).zoneId }) }), /no matching Route 53 Hosted Zone found/);
+        await assert.rejects(
+            runStack("dev", { hostedZones: ["example.com"], program: async () => ({ id: (await aws.route53.getZone({ name: "example.org" })).zoneId }) }),
+            /no matching Route 53 Hosted Zone found/,
+        );
     });
 
     it("answers rotation stacks, invocations, SSM documents, volumes, trails and namePrefix names", async () => {
         const capture = await accepted(async () => ({
             rotation: new aws.serverlessrepository.CloudFormationStack("rotation", {
                 applicationId: "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationSingleUser",
-                capabilities: ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"], parameters: { functionName: "rotate-db", endpoint: "https://secretsmanager.us-east-1.amazonaws.com" },
+                capabilities: ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"],
+                parameters: { functionName: "rotate-db", endpoint: "https://secretsmanager.us-east-1.amazonaws.com" },
             }).outputs,
             invocation: new aws.lambda.Invocation("seed", { functionName: "fn", input: "{}" }).result,
             document: new aws.ssm.Document("doc", { documentType: "Command", content: "{}" }).latestVersion,

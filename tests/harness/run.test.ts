@@ -32,7 +32,12 @@ describe("harness: resource transforms", () => {
         };
         process.on("unhandledRejection", onRejection);
         try {
-            await pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) }, "platform", "plain-mocks", false);
+            await pulumi.runtime.setMocks(
+                { newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) },
+                "platform",
+                "plain-mocks",
+                false,
+            );
             await pulumi.runtime.runInPulumiStack(async () => {
                 pulumi.runtime.registerResourceTransform((args) => {
                     transformed.push(args.name);
@@ -63,25 +68,41 @@ describe("harness: resource transforms", () => {
                 return {};
             },
         });
-        assert.deepStrictEqual(seen, [["group", false], ["topic", true]]);
+        assert.deepStrictEqual(seen, [
+            ["group", false],
+            ["topic", true],
+        ]);
         const topic = find(capture, "aws:sns/topic:Topic", "topic");
-        assert.deepStrictEqual([topic.inputs.displayName, topic.protect, topic.parent], ["transformed", true, "urn:pulumi:dev::platform::test:index:Group::group"]);
+        assert.deepStrictEqual(
+            [topic.inputs.displayName, topic.protect, topic.parent],
+            ["transformed", true, "urn:pulumi:dev::platform::test:index:Group::group"],
+        );
     });
 
     it("refuses an asynchronous transform, naming the resource (a stack transformation cannot wait)", async () => {
-        await assert.rejects(runStack("dev", {
-            program: async () => {
-                pulumi.runtime.registerResourceTransform(async () => undefined);
-                new aws.sns.Topic("topic", {});
-                return {};
-            },
-        }), /resource transform for aws:sns\/topic:Topic topic returned a promise/);
+        await assert.rejects(
+            runStack("dev", {
+                program: async () => {
+                    pulumi.runtime.registerResourceTransform(async () => undefined);
+                    new aws.sns.Topic("topic", {});
+                    return {};
+                },
+            }),
+            /resource transform for aws:sns\/topic:Topic topic returned a promise/,
+        );
     });
 
     it("gives the SDK's registerResourceTransform back after the run, failed or not", async () => {
         const sdkRegister = pulumi.runtime.registerResourceTransform;
         await runStack("dev", { program: async () => ({}) });
-        await assert.rejects(runStack("dev", { program: async () => { throw new Error("program failed"); } }), /program failed/);
+        await assert.rejects(
+            runStack("dev", {
+                program: async () => {
+                    throw new Error("program failed");
+                },
+            }),
+            /program failed/,
+        );
         assert.strictEqual(pulumi.runtime.registerResourceTransform, sdkRegister);
     });
 

@@ -6,7 +6,6 @@ import { ACCOUNT_ID } from "../../harness/mocks";
 import { StrictViolationError } from "../../harness/strict";
 import { RELEASE_TAG, sharedRun } from "../helpers/stacks";
 
-
 describe("strict layer over the real stacks", () => {
     const violationsOf = async (stack: string, options: RunOptions = {}): Promise<string[]> => {
         try {
@@ -38,7 +37,11 @@ describe("strict layer over the real stacks", () => {
     it("C9: the real stacks' Cloud Map services carry no healthCheckCustomConfig (deprecated field; an empty block would be replaced on every update)", async () => {
         const capture = await sharedRun("staging", { imageTag: RELEASE_TAG });
         const services = capture.resources.filter((r) => r.type === DISCOVERY);
-        assert.deepStrictEqual(services.map((r) => r.name), ["devices-discovery"], "devices (gRPC) registers in Cloud Map");
+        assert.deepStrictEqual(
+            services.map((r) => r.name),
+            ["devices-discovery"],
+            "devices (gRPC) registers in Cloud Map",
+        );
         for (const service of services) assert.strictEqual(service.inputs.healthCheckCustomConfig, undefined, service.name);
     });
 
@@ -46,6 +49,9 @@ describe("strict layer over the real stacks", () => {
         const capture = await sharedRun("production", { imageTag: RELEASE_TAG });
         assert.ok(!JSON.stringify(find(capture, "aws:lb/listener:Listener", "alb-https").inputs).includes("123456789012"), "no example account");
         const ownCertificate = `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`;
-        assert.deepStrictEqual(await violationsOf("production", { config: { loadBalancer: { certificateArn: ownCertificate, domainName: "api.example.com" } } }), []);
+        assert.deepStrictEqual(
+            await violationsOf("production", { config: { loadBalancer: { certificateArn: ownCertificate, domainName: "api.example.com" } } }),
+            [],
+        );
     });
 });

@@ -24,8 +24,10 @@ const DEVICE = "/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol0123456789abc
 const CONFIG: HostBootConfig = { ...TWO_APPS, composePlugin: FAKE_COMPOSE_PIN, database: { name: "platform", user: "platform" } };
 const [WEB, WORKER] = CONFIG.apps;
 
-const withImage = (config: HostBootConfig, app: string, image: string): HostBootConfig =>
-    ({ ...config, apps: config.apps.map((a) => (a.name === app ? { ...a, image } : a)) });
+const withImage = (config: HostBootConfig, app: string, image: string): HostBootConfig => ({
+    ...config,
+    apps: config.apps.map((a) => (a.name === app ? { ...a, image } : a)),
+});
 
 interface HostOptions {
     /** Images `docker pull` finds. @default the stores' and both apps' */
@@ -92,7 +94,10 @@ describe("host apply, run for real in a sandbox", function () {
         assert.equal(sb.read(HOST_PATHS.composePlugin), "fake compose plugin\n");
         // The blank volume got a file system, an fstab entry by UUID, and PGDATA on it.
         assert.equal(res.calls.filter((c) => c.startsWith("mkfs.xfs")).length, 1);
-        assert.match(sb.read("/etc/fstab"), /^UUID=7f1c2b7e-4d1a-4c43-9a0e-2b6f3f0a9c11 \/var\/lib\/platform\/data xfs defaults,noatime,nofail,x-systemd\.device-timeout=60s 0 2$/m);
+        assert.match(
+            sb.read("/etc/fstab"),
+            /^UUID=7f1c2b7e-4d1a-4c43-9a0e-2b6f3f0a9c11 \/var\/lib\/platform\/data xfs defaults,noatime,nofail,x-systemd\.device-timeout=60s 0 2$/m,
+        );
         assert.ok(res.calls.some((c) => c.startsWith("mount -t xfs -o noatime UUID=7f1c2b7e-4d1a-4c43-9a0e-2b6f3f0a9c11 ")));
         assert.ok(sb.exists(HOST_PATHS.timescaleData));
         // The script and the files it keeps in place, and the boot unit (enabled, not started).
@@ -102,15 +107,27 @@ describe("host apply, run for real in a sandbox", function () {
         assert.match(sb.read(HOST_PATHS.dockerDropIn), /^After=var-lib-platform-data\.mount$/m);
         assert.ok(res.calls.includes("systemctl enable platform.service"));
         assert.ok(!res.calls.some((c) => /^systemctl (start|restart) platform/.test(c)));
-        assert.deepEqual(res.calls.filter((c) => NEVER.test(c)), []);
+        assert.deepEqual(
+            res.calls.filter((c) => NEVER.test(c)),
+            [],
+        );
         const status = lastStatus(sb);
         assert.equal(status.state, "ok");
         assert.equal(status.revision, document.revision);
-        assert.deepEqual(Object.values(status.stores).map((s: any) => `${s.state}/${s.health}`), ["running/healthy", "running/healthy", "running/healthy"]);
-        assert.deepEqual(Object.fromEntries(Object.entries(status.apps).map(([k, a]: [string, any]) => [k, a.result])), { web: "started", "worker-api": "started" });
+        assert.deepEqual(
+            Object.values(status.stores).map((s: any) => `${s.state}/${s.health}`),
+            ["running/healthy", "running/healthy", "running/healthy"],
+        );
+        assert.deepEqual(Object.fromEntries(Object.entries(status.apps).map(([k, a]: [string, any]) => [k, a.result])), {
+            web: "started",
+            "worker-api": "started",
+        });
         assert.deepEqual(status.missingImages, []);
         // Association runs also report to the journal.
-        assert.ok(res.journal.some((l) => l.startsWith("status ok: {")), res.journal.join("\n"));
+        assert.ok(
+            res.journal.some((l) => l.startsWith("status ok: {")),
+            res.journal.join("\n"),
+        );
     });
 
     it("(b) one app image missing: NGINX, Redis, TimescaleDB and the other app run; the status names the image; exit 2 (degraded)", () => {
@@ -125,7 +142,10 @@ describe("host apply, run for real in a sandbox", function () {
         assert.equal(status.apps["worker-api"].state, "absent");
         assert.equal(status.apps.web.state, "running");
         for (const store of ["nginx", "redis", "timescaledb"]) assert.equal(status.stores[store].state, "running", store);
-        assert.ok(res.journal.some((l) => l.includes(`app worker-api: image ${WORKER.image} does not exist`)), res.journal.join("\n"));
+        assert.ok(
+            res.journal.some((l) => l.includes(`app worker-api: image ${WORKER.image} does not exist`)),
+            res.journal.join("\n"),
+        );
         // A missing image is not retried three times: "manifest unknown" is final.
         assert.equal(res.calls.filter((c) => c === `docker pull --quiet ${WORKER.image}`).length, 1);
 
@@ -146,10 +166,27 @@ describe("host apply, run for real in a sandbox", function () {
         const release = renderHostDocument(withImage(CONFIG, "web", next));
         const res = associationRun(sb, release);
         assert.equal(res.status, 0, res.stderr);
-        assert.deepEqual(sb.state().events.slice(before), ["unchanged nginx", "unchanged redis", "unchanged timescaledb", "recreate web", "unchanged worker-api"]);
-        assert.deepEqual(res.calls.filter((c) => c.startsWith("docker pull")), [`docker pull --quiet ${next}`]);
-        for (const once of ["dnf ", "mkfs.xfs", "curl ", "mount "]) assert.deepEqual(res.calls.filter((c) => c.startsWith(once)), [], once);
-        assert.deepEqual(res.calls.filter((c) => NEVER.test(c)), []);
+        assert.deepEqual(sb.state().events.slice(before), [
+            "unchanged nginx",
+            "unchanged redis",
+            "unchanged timescaledb",
+            "recreate web",
+            "unchanged worker-api",
+        ]);
+        assert.deepEqual(
+            res.calls.filter((c) => c.startsWith("docker pull")),
+            [`docker pull --quiet ${next}`],
+        );
+        for (const once of ["dnf ", "mkfs.xfs", "curl ", "mount "])
+            assert.deepEqual(
+                res.calls.filter((c) => c.startsWith(once)),
+                [],
+                once,
+            );
+        assert.deepEqual(
+            res.calls.filter((c) => NEVER.test(c)),
+            [],
+        );
         // NGINX's configuration did not change: no reload either.
         assert.ok(!res.calls.some((c) => c.includes("nginx -s reload")));
         assert.equal(lastStatus(sb).revision, release.revision);
@@ -159,20 +196,24 @@ describe("host apply, run for real in a sandbox", function () {
     it("(d) re-syncs TimescaleDB's password from SSM on every run, as a SCRAM verifier that matches, never in plain text", () => {
         const sb = host("apply-d-");
         const document = renderHostDocument(CONFIG);
-        const verifiers = (): string[] => sb.state().execs
-            .filter((e) => e.service === "timescaledb")
-            .map((e) => {
-                assert.deepEqual(e.argv, ["psql", "-v", "ON_ERROR_STOP=1", "-X", "-q", "-U", "platform", "-d", "platform"]);
-                const m = /^ALTER ROLE "platform" PASSWORD '(SCRAM-SHA-256\$4096:[^']+)';\n$/.exec(e.stdin);
-                assert.ok(m, e.stdin.replace(DB, "<password>"));
-                return m[1];
-            });
+        const verifiers = (): string[] =>
+            sb
+                .state()
+                .execs.filter((e) => e.service === "timescaledb")
+                .map((e) => {
+                    assert.deepEqual(e.argv, ["psql", "-v", "ON_ERROR_STOP=1", "-X", "-q", "-U", "platform", "-d", "platform"]);
+                    const m = /^ALTER ROLE "platform" PASSWORD '(SCRAM-SHA-256\$4096:[^']+)';\n$/.exec(e.stdin);
+                    assert.ok(m, e.stdin.replace(DB, "<password>"));
+                    return m[1];
+                });
         const matches = (verifier: string, password: string): boolean => {
             const [, salt, stored, server] = /^SCRAM-SHA-256\$4096:([^$]+)\$([^:]+):(.+)$/.exec(verifier)!;
             const salted = pbkdf2Sync(password, Buffer.from(salt, "base64"), 4096, 32, "sha256");
             const clientKey = createHmac("sha256", salted).update("Client Key").digest();
-            return createHash("sha256").update(clientKey).digest("base64") === stored &&
-                createHmac("sha256", salted).update("Server Key").digest("base64") === server;
+            return (
+                createHash("sha256").update(clientKey).digest("base64") === stored &&
+                createHmac("sha256", salted).update("Server Key").digest("base64") === server
+            );
         };
         const first = associationRun(sb, document);
         assert.equal(first.status, 0, first.stderr);
@@ -194,8 +235,18 @@ describe("host apply, run for real in a sandbox", function () {
         assert.equal(second.status, 0, second.stderr);
         assert.equal(verifiers().length, 2);
         assert.ok(matches(verifiers()[1], regenerated));
-        assert.match(sb.read(`${HOST_PATHS.secretsDir}/app.env`), new RegExp(`^DATABASE_URL=postgresql://platform:${regenerated}@timescaledb:5432/platform$`, "m"));
-        assert.deepEqual(sb.state().events.slice(before), ["unchanged nginx", "unchanged redis", "unchanged timescaledb", "recreate redis", "recreate web", "recreate worker-api"]);
+        assert.match(
+            sb.read(`${HOST_PATHS.secretsDir}/app.env`),
+            new RegExp(`^DATABASE_URL=postgresql://platform:${regenerated}@timescaledb:5432/platform$`, "m"),
+        );
+        assert.deepEqual(sb.state().events.slice(before), [
+            "unchanged nginx",
+            "unchanged redis",
+            "unchanged timescaledb",
+            "recreate redis",
+            "recreate web",
+            "recreate worker-api",
+        ]);
         assert.equal(sb.read(`${HOST_PATHS.secretsDir}/redis-auth.conf`), "requirepass Redis999999999abcdefABCDEF012345\n");
         assert.equal(lastStatus(sb).passwordResync, "applied");
     });
@@ -207,7 +258,10 @@ describe("host apply, run for real in a sandbox", function () {
         const { events } = bare.state();
         assert.ok(events.includes("create nginx") && events.includes("create redis"), events.join(", "));
         assert.ok(!events.includes("create timescaledb"), "TimescaleDB must not initialise PGDATA on the root volume");
-        assert.deepEqual(res.calls.filter((c) => c.startsWith("mkfs") || c.startsWith("mount ")), []);
+        assert.deepEqual(
+            res.calls.filter((c) => c.startsWith("mkfs") || c.startsWith("mount ")),
+            [],
+        );
         assert.ok(!bare.exists(HOST_PATHS.timescaleData));
         const status = lastStatus(bare);
         assert.equal(status.state, "failed");
@@ -219,7 +273,10 @@ describe("host apply, run for real in a sandbox", function () {
         const sb = host("apply-existing-", { fileSystem: "xfs 11111111-2222-4333-8444-555555555555" });
         const res = associationRun(sb, renderHostDocument(CONFIG));
         assert.equal(res.status, 0, res.stderr);
-        assert.deepEqual(res.calls.filter((c) => c.startsWith("mkfs")), []);
+        assert.deepEqual(
+            res.calls.filter((c) => c.startsWith("mkfs")),
+            [],
+        );
         assert.ok(res.calls.some((c) => c.startsWith("mount -t xfs -o noatime UUID=11111111-2222-4333-8444-555555555555 ")));
     });
 
@@ -229,10 +286,19 @@ describe("host apply, run for real in a sandbox", function () {
         const before = sb.state().events.length;
         const res = sb.run(`"$PLATFORM_ROOT${HOST_PATHS.applyScript}" --mode boot\n`);
         assert.equal(res.status, 0, res.stderr);
-        assert.deepEqual(sb.state().events.slice(before), ["unchanged nginx", "unchanged redis", "unchanged timescaledb", "unchanged web", "unchanged worker-api"]);
+        assert.deepEqual(sb.state().events.slice(before), [
+            "unchanged nginx",
+            "unchanged redis",
+            "unchanged timescaledb",
+            "unchanged web",
+            "unchanged worker-api",
+        ]);
         assert.equal(lastStatus(sb).mode, "boot");
         assert.deepEqual(res.journal, [], "the boot unit's stderr is the journal: no logger calls");
-        assert.deepEqual(res.calls.filter((c) => NEVER.test(c)), []);
+        assert.deepEqual(
+            res.calls.filter((c) => NEVER.test(c)),
+            [],
+        );
     });
 
     it("with TLS and no certificate yet, installs a temporary self-signed one so NGINX can start on 443", function () {
@@ -248,7 +314,12 @@ describe("host apply, run for real in a sandbox", function () {
     it("refuses a tampered script: the bootstrap checks the decoded script's sha256 before installing it", () => {
         const sb = host("apply-tamper-");
         const document = renderHostDocument(CONFIG);
-        const tampered = { ...document, runCommand: document.runCommand.map((c) => (/^printf '%s {2}%s\\n' '[0-9a-f]{64}'/.test(c) ? c.replace(/'[0-9a-f]{64}'/, `'${"0".repeat(64)}'`) : c)) };
+        const tampered = {
+            ...document,
+            runCommand: document.runCommand.map((c) =>
+                /^printf '%s {2}%s\\n' '[0-9a-f]{64}'/.test(c) ? c.replace(/'[0-9a-f]{64}'/, `'${"0".repeat(64)}'`) : c,
+            ),
+        };
         const res = associationRun(sb, tampered);
         assert.notEqual(res.status, 0);
         assert.ok(!sb.exists(HOST_PATHS.applyScript));

@@ -71,7 +71,11 @@ export function secretEnvBlock(script: string, service: string): string[] {
     const end = script.indexOf(`  write_secret '${service}.secrets.env' `);
     assert.ok(end >= 0, `no ${service}.secrets.env in the apply script`);
     const start = script.lastIndexOf('  app_env="$(\n', end);
-    return script.slice(start, end).split("\n").slice(1, -2).map((line) => line.trim());
+    return script
+        .slice(start, end)
+        .split("\n")
+        .slice(1, -2)
+        .map((line) => line.trim());
 }
 
 /** The id EC2 gives the data volume, as the mocked create returns it. */
@@ -86,4 +90,5 @@ export function strings(value: unknown, path = ""): [string, string][] {
 }
 
 /** `password=hunter2`, `secret: abc...`, `requirepass abc...`: a literal value after a secret-looking key. */
-export const SECRET_LITERAL = /(pass(word|wd)?|secret|token|auth)["']?\s*[=:]\s*["']?(?![$"'\s]|\/run\/secrets\/|\/etc\/platform\/)[^\s"']{8,}|requirepass\s+(?!\$)\S+/i;
+export const SECRET_LITERAL =
+    /(pass(word|wd)?|secret|token|auth)["']?\s*[=:]\s*["']?(?![$"'\s]|\/run\/secrets\/|\/etc\/platform\/)[^\s"']{8,}|requirepass\s+(?!\$)\S+/i;

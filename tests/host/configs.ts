@@ -42,8 +42,17 @@ export const TWO_APPS: HostBootConfig = {
     apps: [
         ...BASE.apps,
         {
-            name: "worker-api", image: "ghcr.io/acme/worker:2.0.0", port: 9000, healthPath: "/healthz", environment: {},
-            secrets: { ...BASE.apps[0].secrets, JWT: { source: "app", jsonKey: "jwt" }, REDIS_HOST_JSON: { source: "app", jsonKey: "redis" }, DB: { source: "database" } },
+            name: "worker-api",
+            image: "ghcr.io/acme/worker:2.0.0",
+            port: 9000,
+            healthPath: "/healthz",
+            environment: {},
+            secrets: {
+                ...BASE.apps[0].secrets,
+                JWT: { source: "app", jsonKey: "jwt" },
+                REDIS_HOST_JSON: { source: "app", jsonKey: "redis" },
+                DB: { source: "database" },
+            },
             paths: ["/devices/*", "/exact"],
             hosts: ["worker.example.com", "*.workers.example.com"],
         },
@@ -92,15 +101,14 @@ export function run(cmd: string, args: string[]): { status: number | null; out: 
  * Comment lines (`#`, shell and Python) are prose, not assignments: left out of the scan.
  */
 export function secretLiterals(source: string, parameterNames: string[]): { findings: string[]; checked: number } {
-    const text = source.split("\n").filter((line) => !/^\s*#/.test(line)).join("\n");
+    const text = source
+        .split("\n")
+        .filter((line) => !/^\s*#/.test(line))
+        .join("\n");
     const findings: string[] = [];
     let checked = 0;
     const allowed = (value: string) =>
-        value === "" ||
-        value.startsWith("$") ||
-        value.startsWith("/run/secrets/") ||
-        value.startsWith(HOST_PATHS.secretsDir) ||
-        parameterNames.includes(value);
+        value === "" || value.startsWith("$") || value.startsWith("/run/secrets/") || value.startsWith(HOST_PATHS.secretsDir) || parameterNames.includes(value);
     for (const [line, , , value] of text.matchAll(/\b([A-Za-z_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|AUTH)[A-Za-z_]*)[ \t]*[=:][ \t]*(["']?)([^\s"']*)/gi)) {
         checked++;
         const scheme = /^[a-z]+:\/\//.exec(value);
@@ -124,7 +132,9 @@ export function secretLiterals(source: string, parameterNames: string[]): { find
  */
 export function scratchFolder(prefix: string): { path: (...parts: string[]) => string; write: (name: string, content: string) => string } {
     let dir = "";
-    before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix)); });
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
     return {
         path: (...parts) => path.join(dir, ...parts),

@@ -11,13 +11,31 @@ import { PUBLIC_WEB_INGRESS_TAG } from "../../components/network";
 import { HOST_ECR_KEEP_IMAGES, SNAPSHOT_TAG_KEY } from "../../components/host";
 import { runWith, sharedRun, stackRun } from "../helpers/stacks";
 import {
-    INSTANCE, ROLE, ATTACHMENT, ROLE_POLICY, DLM, EIP, EIP_ASSOCIATION, SG, INGRESS, ECR, VOLUME, DOCUMENT,
-    FORBIDDEN_IN_ZERO_COST, instanceOf, statementsOf, scriptOf, desiredFile, asList,
+    INSTANCE,
+    ROLE,
+    ATTACHMENT,
+    ROLE_POLICY,
+    DLM,
+    EIP,
+    EIP_ASSOCIATION,
+    SG,
+    INGRESS,
+    ECR,
+    VOLUME,
+    DOCUMENT,
+    FORBIDDEN_IN_ZERO_COST,
+    instanceOf,
+    statementsOf,
+    scriptOf,
+    desiredFile,
+    asList,
 } from "./captured";
 
 describe("host (dev, zero-cost): nothing that costs money", () => {
     let capture: StackCapture;
-    before(async () => { capture = await stackRun("dev"); });
+    before(async () => {
+        capture = await stackRun("dev");
+    });
 
     it("has no NAT gateway, load balancer, RDS, ElastiCache, EIP, KMS key, secret, Fargate, DLM or other never-free type", () => {
         const types = new Set(capture.resources.map((r) => r.type));
@@ -43,9 +61,15 @@ describe("host (dev, zero-cost): nothing that costs money", () => {
         // on EC2 are "offered at no additional cost"); until cost/estimate.ts lists them as free, they
         // are the only resources allowed to come back unpriced.
         const awaitingFreeEntries = ["aws:ssm/document:Document", "aws:ssm/association:Association"];
-        assert.deepStrictEqual(e.unpriced.filter((u) => !awaitingFreeEntries.includes(u.type)), []);
+        assert.deepStrictEqual(
+            e.unpriced.filter((u) => !awaitingFreeEntries.includes(u.type)),
+            [],
+        );
         const charged = e.lines.filter((l) => l.monthlyInsideFreeTier > 0.0001).map((l) => l.type);
-        assert.ok(charged.every((t) => t === ECR), `charged inside the free tier: ${charged.join(", ")}`);
+        assert.ok(
+            charged.every((t) => t === ECR),
+            `charged inside the free tier: ${charged.join(", ")}`,
+        );
         const instance = e.lines.find((l) => l.type === INSTANCE)!;
         assert.strictEqual(instance.monthlyInsideFreeTier, 0);
         // Two images kept per repository at <= 125 MB each fit the 500 MB ECR allowance: $0.
@@ -54,27 +78,43 @@ describe("host (dev, zero-cost): nothing that costs money", () => {
     });
 
     it("costs exactly $0 and passes every mandatory policy when the services' images are configured (no ECR)", async () => {
-        const images = await runWith("dev", { config: { services: { api: { image: "ghcr.io/acme/api:1.0.0" }, devices: { image: "ghcr.io/acme/devices:1.0.0" } } } });
+        const images = await runWith("dev", {
+            config: { services: { api: { image: "ghcr.io/acme/api:1.0.0" }, devices: { image: "ghcr.io/acme/devices:1.0.0" } } },
+        });
         assert.strictEqual(ofType(images, ECR).length, 0);
         assert.deepStrictEqual(images.outputs.ecrRepositoryUrls, {});
         const script = scriptOf(find(images, DOCUMENT, "host-apply"));
         assert.ok(script.includes("ghcr.io/acme/api:1.0.0") && script.includes("ghcr.io/acme/devices:1.0.0"));
         assert.match(script, /^readonly -a ECR_LOGINS=\(\)$/m, "no ECR login without ECR images");
-        assert.ok(!statementsOf(find(images, ROLE_POLICY, "host-access")).some((s) => asList(s.Action).some((a) => String(a).startsWith("ecr:"))), "no ECR grant without ECR images");
+        assert.ok(
+            !statementsOf(find(images, ROLE_POLICY, "host-access")).some((s) => asList(s.Action).some((a) => String(a).startsWith("ecr:"))),
+            "no ECR grant without ECR images",
+        );
         const e = estimate(images.resources, { freeTier: true, assumptions: assumptionsForTier("zero-cost") });
         assert.strictEqual(e.totalInsideFreeTier, 0);
         const violations = evaluatePolicies(images);
-        assert.strictEqual(hasMandatoryFailure(violations), false, violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy}: ${v.message}`).join("\n"));
+        assert.strictEqual(
+            hasMandatoryFailure(violations),
+            false,
+            violations
+                .filter((v) => v.enforcementLevel === "mandatory")
+                .map((v) => `${v.policy}: ${v.message}`)
+                .join("\n"),
+        );
     });
 
     it("keeps two tagged images per ECR repository (untagged index children and attestations are never counted or expired)", () => {
         const policies = ofType(capture, "aws:ecr/lifecyclePolicy:LifecyclePolicy");
-        assert.deepStrictEqual(policies.map((p) => p.name), ["host-api-repo", "host-devices-repo"]);
+        assert.deepStrictEqual(
+            policies.map((p) => p.name),
+            ["host-api-repo", "host-devices-repo"],
+        );
         for (const policy of policies) {
             const rules = JSON.parse(policy.inputs.policy).rules;
-            assert.deepStrictEqual(rules.map((r: any) => [r.rulePriority, r.selection, r.action.type]), [
-                [1, { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: HOST_ECR_KEEP_IMAGES }, "expire"],
-            ]);
+            assert.deepStrictEqual(
+                rules.map((r: any) => [r.rulePriority, r.selection, r.action.type]),
+                [[1, { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: HOST_ECR_KEEP_IMAGES }, "expire"]],
+            );
         }
         assert.strictEqual(HOST_ECR_KEEP_IMAGES, 2);
     });
@@ -94,14 +134,21 @@ describe("host (dev, zero-cost): snapshots and the Elastic IP", () => {
         const details = policies[0].inputs.policyDetails;
         assert.deepStrictEqual(details.resourceTypes, ["VOLUME"]);
         assert.deepStrictEqual(details.targetTags, { [SNAPSHOT_TAG_KEY]: "platform-dev-host" });
-        assert.strictEqual(find(capture, VOLUME, "host-data").inputs.tags[SNAPSHOT_TAG_KEY], details.targetTags[SNAPSHOT_TAG_KEY], "the policy targets the data volume's tag");
+        assert.strictEqual(
+            find(capture, VOLUME, "host-data").inputs.tags[SNAPSHOT_TAG_KEY],
+            details.targetTags[SNAPSHOT_TAG_KEY],
+            "the policy targets the data volume's tag",
+        );
         assert.strictEqual(instanceOf(capture).inputs.rootBlockDevice.tags[SNAPSHOT_TAG_KEY], undefined, "not the disposable root volume");
         assert.strictEqual(details.schedules.length, 1);
         assert.deepStrictEqual(details.schedules[0].retainRule, { count: 5 });
         assert.deepStrictEqual([details.schedules[0].createRule.interval, details.schedules[0].createRule.intervalUnit], [24, "HOURS"]);
         assert.strictEqual(policies[0].inputs.state, "ENABLED");
         const role = find(capture, ROLE, "host-dlm");
-        assert.deepStrictEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement.map((s: any) => s.Principal.Service), ["dlm.amazonaws.com"]);
+        assert.deepStrictEqual(
+            JSON.parse(role.inputs.assumeRolePolicy).Statement.map((s: any) => s.Principal.Service),
+            ["dlm.amazonaws.com"],
+        );
         assert.strictEqual(find(capture, ATTACHMENT, "host-dlm").inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole");
         assert.match(policies[0].inputs.executionRoleArn, /^arn:aws:iam::482917365014:role\/host-dlm/);
     });
@@ -128,7 +175,9 @@ describe("host (dev, zero-cost): snapshots and the Elastic IP", () => {
     });
 
     it("serves https when both TLS paths are set", async () => {
-        const capture = await runWith("dev", { config: { host: { tlsCertificatePath: "/etc/platform/tls/cert.pem", tlsKeyPath: "/etc/platform/tls/key.pem" } } });
+        const capture = await runWith("dev", {
+            config: { host: { tlsCertificatePath: "/etc/platform/tls/cert.pem", tlsKeyPath: "/etc/platform/tls/key.pem" } },
+        });
         assert.strictEqual(capture.outputs.url, "https://203.0.113.10");
         assert.strictEqual(capture.outputs.httpsEnabled, true);
         assert.ok(desiredFile(scriptOf(find(capture, DOCUMENT, "host-apply")), "/etc/platform/nginx/default.conf").includes("listen 443 ssl"));

@@ -11,14 +11,13 @@ import { DATA_DEVICE_NAME, SNAPSHOT_TAG_KEY } from "../../components/host";
 import { renderUserData, USER_DATA_MAX_BYTES } from "../../components/host/user-data";
 import { runWith, sharedRun, stackRun } from "../helpers/stacks";
 import { runRecordingOptions } from "./options";
-import {
-    INSTANCE, EIP_ASSOCIATION, SG, ECR, VOLUME, VOLUME_ATTACHMENT, DOCUMENT, ASSOCIATION, instanceOf, scriptOf,
-    DATA_VOLUME_ID,
-} from "./captured";
+import { INSTANCE, EIP_ASSOCIATION, SG, ECR, VOLUME, VOLUME_ATTACHMENT, DOCUMENT, ASSOCIATION, instanceOf, scriptOf, DATA_VOLUME_ID } from "./captured";
 
 describe("host (dev, zero-cost): the instance", () => {
     let capture: StackCapture;
-    before(async () => { capture = await stackRun("dev"); });
+    before(async () => {
+        capture = await stackRun("dev");
+    });
 
     it("is exactly one instance of a free-tier type (the tier default, t3.micro)", () => {
         const instance = instanceOf(capture);
@@ -88,17 +87,27 @@ describe("host (dev, zero-cost): releases never touch the instance", () => {
         const revision = (c: StackCapture) => find(c, ASSOCIATION, "host-apply").inputs.parameters.revision;
         assert.notStrictEqual(revision(release), revision(capture));
         for (const c of [capture, release]) {
-            assert.ok(scriptOf(find(c, DOCUMENT, "host-apply")).includes(`readonly REVISION='${revision(c)}'`), "the parameter is the delivered script's revision");
+            assert.ok(
+                scriptOf(find(c, DOCUMENT, "host-apply")).includes(`readonly REVISION='${revision(c)}'`),
+                "the parameter is the delivered script's revision",
+            );
         }
     });
 });
 
 describe("host (dev, zero-cost): before the first release", () => {
     let first: StackCapture;
-    before(async () => { first = await sharedRun("dev", { imageTag: undefined }); });
+    before(async () => {
+        first = await sharedRun("dev", { imageTag: undefined });
+    });
 
     it("B11: creates the repositories and starts the stores; no app image is made up (no :undefined, no :latest)", () => {
-        assert.deepStrictEqual(ofType(first, ECR).map((r) => r.inputs.name).sort(), ["platform-dev/api", "platform-dev/devices"]);
+        assert.deepStrictEqual(
+            ofType(first, ECR)
+                .map((r) => r.inputs.name)
+                .sort(),
+            ["platform-dev/api", "platform-dev/devices"],
+        );
         const script = scriptOf(find(first, DOCUMENT, "host-apply"));
         for (const store of ["nginx:1.26.3-alpine", "redis:7.2.5-alpine", "timescale/timescaledb:2.17.2-pg16"]) assert.ok(script.includes(store), store);
         const images = /^declare -rA IMAGES=\((.*)\)$/m.exec(script)?.[1] ?? "";
@@ -109,7 +118,9 @@ describe("host (dev, zero-cost): before the first release", () => {
 
 describe("host (dev, zero-cost): the data volume and a replaceable instance", () => {
     let capture: StackCapture;
-    before(async () => { capture = await stackRun("dev"); });
+    before(async () => {
+        capture = await stackRun("dev");
+    });
 
     it("keeps TimescaleDB's data on its own encrypted gp3 volume, protected, with a final snapshot, root + data within 30 GB", () => {
         const volume = find(capture, VOLUME, "host-data");
@@ -117,14 +128,19 @@ describe("host (dev, zero-cost): the data volume and a replaceable instance", ()
         assert.deepStrictEqual(volume.ignoreChanges, ["availabilityZone"], "a planned replacement instance's unknown AZ is no move of the volume");
         assert.deepStrictEqual([volume.inputs.type, volume.inputs.encrypted, volume.inputs.size, volume.inputs.finalSnapshot], ["gp3", true, 12, true]);
         assert.strictEqual(volume.inputs.tags[SNAPSHOT_TAG_KEY], "platform-dev-host");
-        assert.deepStrictEqual([volume.inputs.tags.Project, volume.inputs.tags.Environment, volume.inputs.tags.Tier, volume.inputs.tags.CostCenter], ["platform", "dev", "zero-cost", "platform"]);
+        assert.deepStrictEqual(
+            [volume.inputs.tags.Project, volume.inputs.tags.Environment, volume.inputs.tags.Tier, volume.inputs.tags.CostCenter],
+            ["platform", "dev", "zero-cost", "platform"],
+        );
         assert.ok(volume.inputs.size + instanceOf(capture).inputs.rootBlockDevice.volumeSize <= 30);
     });
 
     it("attaches it as /dev/sdf, stopping the old instance before a detach, replaced delete-first", async () => {
         const attachment = find(capture, VOLUME_ATTACHMENT, "host-data");
-        assert.deepStrictEqual([attachment.inputs.deviceName, attachment.inputs.volumeId, attachment.inputs.instanceId, attachment.inputs.stopInstanceBeforeDetaching],
-            [DATA_DEVICE_NAME, DATA_VOLUME_ID, mockId(INSTANCE, "host-instance"), true]);
+        assert.deepStrictEqual(
+            [attachment.inputs.deviceName, attachment.inputs.volumeId, attachment.inputs.instanceId, attachment.inputs.stopInstanceBeforeDetaching],
+            [DATA_DEVICE_NAME, DATA_VOLUME_ID, mockId(INSTANCE, "host-instance"), true],
+        );
         const { options } = await runRecordingOptions("dev", { config: { host: { elasticIp: true, acceptCost: true } } });
         const of = (type: string, name: string) => options.find((o) => o.type === type && o.name === name)!;
         assert.strictEqual(of(VOLUME_ATTACHMENT, "host-data").deleteBeforeReplace, true);
@@ -149,7 +165,10 @@ describe("host (dev, zero-cost): the data volume and a replaceable instance", ()
         for (const name of ["host-apply", "host-patching"]) {
             assert.deepStrictEqual(find(arm, ASSOCIATION, name).inputs.targets[0].values, [mockId(INSTANCE, "host-instance-arm64")]);
         }
-        assert.deepStrictEqual(ofType(arm, VOLUME).map((v) => v.name), ["host-data"]);
+        assert.deepStrictEqual(
+            ofType(arm, VOLUME).map((v) => v.name),
+            ["host-data"],
+        );
         // A size change within the architecture keeps the logical instance (in-place stop/start).
         const small = await runWith("dev", { config: { host: { instanceType: "t3.small" } } });
         assert.strictEqual(instanceOf(small).name, "host-instance");

@@ -61,7 +61,10 @@ describe("host routing follows the load balancer's rules", () => {
     it("keeps the ALB's priorities: an earlier app's pattern wins, a shadowed exact path is left out", () => {
         const config: HostBootConfig = {
             ...TWO_APPS,
-            apps: [{ ...TWO_APPS.apps[0], paths: ["/shared/*"] }, { ...TWO_APPS.apps[1], paths: ["/shared/x", "/shared/*", "/own/*"], hosts: [] }],
+            apps: [
+                { ...TWO_APPS.apps[0], paths: ["/shared/*"] },
+                { ...TWO_APPS.apps[1], paths: ["/shared/x", "/shared/*", "/own/*"], hosts: [] },
+            ],
         };
         const conf = renderNginxConf(config);
         assert.ok(conf.indexOf("location ~ ^/shared/ {\n        set $upstream_web") > 0);
@@ -104,7 +107,9 @@ describe("host NGINX configuration against nginx -t", function () {
         const cert = scratch.path("tls", "cert.pem");
         const key = scratch.path("tls", "key.pem");
         fs.mkdirSync(path.dirname(cert), { recursive: true });
-        execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test", "-keyout", key, "-out", cert], { stdio: "ignore" });
+        execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test", "-keyout", key, "-out", cert], {
+            stdio: "ignore",
+        });
         const conf = renderNginxConf({ ...TWO_APPS, tlsCertificatePath: cert, tlsKeyPath: key });
         assert.match(conf, /listen 443 ssl/);
         assert.match(conf, /return 301 https:\/\/\$host\$request_uri;/);

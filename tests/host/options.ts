@@ -16,5 +16,13 @@ export async function runRecordingOptions(stack: string, options: RunOptions = {
     const capture = await sharedRun(stack, options);
     const missing = capture.resources.filter((r) => r.deleteBeforeReplace === undefined || r.replaceOnChanges === undefined);
     if (missing.length > 0) throw new Error(`harness/run.ts recorded no deleteBeforeReplace/replaceOnChanges for ${missing.map((r) => r.name).join(", ")}`);
-    return { capture, options: capture.resources.map((r) => ({ type: r.type, name: r.name, deleteBeforeReplace: r.deleteBeforeReplace!, replaceOnChanges: r.replaceOnChanges! })) };
+    return {
+        capture,
+        options: capture.resources.map((r) => ({
+            type: r.type,
+            name: r.name,
+            deleteBeforeReplace: r.deleteBeforeReplace!,
+            replaceOnChanges: r.replaceOnChanges!,
+        })),
+    };
 }

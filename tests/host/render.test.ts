@@ -40,7 +40,10 @@ describe("host memory budget", () => {
         const b = memoryBudget(1024, 2);
         const r = b.reserve;
         assert.equal(r.totalMiB, r.kernelAndSystemMiB + r.ssmAgentMiB + r.dockerMiB + r.pageCacheMiB);
-        assert.deepEqual([r.kernelAndSystemMiB, r.ssmAgentMiB, r.dockerMiB], [HOST_RESERVE_MIB.kernelAndSystem, HOST_RESERVE_MIB.ssmAgent, HOST_RESERVE_MIB.docker]);
+        assert.deepEqual(
+            [r.kernelAndSystemMiB, r.ssmAgentMiB, r.dockerMiB],
+            [HOST_RESERVE_MIB.kernelAndSystem, HOST_RESERVE_MIB.ssmAgent, HOST_RESERVE_MIB.docker],
+        );
         assert.ok(r.pageCacheMiB >= HOST_RESERVE_MIB.pageCacheFloor);
         // The review's finding: limits of 768 MiB left 256 MiB for everything else. Now at least 384.
         assert.ok(b.osReserveMiB >= 384, `reserve ${b.osReserveMiB}`);
@@ -70,8 +73,7 @@ describe("host memory budget", () => {
 });
 
 describe("host boot config validation", () => {
-    const bad = (patch: Partial<HostBootConfig>, message: RegExp) =>
-        assert.throws(() => validateHostBootConfig({ ...BASE, ...patch }), message);
+    const bad = (patch: Partial<HostBootConfig>, message: RegExp) => assert.throws(() => validateHostBootConfig({ ...BASE, ...patch }), message);
 
     it("accepts the base config", () => validateHostBootConfig(BASE));
     it("names the bad key and value", () => {
@@ -87,25 +89,38 @@ describe("host boot config validation", () => {
     });
     it("refuses secret-looking environment keys without echoing their value", () => {
         const config = { ...BASE, apps: [{ ...BASE.apps[0], environment: { DB_PASSWORD: "hunter2-sentinel" } }] };
-        assert.throws(() => validateHostBootConfig(config), (err: Error) => {
-            assert.match(err.message, /apps\[0\].environment.DB_PASSWORD/);
-            assert.doesNotMatch(err.message, /hunter2-sentinel/);
-            return true;
-        });
+        assert.throws(
+            () => validateHostBootConfig(config),
+            (err: Error) => {
+                assert.match(err.message, /apps\[0\].environment.DB_PASSWORD/);
+                assert.doesNotMatch(err.message, /hunter2-sentinel/);
+                return true;
+            },
+        );
     });
     it("needs the app secret parameter only when an app declares an app secret", () => {
         const { appSecret: _unused, ...withoutApp } = BASE.ssmParameters;
         assert.throws(() => validateHostBootConfig({ ...BASE, ssmParameters: withoutApp }), /apps\[0\]\.secrets\.APP_SECRET: .*ssmParameters\.appSecret/);
-        const noAppSecrets = { ...BASE, ssmParameters: withoutApp, apps: [{ ...BASE.apps[0], secrets: { DATABASE_PASSWORD: { source: "database" as const, jsonKey: "password" as const } } }] };
+        const noAppSecrets = {
+            ...BASE,
+            ssmParameters: withoutApp,
+            apps: [{ ...BASE.apps[0], secrets: { DATABASE_PASSWORD: { source: "database" as const, jsonKey: "password" as const } } }],
+        };
         assert.doesNotMatch(renderApplyScript(noAppSecrets).script, /APP_SECRET_PARAMETER/);
         assert.match(renderApplyScript(BASE).script, /^readonly APP_SECRET_PARAMETER='\/prostudio\/zero-cost\/app-secret'$/m);
     });
 });
 
 describe("host compose file", () => {
-    for (const [label, config] of [["one app, t2.micro", BASE], ["two apps, t3.small", TWO_APPS]] as const) {
+    for (const [label, config] of [
+        ["one app, t2.micro", BASE],
+        ["two apps, t3.small", TWO_APPS],
+    ] as const) {
         it(`declares nginx, the apps, redis and timescaledb with restart, limits and healthchecks (${label})`, () => {
-            const compose = parse(renderComposeFile(config)) as { services: Record<string, Record<string, unknown>>; secrets: Record<string, { file: string }> };
+            const compose = parse(renderComposeFile(config)) as {
+                services: Record<string, Record<string, unknown>>;
+                secrets: Record<string, { file: string }>;
+            };
             assert.deepEqual(compose, composeModel(config));
             const budget = memoryBudget(config.instanceType === "t3.small" ? 2048 : 1024, config.apps.length);
             const expected = ["nginx", ...config.apps.map((a) => a.name), "redis", "timescaledb"];
@@ -133,7 +148,11 @@ describe("host compose file", () => {
             assert.equal(env.POSTGRES_PASSWORD_FILE, "/run/secrets/db_password");
             assert.equal(env.POSTGRES_PASSWORD, undefined);
             const cmd = (ts.command as string[]).join(" ");
-            for (const setting of [`shared_buffers=${budget.postgres.sharedBuffersMiB}MB`, `max_connections=${budget.postgres.maxConnections}`, "shared_preload_libraries=timescaledb"]) {
+            for (const setting of [
+                `shared_buffers=${budget.postgres.sharedBuffersMiB}MB`,
+                `max_connections=${budget.postgres.maxConnections}`,
+                "shared_preload_libraries=timescaledb",
+            ]) {
                 assert.ok(cmd.includes(`-c ${setting}`), setting);
             }
             // YAML 1.1 readers (go-yaml in compose, PyYAML in cloud-init) see strings in environment.
@@ -148,7 +167,9 @@ describe("host compose file", () => {
 
     it("keeps PGDATA on the data volume and refuses to create it on the root volume when the volume is not mounted", () => {
         const ts = (composeModel(BASE) as { services: { timescaledb: { volumes: unknown[] } } }).services.timescaledb;
-        assert.deepEqual(ts.volumes, [{ type: "bind", source: HOST_PATHS.timescaleData, target: "/var/lib/postgresql/data", bind: { create_host_path: false } }]);
+        assert.deepEqual(ts.volumes, [
+            { type: "bind", source: HOST_PATHS.timescaleData, target: "/var/lib/postgresql/data", bind: { create_host_path: false } },
+        ]);
         assert.ok(HOST_PATHS.timescaleData.startsWith(`${HOST_PATHS.dataMount}/`), "PGDATA is inside the data volume's mount point");
     });
 
@@ -232,7 +253,11 @@ describe("host SSM document", () => {
 
     it("ends with the static body: every part of components/host/platform-apply/, each once, in script order", () => {
         const dir = path.join(__dirname, "..", "..", "components", "host", "platform-apply");
-        assert.deepEqual(fs.readdirSync(dir).sort(), APPLY_SCRIPT_PARTS.map((part) => `${part}.sh`).sort(), "a part on disk is missing from APPLY_SCRIPT_PARTS, or the reverse");
+        assert.deepEqual(
+            fs.readdirSync(dir).sort(),
+            APPLY_SCRIPT_PARTS.map((part) => `${part}.sh`).sort(),
+            "a part on disk is missing from APPLY_SCRIPT_PARTS, or the reverse",
+        );
         const parts = APPLY_SCRIPT_PARTS.map((part) => fs.readFileSync(path.join(dir, `${part}.sh`), "utf8"));
         assert.ok(renderApplyScript(TWO_APPS).script.endsWith(`\n${parts.join("\n")}`));
         // The main sequence comes last: it calls the functions every other part defines.
@@ -241,34 +266,54 @@ describe("host SSM document", () => {
 
     it("changes with an image tag, and only the revision changes with nothing else", () => {
         const a = renderHostDocument(TWO_APPS);
-        const b = renderHostDocument({ ...TWO_APPS, apps: [{ ...TWO_APPS.apps[0], image: TWO_APPS.apps[0].image.replace("1.4.2", "1.4.3") }, TWO_APPS.apps[1]] });
+        const b = renderHostDocument({
+            ...TWO_APPS,
+            apps: [{ ...TWO_APPS.apps[0], image: TWO_APPS.apps[0].image.replace("1.4.2", "1.4.3") }, TWO_APPS.apps[1]],
+        });
         assert.notEqual(a.revision, b.revision);
         assert.notEqual(a.content, b.content);
         assert.equal(renderHostDocument(TWO_APPS).content, a.content, "the same input renders the same bytes (gzip is deterministic)");
     });
 
     it("stays well under SSM's 64 KB with three services, TLS and routes (sizes printed)", () => {
-        const third = { ...TWO_APPS.apps[1], name: "reports", image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/platform-dev/reports:2026.12.01-abcdef0", paths: ["/reports/*"], hosts: [] };
+        const third = {
+            ...TWO_APPS.apps[1],
+            name: "reports",
+            image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/platform-dev/reports:2026.12.01-abcdef0",
+            paths: ["/reports/*"],
+            hosts: [],
+        };
         const config = { ...TWO_APPS, ...TLS, apps: [...TWO_APPS.apps, third] };
         const document = renderHostDocument(config);
         const script = Buffer.byteLength(document.script);
-        console.log(`      SSM document: ${document.bytes} bytes of ${SSM_DOCUMENT_MAX_BYTES} (apply script ${script} bytes before gzip); user data ${Buffer.byteLength(renderUserData())} bytes of ${USER_DATA_MAX_BYTES}`);
+        console.log(
+            `      SSM document: ${document.bytes} bytes of ${SSM_DOCUMENT_MAX_BYTES} (apply script ${script} bytes before gzip); user data ${Buffer.byteLength(renderUserData())} bytes of ${USER_DATA_MAX_BYTES}`,
+        );
         assert.ok(document.bytes < SSM_DOCUMENT_MAX_BYTES / 2, `${document.bytes} bytes`);
     });
 
     it("refuses a desired file that contains the heredoc terminator, and a document over 64 KB", () => {
         const files = desiredFiles(BASE);
         const poisoned = [...files, { ...files[0], path: "/etc/platform/poisoned", content: `a\n${HEREDOC_END}\nb\n` }];
-        assert.throws(() => desiredFilesFunction(poisoned), new RegExp(`/etc/platform/poisoned: a line is exactly ${HEREDOC_END}, the apply script's heredoc terminator`));
+        assert.throws(
+            () => desiredFilesFunction(poisoned),
+            new RegExp(`/etc/platform/poisoned: a line is exactly ${HEREDOC_END}, the apply script's heredoc terminator`),
+        );
         assert.doesNotThrow(() => desiredFilesFunction(files));
         // Incompressible environment values push the gzip'd script over the limit.
         const bulky = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`K${i}`, randomBytes(900).toString("base64")]));
-        assert.throws(() => renderHostDocument({ ...BASE, apps: [{ ...BASE.apps[0], environment: bulky }] }), /SSM document: \d+ bytes for 1 apps; SSM allows at most 65536/);
+        assert.throws(
+            () => renderHostDocument({ ...BASE, apps: [{ ...BASE.apps[0], environment: bulky }] }),
+            /SSM document: \d+ bytes for 1 apps; SSM allows at most 65536/,
+        );
     });
 });
 
 describe("host SSM document: no secrets", () => {
-    for (const [label, config] of [["plain", BASE], ["two apps + TLS", { ...TWO_APPS, ...TLS }]] as const) {
+    for (const [label, config] of [
+        ["plain", BASE],
+        ["two apps + TLS", { ...TWO_APPS, ...TLS }],
+    ] as const) {
         it(`holds parameter names and references only, never a literal secret (${label})`, () => {
             const document = renderHostDocument(config);
             const names = [...Object.values(config.ssmParameters), config.statusParameter];
@@ -312,7 +357,10 @@ describe("host scripts against shellcheck", function () {
 
     it("passes the apply script (plain and TLS) and the document's sh bootstrap", function () {
         requireTools(this, "shellcheck");
-        for (const [name, config] of [["plain", BASE], ["tls", { ...TWO_APPS, ...TLS }]] as const) {
+        for (const [name, config] of [
+            ["plain", BASE],
+            ["tls", { ...TWO_APPS, ...TLS }],
+        ] as const) {
             const document = renderHostDocument(config);
             const apply = write(`sh-${name}/platform-apply`, document.script);
             const bootstrap = write(`sh-${name}/bootstrap.sh`, document.runCommand.join("\n") + "\n");
@@ -323,7 +371,7 @@ describe("host scripts against shellcheck", function () {
             assert.equal(sh.status, 0, sh.out);
         }
         // Control: shellcheck does flag an unquoted expansion (SC2086) with exit 1.
-        const control = run("shellcheck", ["--norc", write("sh-control.sh", '#!/bin/bash\nrm -rf $1/tmp\n')]);
+        const control = run("shellcheck", ["--norc", write("sh-control.sh", "#!/bin/bash\nrm -rf $1/tmp\n")]);
         assert.equal(control.status, 1, control.out);
         assert.match(control.out, /SC2086/);
     });

@@ -149,8 +149,32 @@ case "$*" in *TYPE*) cut -d' ' -f1 "$f" ;; *UUID*) cut -d' ' -f2 "$f" ;; esac`,
 
 /** Real tools the bootstrap and platform-apply use (everything else is a fake or absent). */
 const REAL_TOOLS = [
-    "bash", "sh", "cat", "cmp", "install", "mktemp", "rm", "mv", "chmod", "grep", "readlink", "dirname", "basename",
-    "sha256sum", "base64", "gzip", "timeout", "sleep", "touch", "flock", "uname", "mkdir", "cut", "ln", "tr", "openssl",
+    "bash",
+    "sh",
+    "cat",
+    "cmp",
+    "install",
+    "mktemp",
+    "rm",
+    "mv",
+    "chmod",
+    "grep",
+    "readlink",
+    "dirname",
+    "basename",
+    "sha256sum",
+    "base64",
+    "gzip",
+    "timeout",
+    "sleep",
+    "touch",
+    "flock",
+    "uname",
+    "mkdir",
+    "cut",
+    "ln",
+    "tr",
+    "openssl",
 ];
 
 function which(tool: string): string | undefined {
@@ -206,12 +230,19 @@ export class Sandbox {
 
     private lines(name: string): string[] {
         const file = this.statePath(name);
-        return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter((l) => l !== "") : [];
+        return fs.existsSync(file)
+            ? fs
+                  .readFileSync(file, "utf8")
+                  .split("\n")
+                  .filter((l) => l !== "")
+            : [];
     }
 
     state(): FakeState {
         const compose = JSON.parse(fs.readFileSync(this.statePath("compose.json"), "utf8")) as ComposeState;
-        const ssm = Object.fromEntries(fs.readdirSync(this.statePath("ssm")).map((key) => [key.replace(/%/g, "/"), fs.readFileSync(this.statePath(`ssm/${key}`), "utf8")]));
+        const ssm = Object.fromEntries(
+            fs.readdirSync(this.statePath("ssm")).map((key) => [key.replace(/%/g, "/"), fs.readFileSync(this.statePath(`ssm/${key}`), "utf8")]),
+        );
         const ssmPuts = this.lines("ssm-puts.log").map((line): [string, string] => [line.slice(0, line.indexOf("\t")), line.slice(line.indexOf("\t") + 1)]);
         return { ...compose, ssm, ssmPuts, registry: this.lines("registry"), images: this.lines("images") };
     }
@@ -275,7 +306,11 @@ export class Sandbox {
                 ...env,
             },
         });
-        const lines = (name: string) => fs.readFileSync(path.join(this.dir, name), "utf8").split("\n").filter((l) => l !== "");
+        const lines = (name: string) =>
+            fs
+                .readFileSync(path.join(this.dir, name), "utf8")
+                .split("\n")
+                .filter((l) => l !== "");
         return { status: res.status, stdout: res.stdout ?? "", stderr: res.stderr ?? "", calls: lines("calls.log"), journal: lines("journal.log") };
     }
 

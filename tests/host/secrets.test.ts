@@ -8,8 +8,20 @@ import { parse } from "yaml";
 import { HOST_APP_SECRET_KEYS } from "../../components/host";
 import { runWith, stackRun } from "../helpers/stacks";
 import {
-    ROLE, ATTACHMENT, ROLE_POLICY, PROFILE, PARAMETER, DOCUMENT, instanceOf, statementsOf, scriptOf, desiredFile,
-    asList, secretEnvBlock, strings, SECRET_LITERAL,
+    ROLE,
+    ATTACHMENT,
+    ROLE_POLICY,
+    PROFILE,
+    PARAMETER,
+    DOCUMENT,
+    instanceOf,
+    statementsOf,
+    scriptOf,
+    desiredFile,
+    asList,
+    secretEnvBlock,
+    strings,
+    SECRET_LITERAL,
 } from "./captured";
 
 describe("host (dev, zero-cost): newRelicLicenseKey is not ignored on the host", () => {
@@ -32,18 +44,27 @@ describe("host (dev, zero-cost): newRelicLicenseKey is not ignored on the host",
         assert.ok(script.includes("app_secret_key 'newrelic.licenseKey'"), "the apply script reads the nested key");
         assert.ok(/env_line NEW_RELIC_LICENSE_KEY "\$value"/.test(script));
         assert.ok(!script.includes("nr-license-key-1234"), "the document holds no secret value");
-        assert.strictEqual(ofType(capture, PARAMETER).filter((p) => p.name === "newrelic-license-key").length, 0, "no unused Fargate parameter on the host tier");
+        assert.strictEqual(
+            ofType(capture, PARAMETER).filter((p) => p.name === "newrelic-license-key").length,
+            0,
+            "no unused Fargate parameter on the host tier",
+        );
     });
 });
 
 describe("host (dev, zero-cost): identity and secrets", () => {
     let capture: StackCapture;
-    before(async () => { capture = await stackRun("dev"); });
+    before(async () => {
+        capture = await stackRun("dev");
+    });
 
     it("has an instance profile whose EC2 role has AmazonSSMManagedInstanceCore", () => {
         const role = find(capture, ROLE, "host-role");
         const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement;
-        assert.deepStrictEqual(trust.map((s: any) => s.Principal.Service), ["ec2.amazonaws.com"]);
+        assert.deepStrictEqual(
+            trust.map((s: any) => s.Principal.Service),
+            ["ec2.amazonaws.com"],
+        );
         const profile = find(capture, PROFILE, "host-profile");
         const attachment = find(capture, ATTACHMENT, "host-ssm-core");
         assert.strictEqual(attachment.inputs.policyArn, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
@@ -57,7 +78,10 @@ describe("host (dev, zero-cost): identity and secrets", () => {
         const ssm = statements.filter((s) => asList(s.Action).some((a) => String(a).startsWith("ssm:")));
         assert.strictEqual(ssm.length, 2);
         const write = ssm.find((s) => s.Sid === "WriteHostStatus");
-        assert.deepStrictEqual([asList(write.Action), asList(write.Resource)], [["ssm:PutParameter"], ["arn:aws:ssm:us-east-1:482917365014:parameter/platform/dev/host/status"]]);
+        assert.deepStrictEqual(
+            [asList(write.Action), asList(write.Resource)],
+            [["ssm:PutParameter"], ["arn:aws:ssm:us-east-1:482917365014:parameter/platform/dev/host/status"]],
+        );
         const read = ssm.find((s) => s.Sid === "ReadHostPasswords");
         assert.deepStrictEqual(asList(read.Action).sort(), ["ssm:GetParameter", "ssm:GetParameters"]);
         assert.deepStrictEqual(asList(read.Resource), [
@@ -78,7 +102,11 @@ describe("host (dev, zero-cost): identity and secrets", () => {
 
     it("stores generated passwords as standard-tier SecureString parameters, marked secret", () => {
         const parameters = ofType(capture, PARAMETER).filter((p) => p.name !== "host-status");
-        assert.deepStrictEqual(parameters.map((p) => p.inputs.name).sort(), ["/platform/dev/app-secret", "/platform/dev/database-password", "/platform/dev/redis-password"]);
+        assert.deepStrictEqual(parameters.map((p) => p.inputs.name).sort(), [
+            "/platform/dev/app-secret",
+            "/platform/dev/database-password",
+            "/platform/dev/redis-password",
+        ]);
         for (const p of parameters) {
             assert.strictEqual(p.inputs.type, "SecureString");
             assert.strictEqual(p.inputs.tier, "Standard");
@@ -134,10 +162,15 @@ describe("host (dev, zero-cost): identity and secrets", () => {
     it("warns about no secret variable on the seed config, and names a source the host lacks", async () => {
         const warnings: string[] = [];
         const original = pulumi.log.warn;
-        (pulumi.log as { warn: typeof pulumi.log.warn }).warn = async (message: string) => { warnings.push(message); };
+        (pulumi.log as { warn: typeof pulumi.log.warn }).warn = async (message: string) => {
+            warnings.push(message);
+        };
         try {
             await stackRun("dev");
-            assert.deepStrictEqual(warnings.filter((w) => w.includes("zero-cost host")), []);
+            assert.deepStrictEqual(
+                warnings.filter((w) => w.includes("zero-cost host")),
+                [],
+            );
             await runWith("dev", { config: { services: { api: { secrets: { STRIPE_KEY: "app:stripe" } } } } });
             const warned = warnings.filter((w) => w.includes("zero-cost host"));
             assert.strictEqual(warned.length, 1, warnings.join("\n"));
@@ -150,14 +183,24 @@ describe("host (dev, zero-cost): identity and secrets", () => {
 
     it("puts no secret in the user data, the SSM document, any other plain input or the outputs", () => {
         const script = scriptOf(find(capture, DOCUMENT, "host-apply"));
-        for (const [what, text] of [["user data", instanceOf(capture).inputs.userData as string], ["apply script", script]]) {
+        for (const [what, text] of [
+            ["user data", instanceOf(capture).inputs.userData as string],
+            ["apply script", script],
+        ]) {
             assert.ok(!text.includes("MOCK-SECRET-"), `${what} holds a generated password`);
-            const literal = text.split("\n").filter((line) => !/^\s*#/.test(line)).find((line) => SECRET_LITERAL.test(line));
+            const literal = text
+                .split("\n")
+                .filter((line) => !/^\s*#/.test(line))
+                .find((line) => SECRET_LITERAL.test(line));
             assert.strictEqual(literal, undefined, `${what} line with a literal secret: ${literal}`);
         }
         for (const r of capture.resources) {
             for (const [path, text] of strings(r.inputs)) {
-                if (text.includes("MOCK-SECRET-")) assert.ok(r.secretInputs.some((s) => path === s || path.startsWith(`${s}.`)), `${r.type} ${r.name}: ${path} holds a password in plain text`);
+                if (text.includes("MOCK-SECRET-"))
+                    assert.ok(
+                        r.secretInputs.some((s) => path === s || path.startsWith(`${s}.`)),
+                        `${r.type} ${r.name}: ${path} holds a password in plain text`,
+                    );
             }
         }
         assert.ok(!JSON.stringify(capture.outputs).includes("MOCK-SECRET-"));

@@ -23,7 +23,9 @@ function requireTools(ctx: Mocha.Context, ...tools: string[]): void {
 
 describe("NAT instance boot script (rendered)", () => {
     let tmp: string;
-    before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nat-boot-")); });
+    before(() => {
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nat-boot-"));
+    });
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
     const write = (name: string, text: string) => {

@@ -21,13 +21,21 @@ const physicalName = (type: string, name: string) => computedState(type, name, {
 
 describe("NAT instance (staging, mocked run)", () => {
     let capture: StackCapture;
-    before(async () => { capture = await stackRun("staging"); });
+    before(async () => {
+        capture = await stackRun("staging");
+    });
     const instance = () => find(capture, INSTANCE, "network-nat");
 
     it("is one NatInstance component under the network, holding the router, its role, profile, security group and patch association", () => {
         const component = find(capture, "platform:network:NatInstance", "network-nat");
         assert.strictEqual(component.parent, find(capture, "platform:network:Network", "network").urn);
-        for (const [type, name] of [[INSTANCE, "network-nat"], [ROLE, "network-nat"], [PROFILE, "network-nat"], [SG, "network-nat"], [ASSOCIATION, "network-nat-patching"]]) {
+        for (const [type, name] of [
+            [INSTANCE, "network-nat"],
+            [ROLE, "network-nat"],
+            [PROFILE, "network-nat"],
+            [SG, "network-nat"],
+            [ASSOCIATION, "network-nat-patching"],
+        ]) {
             assert.strictEqual(find(capture, type, name).parent, component.urn, `${type} ${name}`);
         }
     });
@@ -44,11 +52,15 @@ describe("NAT instance (staging, mocked run)", () => {
 
     it("is reached through Session Manager only: a role that EC2 assumes with AmazonSSMManagedInstanceCore, no key pair, no port 22", () => {
         const role = find(capture, ROLE, "network-nat");
-        assert.deepStrictEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement,
-            [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ec2.amazonaws.com" } }]);
+        assert.deepStrictEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement, [
+            { Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ec2.amazonaws.com" } },
+        ]);
         const roleName = physicalName(ROLE, "network-nat");
         const attachments = ofType(capture, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === roleName);
-        assert.deepStrictEqual(attachments.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
+        assert.deepStrictEqual(
+            attachments.map((a) => a.inputs.policyArn),
+            ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],
+        );
         assert.ok(!ofType(capture, "aws:iam/rolePolicy:RolePolicy").some((p) => p.inputs.role === roleName), "no inline policy");
         assert.strictEqual(find(capture, PROFILE, "network-nat").inputs.role, roleName);
         assert.strictEqual(instance().inputs.iamInstanceProfile, physicalName(PROFILE, "network-nat"));
@@ -56,8 +68,14 @@ describe("NAT instance (staging, mocked run)", () => {
         assert.strictEqual(ofType(capture, "aws:ec2/keyPair:KeyPair").length, 0);
         const natGroup = mockId(SG, "network-nat");
         const ingress = ofType(capture, INGRESS).filter((r) => r.inputs.securityGroupId === natGroup);
-        assert.deepStrictEqual(ingress.map((r) => [r.inputs.cidrIpv4, r.inputs.ipProtocol]), [["10.0.10.0/24", "-1"], ["10.0.11.0/24", "-1"]],
-            "only the private subnets");
+        assert.deepStrictEqual(
+            ingress.map((r) => [r.inputs.cidrIpv4, r.inputs.ipProtocol]),
+            [
+                ["10.0.10.0/24", "-1"],
+                ["10.0.11.0/24", "-1"],
+            ],
+            "only the private subnets",
+        );
     });
 
     it("keeps IMDSv2 (one hop), an encrypted gp3 root, standard credits, no source/dest check, automatic recovery", () => {
@@ -88,7 +106,13 @@ describe("NAT instance (staging, mocked run)", () => {
     it("the private subnets' default routes target this instance's primary network interface, so they follow a replacement", () => {
         const eni = computedState(INSTANCE, "network-nat", {}, "us-east-1").primaryNetworkInterfaceId;
         const routes = ofType(capture, "aws:ec2/route:Route").filter((r) => /^network-private-\d-egress$/.test(r.name));
-        assert.deepStrictEqual(routes.map((r) => [r.inputs.destinationCidrBlock, r.inputs.networkInterfaceId]), [["0.0.0.0/0", eni], ["0.0.0.0/0", eni]]);
+        assert.deepStrictEqual(
+            routes.map((r) => [r.inputs.destinationCidrBlock, r.inputs.networkInterfaceId]),
+            [
+                ["0.0.0.0/0", eni],
+                ["0.0.0.0/0", eni],
+            ],
+        );
     });
 });
 
@@ -99,14 +123,23 @@ describe("NAT instance in the other tiers", () => {
             assert.strictEqual(ofType(capture, "platform:network:NatInstance").length, 0);
             assert.ok(!capture.resources.some((r) => r.name === "network-nat"));
             for (const type of [INSTANCE, ROLE, PROFILE, SG, ASSOCIATION]) {
-                assert.deepStrictEqual(ofType(capture, type).filter((r) => r.name.startsWith("network-nat")).map((r) => r.name), [], type);
+                assert.deepStrictEqual(
+                    ofType(capture, type)
+                        .filter((r) => r.name.startsWith("network-nat"))
+                        .map((r) => r.name),
+                    [],
+                    type,
+                );
             }
             // The zero-cost host has its own SSM associations (configuration and patching); none is the NAT's.
             const associations = ofType(capture, ASSOCIATION);
             if (stack === "dev") {
                 const host = find(capture, "platform:host:Host", "host");
                 assert.deepStrictEqual(associations.map((a) => a.name).sort(), ["host-apply", "host-patching"]);
-                assert.ok(associations.every((a) => a.parent === host.urn), "the host's own");
+                assert.ok(
+                    associations.every((a) => a.parent === host.urn),
+                    "the host's own",
+                );
             } else {
                 assert.strictEqual(associations.length, 0);
             }
@@ -118,7 +151,12 @@ describe("NAT instance in the other tiers", () => {
 // The component built directly, with its resource options recorded (the harness keeps only some).
 // ---------------------------------------------------------------------------------------------
 
-interface Registered { type: string; name: string; inputs: any; opts: pulumi.CustomResourceOptions }
+interface Registered {
+    type: string;
+    name: string;
+    inputs: any;
+    opts: pulumi.CustomResourceOptions;
+}
 
 const waitForRPCs: () => Promise<void> = (pulumi.runtime as any).waitForRPCs ?? (async () => undefined);
 
@@ -126,16 +164,21 @@ async function build(patchSchedule?: string): Promise<{ resources: Registered[];
     const registered: Registered[] = [];
     const inputs = new Map<string, any>();
     pulumi.runtime.setAllConfig({}, []);
-    await pulumi.runtime.setMocks({
-        newResource(args) {
-            const state = computedState(args.type, args.name, args.inputs, "us-east-1");
-            inputs.set(`${args.type}::${args.name}`, args.inputs);
-            return { id: state.id, state: { ...args.inputs, ...state } };
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                const state = computedState(args.type, args.name, args.inputs, "us-east-1");
+                inputs.set(`${args.type}::${args.name}`, args.inputs);
+                return { id: state.id, state: { ...args.inputs, ...state } };
+            },
+            call(args) {
+                return callResult(args.token, args.inputs, "us-east-1");
+            },
         },
-        call(args) {
-            return callResult(args.token, args.inputs, "us-east-1");
-        },
-    }, "platform", "unit", false);
+        "platform",
+        "unit",
+        false,
+    );
     let error: Error | undefined;
     await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {

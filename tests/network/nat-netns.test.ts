@@ -68,7 +68,10 @@ s.on("end", () => { console.log(data.trim()); process.exit(0); });
 s.on("error", (e) => { console.log("ERROR " + e.code); process.exit(1); });
 `;
 
-interface Probe { connected: boolean; answer: string }
+interface Probe {
+    connected: boolean;
+    answer: string;
+}
 
 /** One private / nat / internet topology with unique namespace names; `destroy` is idempotent. */
 class Topology {
@@ -117,9 +120,19 @@ class Topology {
         await new Promise<void>((resolve, reject) => {
             let err = "";
             const timer = setTimeout(() => reject(new Error(`server in ${ns} did not start: ${err}`)), 10000);
-            child.stderr!.on("data", (d) => { err += d; });
-            child.stdout!.on("data", (d) => { if (String(d).includes("listening")) { clearTimeout(timer); resolve(); } });
-            child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`server in ${ns} exited ${code}: ${err}`)); });
+            child.stderr!.on("data", (d) => {
+                err += d;
+            });
+            child.stdout!.on("data", (d) => {
+                if (String(d).includes("listening")) {
+                    clearTimeout(timer);
+                    resolve();
+                }
+            });
+            child.on("exit", (code) => {
+                clearTimeout(timer);
+                reject(new Error(`server in ${ns} exited ${code}: ${err}`));
+            });
         });
     }
 
@@ -147,12 +160,15 @@ function writeShims(dir: string, log: string): void {
     // iptables.service's ExecStart (iptables.init start) runs iptables-restore on its rules file. The
     // shim does the same with the script's rules file, or with SHIM_RULES_FILE when a test makes the
     // service load something else (the package's default rules).
-    shim("systemctl", `case "$1 $2" in
+    shim(
+        "systemctl",
+        `case "$1 $2" in
     "enable iptables.service") exit 0 ;;
     "restart iptables.service"|"start iptables.service") iptables-restore < "\${SHIM_RULES_FILE:-$${NAT_BOOT_PATH_OVERRIDES.rulesFile}}" ;;
     *) echo "systemctl shim: unexpected call: $*" >&2; exit 1 ;;
 esac
-`);
+`,
+    );
 }
 
 /** iptables-services' default /etc/sysconfig/iptables (Fedora/RHEL sysconfig_iptables): REJECTs forwarding. */
@@ -185,8 +201,12 @@ describe("NAT instance boot script in network namespaces", function () {
     });
 
     // Namespaces go even when an assertion failed half-way.
-    afterEach(() => { for (const t of topologies.splice(0)) t.destroy(); });
-    after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
+    afterEach(() => {
+        for (const t of topologies.splice(0)) t.destroy();
+    });
+    after(() => {
+        if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    });
 
     function topology(label: string, natForwarding: 0 | 1): Topology {
         const t = new Topology(label);

@@ -53,7 +53,15 @@ describe("outputs CLI (spawned with tsx)", function () {
 
     it("writes a 0600 file with the secret when --show-secrets is given", async () => {
         const out = path.join(dir, "staging.env");
-        const run = await runCli(["--stack", "staging", "--from", path.join(FIXTURES, "staging.with-secret.show-secrets.json"), "--show-secrets", "--out", out]);
+        const run = await runCli([
+            "--stack",
+            "staging",
+            "--from",
+            path.join(FIXTURES, "staging.with-secret.show-secrets.json"),
+            "--show-secrets",
+            "--out",
+            out,
+        ]);
         assert.equal(run.code, 0, run.stderr);
         assert.equal(run.stdout, "");
         assert.equal(fs.statSync(out).mode & 0o777, 0o600);

@@ -85,8 +85,9 @@ describe("policies: monthly-budget", () => {
         const { estimator } = fakeEstimator({});
         const policy = monthlyBudget(estimator);
         assertHasStackViolation(policy, [res(ec2, "a", {})], { message: "Cannot determine the stack's tier" });
-        assertHasStackViolation(policy, [res(ec2, "a", { tags: tags("staging") }), res(ec2, "b", { tags: tags("production") })],
-            { message: "different Tier tags" });
+        assertHasStackViolation(policy, [res(ec2, "a", { tags: tags("staging") }), res(ec2, "b", { tags: tags("production") })], {
+            message: "different Tier tags",
+        });
     });
 
     it("works with the real cost estimator through the pack", () => {
@@ -103,13 +104,17 @@ describe("policies: allowed-instance-sizes", () => {
     const policy = allowedInstanceSizes();
     it("EC2: free-tier types only in zero-cost, NAT-instance types elsewhere", () => {
         assertNoResourceViolations(policy, res(ec2, "host", { instanceType: "t3.micro", tags: tags("zero-cost") }));
-        assertHasResourceViolation(policy, res(ec2, "host", { instanceType: "m5.large", tags: tags("zero-cost") }), { message: /"m5\.large" is not allowed in tier zero-cost/ });
+        assertHasResourceViolation(policy, res(ec2, "host", { instanceType: "m5.large", tags: tags("zero-cost") }), {
+            message: /"m5\.large" is not allowed in tier zero-cost/,
+        });
         assertNoResourceViolations(policy, res("aws:ec2/launchTemplate:LaunchTemplate", "nat", { instanceType: "t4g.nano", tags: tags("staging") }));
         assertHasResourceViolation(policy, res("aws:ec2/launchTemplate:LaunchTemplate", "nat", { instanceType: "c5.large", tags: tags("staging") }));
     });
     it("RDS: none in zero-cost, listed classes elsewhere", () => {
         const rds = "aws:rds/instance:Instance";
-        assertHasResourceViolation(policy, res(rds, "db", { instanceClass: "db.t4g.micro", tags: tags("zero-cost") }), { message: "none (no rds in zero-cost)" });
+        assertHasResourceViolation(policy, res(rds, "db", { instanceClass: "db.t4g.micro", tags: tags("zero-cost") }), {
+            message: "none (no rds in zero-cost)",
+        });
         assertNoResourceViolations(policy, res(rds, "db", { instanceClass: "db.t4g.small", tags: tags("staging") }));
         assertHasResourceViolation(policy, res(rds, "db", { instanceClass: "db.r6g.large", tags: tags("staging") }));
         assertNoResourceViolations(policy, res(rds, "db", { instanceClass: "db.r6g.large", tags: tags("production") }));
@@ -150,7 +155,13 @@ describe("policies: nat-gateway-count (stack)", () => {
     const natGw = (name: string, tier: "zero-cost" | "staging" | "production") => res(nat, name, { tags: tags(tier) });
 
     it("counts every NAT gateway even when other resources come first (aws-ts-finops bug)", () => {
-        const stack = [subnet("us-east-1a", "staging"), res("aws:ec2/vpc:Vpc", "vpc", { tags: tags("staging") }), natGw("nat-a", "staging"), subnet("us-east-1b", "staging"), natGw("nat-b", "staging")];
+        const stack = [
+            subnet("us-east-1a", "staging"),
+            res("aws:ec2/vpc:Vpc", "vpc", { tags: tags("staging") }),
+            natGw("nat-a", "staging"),
+            subnet("us-east-1b", "staging"),
+            natGw("nat-b", "staging"),
+        ];
         assertHasStackViolation(policy, stack, { message: /2 NAT gateway\(s\) \(nat-a, nat-b\) exceed tier staging's limit of 1/ });
     });
     it("staging: one is fine", () => {
@@ -161,9 +172,11 @@ describe("policies: nat-gateway-count (stack)", () => {
         assertNoStackViolations(policy, [res(ec2, "host", { tags: tags("zero-cost") })]);
     });
     it("production: one per AZ, AZs from the subnets, else azCount", () => {
-        const azs = ["us-east-1a", "us-east-1b"].map(az => subnet(az, "production"));
+        const azs = ["us-east-1a", "us-east-1b"].map((az) => subnet(az, "production"));
         assertNoStackViolations(policy, [...azs, natGw("a", "production"), natGw("b", "production")]);
-        assertHasStackViolation(policy, [...azs, natGw("a", "production"), natGw("b", "production"), natGw("c", "production")], { message: "one per AZ, 2 AZs" });
+        assertHasStackViolation(policy, [...azs, natGw("a", "production"), natGw("b", "production"), natGw("c", "production")], {
+            message: "one per AZ, 2 AZs",
+        });
         const three = [natGw("a", "production"), natGw("b", "production"), natGw("c", "production")];
         assertNoStackViolations(policy, three);
         assertHasStackViolation(policy, [...three, natGw("d", "production")], { message: "limit of 3" });
@@ -233,12 +246,20 @@ describe("policies: gp3-only", () => {
     });
     it("instance root and EBS block devices", () => {
         assertHasResourceViolation(policy, res(ec2, "host", {}), { message: "rootBlockDevice.volumeType" });
-        assertHasResourceViolation(policy, res(ec2, "host", { rootBlockDevice: { volumeType: "gp3" }, ebsBlockDevices: [{ volumeType: "io1" }] }), { message: "ebsBlockDevices[0]" });
+        assertHasResourceViolation(policy, res(ec2, "host", { rootBlockDevice: { volumeType: "gp3" }, ebsBlockDevices: [{ volumeType: "io1" }] }), {
+            message: "ebsBlockDevices[0]",
+        });
         assertNoResourceViolations(policy, res(ec2, "host", { rootBlockDevice: { volumeType: "gp3", volumeSize: 8 } }));
     });
     it("launch templates and RDS", () => {
-        assertHasResourceViolation(policy, res("aws:ec2/launchTemplate:LaunchTemplate", "lt", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeType: "gp2" } }] }));
-        assertNoResourceViolations(policy, res("aws:ec2/launchTemplate:LaunchTemplate", "lt", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeType: "gp3" } }] }));
+        assertHasResourceViolation(
+            policy,
+            res("aws:ec2/launchTemplate:LaunchTemplate", "lt", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeType: "gp2" } }] }),
+        );
+        assertNoResourceViolations(
+            policy,
+            res("aws:ec2/launchTemplate:LaunchTemplate", "lt", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeType: "gp3" } }] }),
+        );
         assertHasResourceViolation(policy, res("aws:rds/instance:Instance", "db", {}), { message: "storageType" });
         assertNoResourceViolations(policy, res("aws:rds/instance:Instance", "db", { storageType: "gp3" }));
     });
@@ -260,7 +281,10 @@ describe("policies: graviton-preferred (advisory)", () => {
     it("Fargate runtimePlatform", () => {
         const td = "aws:ecs/taskDefinition:TaskDefinition";
         assertHasResourceViolation(policy, res(td, "api", { requiresCompatibilities: ["FARGATE"] }), { message: "ARM64" });
-        assertNoResourceViolations(policy, res(td, "api", { requiresCompatibilities: ["FARGATE"], runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" } }));
+        assertNoResourceViolations(
+            policy,
+            res(td, "api", { requiresCompatibilities: ["FARGATE"], runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" } }),
+        );
     });
     it("ignores unrelated resources", () => {
         const run = runResourcePolicy(policy, res("aws:s3/bucketV2:BucketV2", "b", {}));

@@ -43,14 +43,21 @@ describe("policies: offline evaluator", () => {
     });
 
     it("reports with the effective level, skips disabled policies, treats remediate as mandatory", () => {
-        assert.deepStrictEqual(evaluate([sample], [vpc]).map(v => [v.policy, v.enforcementLevel, v.message, v.resourceName]),
-            [["sample", "advisory", "limit=3", "vpc"]]);
+        assert.deepStrictEqual(
+            evaluate([sample], [vpc]).map((v) => [v.policy, v.enforcementLevel, v.message, v.resourceName]),
+            [["sample", "advisory", "limit=3", "vpc"]],
+        );
         assert.deepStrictEqual(evaluate([sample], [vpc], { sample: "disabled" }), []);
         assert.strictEqual(evaluate([sample], [vpc], { sample: "remediate" })[0].enforcementLevel, "mandatory");
     });
 
     it("gives resource policies isType/asType and a throwing notApplicable (validateResourceOfType)", () => {
-        class Vpc { static __pulumiType = "aws:ec2/vpc:Vpc"; constructor(_n: string, _a: { cidrBlock?: string }) { /* fake class */ } }
+        class Vpc {
+            static __pulumiType = "aws:ec2/vpc:Vpc";
+            constructor(_n: string, _a: { cidrBlock?: string }) {
+                /* fake class */
+            }
+        }
         const typed: ResourceValidationPolicy = {
             name: "typed",
             description: "typed",
@@ -58,7 +65,10 @@ describe("policies: offline evaluator", () => {
             validateResource: validateResourceOfType(Vpc as any, (props: any, _args, report) => report(`cidr ${props.cidrBlock}`)),
         };
         const violations = evaluate([typed], [res("aws:ec2/vpc:Vpc", "v", { cidrBlock: "10.0.0.0/16" }), res("aws:s3/bucketV2:BucketV2", "b")]);
-        assert.deepStrictEqual(violations.map(v => v.message), ["cidr 10.0.0.0/16"]);
+        assert.deepStrictEqual(
+            violations.map((v) => v.message),
+            ["cidr 10.0.0.0/16"],
+        );
         const args = resourceValidationArgs(res("aws:ec2/vpc:Vpc", "v", { cidrBlock: "x" }));
         assert.strictEqual(args.isType(Vpc as any), true);
         assert.throws(() => args.notApplicable("nope"), /nope/);
@@ -66,8 +76,9 @@ describe("policies: offline evaluator", () => {
 
     it("turns a value unknown during preview into an advisory 'can't run' (as the analyzer does)", () => {
         const td = res("aws:ecs/taskDefinition:TaskDefinition", "api", { containerDefinitions: UNKNOWN_STRING });
-        const violations = evaluate(createPolicies({ estimator: () => ({ total: 0, totalInsideFreeTier: 0, totalAfterFreeTier: 0 }) }), [td], { all: "mandatory" })
-            .filter(v => v.policy === "ecs-readonly-root-filesystem");
+        const violations = evaluate(createPolicies({ estimator: () => ({ total: 0, totalInsideFreeTier: 0, totalAfterFreeTier: 0 }) }), [td], {
+            all: "mandatory",
+        }).filter((v) => v.policy === "ecs-readonly-root-filesystem");
         assert.strictEqual(violations.length, 1);
         assert.strictEqual(violations[0].enforcementLevel, "advisory");
         assert.match(violations[0].message, /can't run policy 'ecs-readonly-root-filesystem' during preview: string value at \.containerDefinitions/);
@@ -81,7 +92,7 @@ describe("policies: offline evaluator", () => {
     it("infers propertyDependencies from URNs and mock identifiers in inputs", () => {
         const sg = res("aws:ec2/securityGroup:SecurityGroup", "sg");
         const rule = res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "rule", { securityGroupId: "sg-123", description: sg.urn });
-        const links = inferLinks([sg, rule], r => (r.name === "sg" ? ["sg-123"] : []));
+        const links = inferLinks([sg, rule], (r) => (r.name === "sg" ? ["sg-123"] : []));
         assert.deepStrictEqual(links.get(rule.urn), { dependencies: [sg.urn], propertyDependencies: { securityGroupId: [sg.urn], description: [sg.urn] } });
     });
 
@@ -92,7 +103,7 @@ describe("policies: offline evaluator", () => {
             description: "count",
             enforcementLevel: "mandatory",
             validateStack: (args) => {
-                seen = args.resources.map(r => `${r.name}<${r.parent?.name ?? ""}`);
+                seen = args.resources.map((r) => `${r.name}<${r.parent?.name ?? ""}`);
             },
         };
         const comp = res("platform:network:Network", "net", {}, { custom: false });
@@ -109,7 +120,7 @@ describe("policies: offline evaluator", () => {
             secretOutputs: [],
         };
         const violations = evaluatePolicies(capture);
-        assert.ok(violations.some(v => v.policy === "cost-allocation-tags" && v.resourceName === "vpc"));
+        assert.ok(violations.some((v) => v.policy === "cost-allocation-tags" && v.resourceName === "vpc"));
         assert.strictEqual(hasMandatoryFailure(violations), true);
         capture.resources[0].inputs.tags = tags("staging");
         assert.strictEqual(hasMandatoryFailure(evaluatePolicies(capture)), false);
@@ -117,7 +128,7 @@ describe("policies: offline evaluator", () => {
     });
 
     it("the pack has unique names, a description and a level on every policy", () => {
-        const names = packPolicies.map(p => p.name);
+        const names = packPolicies.map((p) => p.name);
         assert.strictEqual(new Set(names).size, names.length);
         for (const p of packPolicies) {
             assert.ok(p.description.length > 10, p.name);
@@ -137,7 +148,7 @@ describe("policies: pack folder and per-stack config", () => {
             const config = loadPackConfig(stack);
             reconcileConfig(packPolicies, config);
             for (const [key, value] of Object.entries(config)) {
-                assert.ok(key === "all" || packPolicies.some(p => p.name === key), `${stack}.json: unknown policy ${key}`);
+                assert.ok(key === "all" || packPolicies.some((p) => p.name === key), `${stack}.json: unknown policy ${key}`);
                 // The tier is each resource's Tier tag and its budget a trait: a file must not restate them.
                 assert.ok(typeof value === "string" || !("tier" in value || "budgets" in value), `${stack}.json: ${key} restates the tier or its budget`);
             }
@@ -150,17 +161,30 @@ describe("policies: pack folder and per-stack config", () => {
         const capture: StackCapture = {
             project: "platform",
             stack: "no-such-stack",
-            resources: [res("aws:ec2/natGateway:NatGateway", "nat", { tags: { ...tags("zero-cost"), Environment: "no-such-stack" } }, { urn: "urn:pulumi:no-such-stack::platform::aws:ec2/natGateway:NatGateway::nat" })],
+            resources: [
+                res(
+                    "aws:ec2/natGateway:NatGateway",
+                    "nat",
+                    { tags: { ...tags("zero-cost"), Environment: "no-such-stack" } },
+                    { urn: "urn:pulumi:no-such-stack::platform::aws:ec2/natGateway:NatGateway::nat" },
+                ),
+            ],
             outputs: {},
             secretOutputs: [],
         };
-        const failed = evaluatePolicies(capture).filter(v => v.enforcementLevel === "mandatory").map(v => v.policy).sort();
+        const failed = evaluatePolicies(capture)
+            .filter((v) => v.enforcementLevel === "mandatory")
+            .map((v) => v.policy)
+            .sort();
         // The zero-cost traits (budget $0, no NAT gateway) apply from the Tier tag alone.
         assert.deepStrictEqual(failed, ["monthly-budget", "nat-gateway-count", "zero-budget-never-free"]);
     });
 
     it("the offline evaluator serves the same policies, in the same order and levels, as the pack", () => {
-        assert.deepStrictEqual(offlinePolicies.map(p => `${p.name}:${p.enforcementLevel}`), packPolicies.map(p => `${p.name}:${p.enforcementLevel}`));
+        assert.deepStrictEqual(
+            offlinePolicies.map((p) => `${p.name}:${p.enforcementLevel}`),
+            packPolicies.map((p) => `${p.name}:${p.enforcementLevel}`),
+        );
     });
 
     it("is a pack folder the CLI can load", () => {

@@ -46,7 +46,10 @@ describe("policies: the pack under the CLI's policy-pack runner", function () {
     let bootError = "";
 
     before(async () => {
-        child = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:1", "."], { cwd: PACK, stdio: ["ignore", "pipe", "pipe"] });
+        child = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:1", "."], {
+            cwd: PACK,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         child.stderr!.on("data", (d) => (bootError += String(d)));
         const port = await new Promise<string | undefined>((resolve) => {
             let out = "";
@@ -70,7 +73,10 @@ describe("policies: the pack under the CLI's policy-pack runner", function () {
         const info: any = await call(client, "getAnalyzerInfo", new Empty());
         assert.strictEqual(info.getName(), "platform-guard");
         const served = info.getPoliciesList().map((p: any) => `${p.getName()}:${LEVEL[p.getEnforcementlevel()]}`);
-        assert.deepStrictEqual(served, packPolicies.map(p => `${p.name}:${p.enforcementLevel}`));
+        assert.deepStrictEqual(
+            served,
+            packPolicies.map((p) => `${p.name}:${p.enforcementLevel}`),
+        );
     });
 
     it("reports what the offline evaluator reports (dev config, zero-cost resources)", async () => {
@@ -86,12 +92,18 @@ describe("policies: the pack under the CLI's policy-pack runner", function () {
         await call(client, "configure", configure);
 
         const resources = [
-            res("aws:ec2/instance:Instance", "host", { instanceType: "m5.large", tags: tags("zero-cost"), metadataOptions: { httpTokens: "required" }, rootBlockDevice: { volumeType: "gp3" } }),
+            res("aws:ec2/instance:Instance", "host", {
+                instanceType: "m5.large",
+                tags: tags("zero-cost"),
+                metadataOptions: { httpTokens: "required" },
+                rootBlockDevice: { volumeType: "gp3" },
+            }),
             res("aws:ec2/natGateway:NatGateway", "nat", { tags: tags("zero-cost") }),
             res("aws:cloudwatch/logGroup:LogGroup", "logs", {}),
         ];
         const offline = evaluatePolicyList(packPolicies, resources, packConfig)
-            .map(v => `${v.policy}|${v.enforcementLevel}|${v.resource ?? ""}|${v.message}`).sort();
+            .map((v) => `${v.policy}|${v.enforcementLevel}|${v.resource ?? ""}|${v.message}`)
+            .sort();
 
         const real: string[] = [];
         const collect = (resp: any) => {
@@ -108,11 +120,11 @@ describe("policies: the pack under the CLI's policy-pack runner", function () {
             for (let i = 0; i < real.length; i++) real[i] = real[i].replace(/^([^|]*\|[^|]*\|)\|/, `$1${r.urn}|`);
         }
         const stack = new analyzerPb.AnalyzeStackRequest();
-        stack.setResourcesList(resources.map(r => toAnalyzerResource(r, analyzerPb.AnalyzerResource)));
+        stack.setResourcesList(resources.map((r) => toAnalyzerResource(r, analyzerPb.AnalyzerResource)));
         collect(await call(client, "analyzeStack", stack));
 
         assert.deepStrictEqual(real.sort(), offline);
-        assert.ok(offline.some(v => v.startsWith("nat-gateway-count|mandatory")));
-        assert.ok(offline.some(v => v.startsWith("monthly-budget|mandatory")));
+        assert.ok(offline.some((v) => v.startsWith("nat-gateway-count|mandatory")));
+        assert.ok(offline.some((v) => v.startsWith("monthly-budget|mandatory")));
     });
 });

@@ -22,15 +22,7 @@ import {
     secretsRotation,
 } from "../../policies/rules/security";
 import { CONTROLS, renderControlTable } from "../../policies/controls";
-import {
-    assertHasResourceViolation,
-    assertHasStackViolation,
-    assertNoResourceViolations,
-    assertNoStackViolations,
-    res,
-    runStackPolicy,
-    tags,
-} from "./util";
+import { assertHasResourceViolation, assertHasStackViolation, assertNoResourceViolations, assertNoStackViolations, res, runStackPolicy, tags } from "./util";
 
 const RDS = "aws:rds/instance:Instance";
 const RG = "aws:elasticache/replicationGroup:ReplicationGroup";
@@ -95,7 +87,8 @@ describe("policies: ElastiCache controls", () => {
 });
 
 describe("policies: load balancer controls", () => {
-    const alb = (tier: "staging" | "production", extra: Record<string, any> = {}) => res(LB, "alb", { loadBalancerType: "application", tags: tags(tier), ...extra });
+    const alb = (tier: "staging" | "production", extra: Record<string, any> = {}) =>
+        res(LB, "alb", { loadBalancerType: "application", tags: tags(tier), ...extra });
     const listener = (name: string, protocol: string, lbUrn: string | undefined, actions: any[]) =>
         res(LISTENER, name, { protocol, port: protocol === "HTTPS" ? 443 : 80, ...(lbUrn ? { loadBalancerArn: lbUrn } : {}), defaultActions: actions });
     const forward = [{ type: "forward", targetGroupArn: "tg" }];
@@ -112,21 +105,33 @@ describe("policies: load balancer controls", () => {
         const staging = alb("staging");
         assertNoStackViolations(albHttpsRedirect(), [staging, listener("http", "HTTP", staging.urn, forward)]);
         const prod = alb("production");
-        assertHasStackViolation(albHttpsRedirect(), [prod, listener("http", "HTTP", prod.urn, forward)], { message: "no HTTPS listener; tier production requires HTTPS" });
-        assertHasStackViolation(albHttpsRedirect(), [staging, listener("http", "HTTP", staging.urn, forward)], { message: "tier staging requires HTTPS" },
-            { requireHttpsTiers: ["staging", "production"] });
+        assertHasStackViolation(albHttpsRedirect(), [prod, listener("http", "HTTP", prod.urn, forward)], {
+            message: "no HTTPS listener; tier production requires HTTPS",
+        });
+        assertHasStackViolation(
+            albHttpsRedirect(),
+            [staging, listener("http", "HTTP", staging.urn, forward)],
+            { message: "tier staging requires HTTPS" },
+            { requireHttpsTiers: ["staging", "production"] },
+        );
     });
     it("ELB.1: listeners are linked to their own load balancer", () => {
         const a = res(LB, "alb-a", { tags: tags("staging") });
         const b = res(LB, "alb-b", { tags: tags("staging") });
         // a serves HTTPS and redirects; b is HTTP-only and may forward.
-        assertNoStackViolations(albHttpsRedirect(), [a, b,
-            listener("a-https", "HTTPS", a.urn, forward), listener("a-http", "HTTP", a.urn, redirect), listener("b-http", "HTTP", b.urn, forward)]);
+        assertNoStackViolations(albHttpsRedirect(), [
+            a,
+            b,
+            listener("a-https", "HTTPS", a.urn, forward),
+            listener("a-http", "HTTP", a.urn, redirect),
+            listener("b-http", "HTTP", b.urn, forward),
+        ]);
     });
     it("ELB.1: a single ALB owns listeners that cannot be linked", () => {
         const lb = alb("staging");
-        assertHasStackViolation(albHttpsRedirect(), [lb, listener("https", "HTTPS", undefined, forward), listener("http", "HTTP", undefined, forward)],
-            { message: "does not redirect" });
+        assertHasStackViolation(albHttpsRedirect(), [lb, listener("https", "HTTPS", undefined, forward), listener("http", "HTTP", undefined, forward)], {
+            message: "does not redirect",
+        });
     });
     it("ELB.4 drop invalid headers", () => {
         assertHasResourceViolation(albDropInvalidHeaders(), alb("staging"), { message: "dropInvalidHeaderFields" });
@@ -148,7 +153,9 @@ describe("policies: load balancer controls", () => {
 describe("policies: EC2 controls", () => {
     it("EC2.8 IMDSv2", () => {
         assertHasResourceViolation(ec2Imdsv2(), res("aws:ec2/instance:Instance", "host", {}), { message: "httpTokens" });
-        assertHasResourceViolation(ec2Imdsv2(), res("aws:ec2/instance:Instance", "host", { metadataOptions: { httpTokens: "optional" } }), { message: '"optional"' });
+        assertHasResourceViolation(ec2Imdsv2(), res("aws:ec2/instance:Instance", "host", { metadataOptions: { httpTokens: "optional" } }), {
+            message: '"optional"',
+        });
         assertNoResourceViolations(ec2Imdsv2(), res("aws:ec2/instance:Instance", "host", { metadataOptions: { httpTokens: "required" } }));
         assertHasResourceViolation(ec2Imdsv2(), res("aws:ec2/launchTemplate:LaunchTemplate", "lt", {}));
     });
@@ -163,9 +170,11 @@ describe("policies: EC2 controls", () => {
 
         it("allows 80/443 from anywhere on a marked SG (marker on the SG or on the rule)", () => {
             const albSg = sg("alb-sg", marked);
-            assertNoStackViolations(p, [albSg,
+            assertNoStackViolations(p, [
+                albSg,
                 rule("http", albSg.urn, { cidrIpv4: "0.0.0.0/0", fromPort: 80, toPort: 80 }),
-                rule("https6", albSg.urn, { cidrIpv6: "::/0", fromPort: 443, toPort: 443 })]);
+                rule("https6", albSg.urn, { cidrIpv6: "::/0", fromPort: 443, toPort: 443 }),
+            ]);
             const plain = sg("host-sg");
             assertNoStackViolations(p, [plain, rule("https", plain.urn, { cidrIpv4: "0.0.0.0/0", fromPort: 443, toPort: 443 }, marked)]);
         });
@@ -193,18 +202,35 @@ describe("policies: EC2 controls", () => {
         });
         it("checks aws:ec2/securityGroupRule through its security group", () => {
             const albSg = sg("alb-sg", marked);
-            const r = (from: number) => res(SG_RULE, `r${from}`, { type: "ingress", securityGroupId: albSg.urn, protocol: "tcp", fromPort: from, toPort: from, cidrBlocks: ["0.0.0.0/0"] });
+            const r = (from: number) =>
+                res(SG_RULE, `r${from}`, {
+                    type: "ingress",
+                    securityGroupId: albSg.urn,
+                    protocol: "tcp",
+                    fromPort: from,
+                    toPort: from,
+                    cidrBlocks: ["0.0.0.0/0"],
+                });
             assertNoStackViolations(p, [albSg, r(443)]);
             assertHasStackViolation(p, [albSg, r(5432)], { message: "tcp port 5432" });
-            const egress = res(SG_RULE, "out", { type: "egress", securityGroupId: albSg.urn, protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] });
+            const egress = res(SG_RULE, "out", {
+                type: "egress",
+                securityGroupId: albSg.urn,
+                protocol: "-1",
+                fromPort: 0,
+                toPort: 0,
+                cidrBlocks: ["0.0.0.0/0"],
+            });
             assertNoStackViolations(p, [albSg, egress]);
         });
         it("looks at every rule, not only the first", () => {
             const albSg = sg("alb-sg", marked);
-            const run = runStackPolicy(p, [albSg,
+            const run = runStackPolicy(p, [
+                albSg,
                 rule("ok", albSg.urn, { cidrIpv4: "0.0.0.0/0", fromPort: 443, toPort: 443 }),
                 rule("ssh", albSg.urn, { cidrIpv4: "0.0.0.0/0", fromPort: 22, toPort: 22 }),
-                rule("rdp", albSg.urn, { cidrIpv4: "0.0.0.0/0", fromPort: 3389, toPort: 3389 })]);
+                rule("rdp", albSg.urn, { cidrIpv4: "0.0.0.0/0", fromPort: 3389, toPort: 3389 }),
+            ]);
             assert.strictEqual(run.messages.length, 2);
         });
     });
@@ -213,7 +239,9 @@ describe("policies: EC2 controls", () => {
 describe("policies: ECS controls", () => {
     const TD = "aws:ecs/taskDefinition:TaskDefinition";
     it("ECS.2 no public IP", () => {
-        assertHasResourceViolation(ecsNoPublicIp(), res("aws:ecs/service:Service", "api", { networkConfiguration: { assignPublicIp: true, subnets: [] } }), { message: "assignPublicIp" });
+        assertHasResourceViolation(ecsNoPublicIp(), res("aws:ecs/service:Service", "api", { networkConfiguration: { assignPublicIp: true, subnets: [] } }), {
+            message: "assignPublicIp",
+        });
         assertNoResourceViolations(ecsNoPublicIp(), res("aws:ecs/service:Service", "api", { networkConfiguration: { assignPublicIp: false, subnets: [] } }));
     });
     it("ECS.5 read-only root filesystem, reading the JSON container definitions", () => {
@@ -227,7 +255,7 @@ describe("policies: ECS controls", () => {
         const td = (labels: Record<string, string>) => res(TD, "api", { containerDefinitions: JSON.stringify([{ name: "nginx", dockerLabels: labels }]) });
         assertNoResourceViolations(ecsReadonlyRootFilesystem(), td({ [MARKERS.writableRootLabel]: "nginx writes its pid file to /run" }));
         assertHasResourceViolation(ecsReadonlyRootFilesystem(), td({ [MARKERS.writableRootLabel]: "" }));
-        assertHasResourceViolation(ecsReadonlyRootFilesystem(), td({ "writable": "true" }));
+        assertHasResourceViolation(ecsReadonlyRootFilesystem(), td({ writable: "true" }));
     });
     it("ECS.5 rejects definitions that are not JSON", () => {
         assertHasResourceViolation(ecsReadonlyRootFilesystem(), res(TD, "api", { containerDefinitions: "{nope" }), { message: "not valid JSON" });
@@ -278,19 +306,41 @@ describe("policies: S3.8 s3-block-public-access (stack)", () => {
     it("every bucket has a block with all four flags", () => {
         assertHasStackViolation(p, [bucket], { message: 'Bucket "logs" has no', urn: bucket.urn });
         assertNoStackViolations(p, [bucket, res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "logs-pab", { bucket: bucket.urn, ...all })]);
-        assertHasStackViolation(p, [bucket, res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "logs-pab", { bucket: bucket.urn, ...all, restrictPublicBuckets: false })],
-            { message: "restrictPublicBuckets" });
+        assertHasStackViolation(
+            p,
+            [bucket, res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "logs-pab", { bucket: bucket.urn, ...all, restrictPublicBuckets: false })],
+            { message: "restrictPublicBuckets" },
+        );
     });
 });
 
 describe("policies: control table", () => {
     it("lists every security control with its policy name", () => {
-        const ids = CONTROLS.map(c => c.id);
-        for (const id of ["RDS.2", "RDS.3", "RDS.5", "RDS.7 / RDS.8", "ElastiCache.1", "ElastiCache.3", "ElastiCache.4", "ElastiCache.5",
-            "ELB.1", "ELB.4", "ELB.5", "ELB.6", "EC2.8", "EC2.18 / EC2.19", "ECS.2", "ECS.5", "SecretsManager.1 / SecretsManager.4", "S3.8", "CloudWatch.16"]) {
+        const ids = CONTROLS.map((c) => c.id);
+        for (const id of [
+            "RDS.2",
+            "RDS.3",
+            "RDS.5",
+            "RDS.7 / RDS.8",
+            "ElastiCache.1",
+            "ElastiCache.3",
+            "ElastiCache.4",
+            "ElastiCache.5",
+            "ELB.1",
+            "ELB.4",
+            "ELB.5",
+            "ELB.6",
+            "EC2.8",
+            "EC2.18 / EC2.19",
+            "ECS.2",
+            "ECS.5",
+            "SecretsManager.1 / SecretsManager.4",
+            "S3.8",
+            "CloudWatch.16",
+        ]) {
             assert.ok(ids.includes(id), `missing ${id}`);
         }
-        assert.strictEqual(new Set(CONTROLS.map(c => c.policy)).size, CONTROLS.length);
+        assert.strictEqual(new Set(CONTROLS.map((c) => c.policy)).size, CONTROLS.length);
         assert.match(renderControlTable(), /^\| Control \| Requirement \| Policy \|\n\|---\|---\|---\|\n\| RDS\.2 \|/);
     });
 });
@@ -307,7 +357,9 @@ describe("policies: linking referrers to targets", () => {
     it("an unlinked rotation (RDS-managed master secret) does not cover another secret once links resolve", () => {
         const a = secret("a");
         const b = secret("b");
-        assertHasStackViolation(p, [a, b, rotation("a-rot", a.urn), rotation("rds-master", "arn:aws:secretsmanager:us-east-1:1:secret:rds!db-x")],
-            { message: 'Secret "b" has no', urn: b.urn });
+        assertHasStackViolation(p, [a, b, rotation("a-rot", a.urn), rotation("rds-master", "arn:aws:secretsmanager:us-east-1:1:secret:rds!db-x")], {
+            message: 'Secret "b" has no',
+            urn: b.urn,
+        });
     });
 });

@@ -47,11 +47,14 @@ export function tierNameProblems(dir: string, files: string[], tiers: readonly s
     for (const rel of files) {
         // The generated mirror is the tier table itself; per-stack config files name their stack.
         if (rel.startsWith("generated/") || /^config\/[^/]+\.json$/.test(rel) || rel === "package-lock.json") continue;
-        fs.readFileSync(path.join(dir, rel), "utf8").split("\n").forEach((line, i) => {
-            for (const tier of tiers) {
-                if (new RegExp(`(^|[^A-Za-z0-9])${tier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^A-Za-z0-9]|$)`, "i").test(line)) problems.push(`${rel}:${i + 1}: ${tier}`);
-            }
-        });
+        fs.readFileSync(path.join(dir, rel), "utf8")
+            .split("\n")
+            .forEach((line, i) => {
+                for (const tier of tiers) {
+                    if (new RegExp(`(^|[^A-Za-z0-9])${tier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^A-Za-z0-9]|$)`, "i").test(line))
+                        problems.push(`${rel}:${i + 1}: ${tier}`);
+                }
+            });
     }
     return problems;
 }
@@ -70,7 +73,10 @@ describe("policies: a self-contained pack folder", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pack-imports-"));
         try {
             fs.mkdirSync(path.join(dir, "rules"));
-            fs.writeFileSync(path.join(dir, "rules", "bad.ts"), 'import { TIERS } from "../../config/tiers";\nimport * as aws from "@pulumi/aws";\nimport * as fs from "fs";\n');
+            fs.writeFileSync(
+                path.join(dir, "rules", "bad.ts"),
+                'import { TIERS } from "../../config/tiers";\nimport * as aws from "@pulumi/aws";\nimport * as fs from "fs";\n',
+            );
             assert.deepStrictEqual(importProblems(dir, ["rules/bad.ts"], ["@pulumi/policy"]), [
                 'rules/bad.ts: "../../config/tiers" is outside the pack folder',
                 'rules/bad.ts: "@pulumi/aws" is not a dependency in policies/package.json',
@@ -101,16 +107,28 @@ describe("policies: a self-contained pack folder", () => {
         const lock = JSON.parse(fs.readFileSync(path.join(PACK, "package-lock.json"), "utf8"));
         assert.deepStrictEqual(lock.packages[""].dependencies, pkg.dependencies);
         assert.strictEqual(lock.packages[""].version, pkg.version);
-        for (const [name, version] of Object.entries(packageJson().dependencies)) assert.strictEqual(lock.packages[`node_modules/${name}`].version, version, name);
+        for (const [name, version] of Object.entries(packageJson().dependencies))
+            assert.strictEqual(lock.packages[`node_modules/${name}`].version, version, name);
     });
 
     it("npm pack (what `pulumi policy publish` uploads) carries every file the pack runs, and no node_modules", () => {
-        const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: PACK, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+            cwd: PACK,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "ignore"],
+        });
         const shipped = new Set<string>(JSON.parse(out)[0].files.map((f: { path: string }) => f.path));
         const needed = packFiles().filter((f) => f !== "package-lock.json"); // npm never packs the lock file
-        assert.deepStrictEqual(needed.filter((f) => !shipped.has(f)), []);
-        assert.deepStrictEqual([...shipped].filter((f) => f.startsWith("node_modules/")), []);
-        for (const f of ["PulumiPolicy.yaml", "package.json", "tsconfig.json", "index.ts", "generated/config/tiers.ts", "generated/cost/price-catalogue.json"]) assert.ok(shipped.has(f), f);
+        assert.deepStrictEqual(
+            needed.filter((f) => !shipped.has(f)),
+            [],
+        );
+        assert.deepStrictEqual(
+            [...shipped].filter((f) => f.startsWith("node_modules/")),
+            [],
+        );
+        for (const f of ["PulumiPolicy.yaml", "package.json", "tsconfig.json", "index.ts", "generated/config/tiers.ts", "generated/cost/price-catalogue.json"])
+            assert.ok(shipped.has(f), f);
     });
 });
 
@@ -155,7 +173,10 @@ describe("policies: a copy of the folder alone installs, type-checks and starts"
     });
 
     it("starts under its own @pulumi/pulumi's policy-pack runner (as the CLI runs an installed pack)", async () => {
-        child = spawn(process.execPath, [path.join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack"), "127.0.0.1:1", "."], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+        child = spawn(process.execPath, [path.join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack"), "127.0.0.1:1", "."], {
+            cwd: dir,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let stderr = "";
         child.stderr!.on("data", (d) => (stderr += String(d)));
         const port = await new Promise<string | undefined>((resolve) => {

@@ -27,7 +27,9 @@ describe("policies: cost-allocation-tags", () => {
     });
     it("checks values: Tier is a tier, Environment is the stack", () => {
         assertHasResourceViolation(policy, res("aws:ec2/vpc:Vpc", "vpc", { tags: { ...tags("staging"), Tier: "prod" } }), { message: 'Tier is "prod"' });
-        assertHasResourceViolation(policy, res("aws:ec2/vpc:Vpc", "vpc", { tags: { ...tags("staging"), Environment: "dev" } }), { message: 'stack is "staging"' });
+        assertHasResourceViolation(policy, res("aws:ec2/vpc:Vpc", "vpc", { tags: { ...tags("staging"), Environment: "dev" } }), {
+            message: 'stack is "staging"',
+        });
         assertHasResourceViolation(policy, res("aws:ec2/vpc:Vpc", "vpc", { tags: { ...tags("staging"), CostCenter: " " } }), { message: "CostCenter" });
     });
     it("applies to any other aws: resource that has a tags input", () => {
@@ -47,12 +49,16 @@ describe("policies: cost-allocation-tags", () => {
     });
 
     it("every type in TAGGABLE_TYPES has a tags input in @pulumi/aws 7", () => {
-        const wrong = TAGGABLE_TYPES.filter(t => !argsHaveTags(t));
+        const wrong = TAGGABLE_TYPES.filter((t) => !argsHaveTags(t));
         assert.deepStrictEqual(wrong, []);
     });
     it("types without a tags input are not asked for tags", () => {
-        for (const t of ["aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:secretsmanager/secretRotation:SecretRotation",
-            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:ec2/securityGroupRule:SecurityGroupRule"]) {
+        for (const t of [
+            "aws:ec2/routeTableAssociation:RouteTableAssociation",
+            "aws:secretsmanager/secretRotation:SecretRotation",
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            "aws:ec2/securityGroupRule:SecurityGroupRule",
+        ]) {
             assert.strictEqual(argsHaveTags(t), false, t);
             assert.strictEqual(requiresTags(t, {}), false, t);
         }
@@ -60,7 +66,7 @@ describe("policies: cost-allocation-tags", () => {
     it("covers every type the components' tagging transformation tags", () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { TAGGABLE_TYPES: componentTypes } = require("../../components/tagging") as { TAGGABLE_TYPES: Set<string> };
-        const missing = [...componentTypes].filter(t => !requiresTags(t, {}));
+        const missing = [...componentTypes].filter((t) => !requiresTags(t, {}));
         assert.deepStrictEqual(missing, [], "add these to policies/rules/tags.ts TAGGABLE_TYPES");
     });
 });

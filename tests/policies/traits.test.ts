@@ -49,7 +49,11 @@ describe("policies: tier traits, not tier names", () => {
         assert.match(strict["rds-deletion-protection"], /deletionProtection: true although its tier protects data/);
         assert.deepStrictEqual(failures([db("vault", { multiAz: true, deletionProtection: true })]), {});
         const cache = res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {
-            nodeType: "cache.t4g.small", snapshotRetentionLimit: 1, transitEncryptionEnabled: true, atRestEncryptionEnabled: true, ...tagged("vault"),
+            nodeType: "cache.t4g.small",
+            snapshotRetentionLimit: 1,
+            transitEncryptionEnabled: true,
+            atRestEncryptionEnabled: true,
+            ...tagged("vault"),
         });
         assert.ok(failures([cache])["elasticache-automatic-failover"]);
     });
@@ -76,7 +80,12 @@ describe("policies: tier traits, not tier names", () => {
         assert.match(failures([logs(14)])["log-retention"], /outside tier vault's bounds \[7, 7\]/);
         assert.strictEqual(failures([logs(7)])["log-retention"], undefined);
         const alb = res("aws:lb/loadBalancer:LoadBalancer", "alb", { loadBalancerType: "application", ...tagged("vault") });
-        const http = res("aws:lb/listener:Listener", "http", { loadBalancerArn: alb.urn, protocol: "HTTP", defaultActions: [{ type: "forward" }], ...tagged("vault") });
+        const http = res("aws:lb/listener:Listener", "http", {
+            loadBalancerArn: alb.urn,
+            protocol: "HTTP",
+            defaultActions: [{ type: "forward" }],
+            ...tagged("vault"),
+        });
         assert.match(failures([alb, http])["alb-https-redirect"], /tier vault requires HTTPS/);
         const freeAlb = res("aws:lb/loadBalancer:LoadBalancer", "alb", { loadBalancerType: "application", ...tagged("free") });
         assert.strictEqual(failures([freeAlb, { ...http, inputs: { ...http.inputs, ...tagged("free") } }])["alb-https-redirect"], undefined);

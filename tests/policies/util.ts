@@ -102,7 +102,7 @@ type Expect = { message?: string | RegExp };
 
 function matches(messages: string[], expected: string | RegExp | undefined): boolean {
     if (expected === undefined) return messages.length > 0;
-    return messages.some(m => (typeof expected === "string" ? m.includes(expected) : expected.test(m)));
+    return messages.some((m) => (typeof expected === "string" ? m.includes(expected) : expected.test(m)));
 }
 
 export function assertHasResourceViolation(
@@ -112,8 +112,10 @@ export function assertHasResourceViolation(
     config: Record<string, unknown> = {},
 ): void {
     const run = runResourcePolicy(policy, resource, config);
-    assert.ok(matches(run.messages, expected.message),
-        `${policy.name} on ${resource.name}: expected a violation${expected.message ? ` matching ${String(expected.message)}` : ""}, got ${JSON.stringify(run.messages)}`);
+    assert.ok(
+        matches(run.messages, expected.message),
+        `${policy.name} on ${resource.name}: expected a violation${expected.message ? ` matching ${String(expected.message)}` : ""}, got ${JSON.stringify(run.messages)}`,
+    );
 }
 
 export function assertNoResourceViolations(policy: ResourceValidationPolicy, resource: CapturedResource, config: Record<string, unknown> = {}): void {
@@ -128,8 +130,10 @@ export function assertHasStackViolation(
     config: Record<string, unknown> = {},
 ): Run {
     const run = runStackPolicy(policy, resources, config);
-    assert.ok(matches(run.messages, expected.message),
-        `${policy.name}: expected a violation${expected.message ? ` matching ${String(expected.message)}` : ""}, got ${JSON.stringify(run.messages)}`);
+    assert.ok(
+        matches(run.messages, expected.message),
+        `${policy.name}: expected a violation${expected.message ? ` matching ${String(expected.message)}` : ""}, got ${JSON.stringify(run.messages)}`,
+    );
     if (expected.urn !== undefined) {
         assert.ok(run.urns.includes(expected.urn), `${policy.name}: expected a violation on ${expected.urn}, got ${JSON.stringify(run.urns)}`);
     }

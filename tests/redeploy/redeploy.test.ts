@@ -7,7 +7,13 @@ import { mockClient } from "aws-sdk-client-mock";
 import { ECSClient, ServiceNotFoundException, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { handler as defaultHandler, makeHandler, RotationSucceededEvent } from "../../lambda/redeploy";
 import {
-    REDEPLOY_ENV, redeployLambda, redeployLambdaEnvironment, redeployLambdaPackage, redeployPolicyStatements, currentVersionChangedPattern, rotationEventPattern,
+    REDEPLOY_ENV,
+    redeployLambda,
+    redeployLambdaEnvironment,
+    redeployLambdaPackage,
+    redeployPolicyStatements,
+    currentVersionChangedPattern,
+    rotationEventPattern,
 } from "../../lambda/redeploy/package";
 import { jsLambda } from "../rotation/js-check";
 
@@ -43,8 +49,12 @@ function labelUpdated(label = "AWSCURRENT"): RotationSucceededEvent {
 async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result?: T; error?: unknown; logs: string[] }> {
     const logs: string[] = [];
     const saved = { log: console.log, error: console.error };
-    console.log = (...args: unknown[]) => { logs.push(args.join(" ")); };
-    console.error = (...args: unknown[]) => { logs.push(args.join(" ")); };
+    console.log = (...args: unknown[]) => {
+        logs.push(args.join(" "));
+    };
+    console.error = (...args: unknown[]) => {
+        logs.push(args.join(" "));
+    };
     try {
         return { result: await fn(), logs };
     } catch (error) {
@@ -70,7 +80,10 @@ describe("redeploy lambda: handler", () => {
             { cluster: CLUSTER, service: "platform-staging-devices", forceNewDeployment: true },
         ]);
         assert.deepEqual(result, { cluster: CLUSTER, redeployed: ["platform-staging-api", "platform-staging-devices"] });
-        assert.ok(logs.some((l) => l.includes(SECRET_ARN)), "logs which secret rotated");
+        assert.ok(
+            logs.some((l) => l.includes(SECRET_ARN)),
+            "logs which secret rotated",
+        );
     });
 
     it("forces a new deployment for Secret Label Updated with AWSCURRENT (the event the rule matches)", async () => {
@@ -79,12 +92,22 @@ describe("redeploy lambda: handler", () => {
         const { result, error, logs } = await captureLogs(() => handler(labelUpdated()));
         assert.equal(error, undefined);
         assert.deepEqual(result, { cluster: CLUSTER, redeployed: ["platform-staging-api", "platform-staging-devices"] });
-        assert.ok(logs.some((l) => l.includes(SECRET_ARN)), "logs which secret changed");
+        assert.ok(
+            logs.some((l) => l.includes(SECRET_ARN)),
+            "logs which secret changed",
+        );
     });
 
     it("ignores other event names, other labels and other sources", async () => {
         const handler = makeHandler({ ecs: new ECSClient({}), env: ENV });
-        for (const e of [event("RotationStarted"), event("RotationFailed"), event("PutSecretValue"), { ...event(), source: "aws.ecs" }, labelUpdated("AWSPREVIOUS"), { ...labelUpdated(), source: "aws.ecs" }]) {
+        for (const e of [
+            event("RotationStarted"),
+            event("RotationFailed"),
+            event("PutSecretValue"),
+            { ...event(), source: "aws.ecs" },
+            labelUpdated("AWSPREVIOUS"),
+            { ...labelUpdated(), source: "aws.ecs" },
+        ]) {
             const { result, error } = await captureLogs(() => handler(e));
             assert.equal(error, undefined);
             assert.deepEqual(result, { redeployed: [] });
@@ -94,15 +117,25 @@ describe("redeploy lambda: handler", () => {
 
     it("one failing service: the others are still updated, then it throws naming the failure", async () => {
         ecs.on(UpdateServiceCommand).resolves({});
-        ecs.on(UpdateServiceCommand, { service: "platform-staging-api" })
-            .rejects(new ServiceNotFoundException({ message: "Service not found.", $metadata: {} }));
-        const handler = makeHandler({ ecs: new ECSClient({}), env: { CLUSTER, SERVICES: "platform-staging-api,platform-staging-devices,platform-staging-worker" } });
+        ecs.on(UpdateServiceCommand, { service: "platform-staging-api" }).rejects(
+            new ServiceNotFoundException({ message: "Service not found.", $metadata: {} }),
+        );
+        const handler = makeHandler({
+            ecs: new ECSClient({}),
+            env: { CLUSTER, SERVICES: "platform-staging-api,platform-staging-devices,platform-staging-worker" },
+        });
         const { error, logs } = await captureLogs(() => handler(event()));
-        assert.deepEqual(updates().map((u) => u.service), ["platform-staging-api", "platform-staging-devices", "platform-staging-worker"]);
+        assert.deepEqual(
+            updates().map((u) => u.service),
+            ["platform-staging-api", "platform-staging-devices", "platform-staging-worker"],
+        );
         assert.ok(error instanceof Error);
         assert.match(error.message, /failed for 1 of 3 services .*: platform-staging-api/);
         assert.match(error.message, /started for: platform-staging-devices, platform-staging-worker/);
-        assert.ok(logs.some((l) => l.includes("ServiceNotFoundException")), "the failure is logged with its error name");
+        assert.ok(
+            logs.some((l) => l.includes("ServiceNotFoundException")),
+            "the failure is logged with its error name",
+        );
     });
 
     it("missing environment: a clear error naming the variables, and no call", async () => {
@@ -133,9 +166,18 @@ describe("redeploy lambda: package", () => {
     it("describes the folder, handler, runtime and architecture", () => {
         const pkg = redeployLambdaPackage();
         assert.equal(pkg.path, path.resolve(__dirname, "../../lambda/redeploy"));
-        assert.deepEqual({ ...pkg, path: undefined }, {
-            path: undefined, handler: "index.handler", runtime: "nodejs22.x", architecture: "arm64", architectures: ["arm64"], timeout: 60, memorySize: 128,
-        });
+        assert.deepEqual(
+            { ...pkg, path: undefined },
+            {
+                path: undefined,
+                handler: "index.handler",
+                runtime: "nodejs22.x",
+                architecture: "arm64",
+                architectures: ["arm64"],
+                timeout: 60,
+                memorySize: 128,
+            },
+        );
         assert.deepEqual(redeployLambda, pkg);
         const [file, exportName] = pkg.handler.split(".");
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -146,7 +188,10 @@ describe("redeploy lambda: package", () => {
     it("index.js is CommonJS, // @ts-check, and needs only @aws-sdk/client-ecs", () => {
         const source = fs.readFileSync(path.join(redeployLambda.path, "index.js"), "utf8");
         assert.ok(source.startsWith("// @ts-check\n"));
-        assert.deepEqual([...source.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]), ["@aws-sdk/client-ecs"]);
+        assert.deepEqual(
+            [...source.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]),
+            ["@aws-sdk/client-ecs"],
+        );
         assert.ok(!/^\s*(import|export)\s/m.test(source));
         const read = [...new Set([...source.matchAll(/env\.([A-Z_]+)/g)].map((m) => m[1]))].sort();
         assert.deepEqual(read, Object.values(REDEPLOY_ENV).sort());
@@ -166,7 +211,12 @@ describe("redeploy lambda: package", () => {
 
     it("event pattern: Secrets Manager's own Secret Label Updated (AWSCURRENT) for the given secrets only: no trail needed", () => {
         const pattern = currentVersionChangedPattern([SECRET_ARN, SECRET_ARN]) as any;
-        assert.deepEqual(pattern, { source: ["aws.secretsmanager"], "detail-type": ["Secret Label Updated"], resources: [SECRET_ARN], detail: { labelUpdated: ["AWSCURRENT"] } });
+        assert.deepEqual(pattern, {
+            source: ["aws.secretsmanager"],
+            "detail-type": ["Secret Label Updated"],
+            resources: [SECRET_ARN],
+            detail: { labelUpdated: ["AWSCURRENT"] },
+        });
         assert.throws(() => currentVersionChangedPattern([]), /no secret ARNs/);
     });
 

@@ -18,14 +18,22 @@ const T = {
 };
 const mocked = (type: string, name: string, inputs: Record<string, any>) => computedState(type, name, inputs, "us-east-1");
 
-for (const [stack, retention] of [["staging", 3], ["production", 30]] as const) {
+for (const [stack, retention] of [
+    ["staging", 3],
+    ["production", 30],
+] as const) {
     describe(`redeploy on rotation (${stack})`, () => {
         it("B2: the rule matches AWSCURRENT moving on the two secrets the services read (native event, no CloudTrail), and targets the function", async () => {
             const c = await stackRun(stack);
             const rule = find(c, T.rule, "redeploy");
             const pattern = JSON.parse(rule.inputs.eventPattern);
             // Three secrets rotate: the app secret, the app DB user's and the RDS-managed master secret.
-            assert.deepEqual(ofType(c, T.rotation).map((r) => r.name).sort(), ["app-secret-rotation", "database-app-user-rotation", "database-master-secret-rotation"]);
+            assert.deepEqual(
+                ofType(c, T.rotation)
+                    .map((r) => r.name)
+                    .sort(),
+                ["app-secret-rotation", "database-app-user-rotation", "database-master-secret-rotation"],
+            );
             // The services read the app secret and the app DB user's secret (outputs hold the ARNs), never the master's.
             const read = [c.outputs.databaseSecretArn, c.outputs.appSecretArn].sort();
             assert.ok(read.every((arn) => typeof arn === "string" && arn.startsWith("arn:aws:secretsmanager:us-east-1:482917365014:secret:")));
@@ -59,7 +67,9 @@ for (const [stack, retention] of [["staging", 3], ["production", 30]] as const) 
             assert.equal(fn.timeout, 60);
             assert.equal(fn.memorySize, 128);
             assert.equal(fn.vpcConfig, undefined);
-            const services = ofType(c, T.service).map((s) => s.inputs.name).sort();
+            const services = ofType(c, T.service)
+                .map((s) => s.inputs.name)
+                .sort();
             assert.equal(services.length, 2);
             assert.deepEqual(fn.environment.variables.SERVICES.split(",").sort(), services);
             const [cluster] = ofType(c, "aws:ecs/cluster:Cluster");
@@ -69,12 +79,22 @@ for (const [stack, retention] of [["staging", 3], ["production", 30]] as const) 
         it("IAM: ecs:UpdateService on exactly the service ARNs, logs to its own group; no wildcard", async () => {
             const c = await stackRun(stack);
             const doc = JSON.parse(find(c, T.policy, "redeploy").inputs.policy);
-            const serviceArns = ofType(c, T.service).map((s) => mocked(T.service, s.name, s.inputs).arn).sort();
+            const serviceArns = ofType(c, T.service)
+                .map((s) => mocked(T.service, s.name, s.inputs).arn)
+                .sort();
             const logGroup = find(c, T.logGroup, "redeploy");
-            assert.deepEqual(doc.Statement.map((s: any) => ({ ...s, Resource: Array.isArray(s.Resource) ? [...s.Resource].sort() : s.Resource })), [
-                { Sid: "ForceNewDeployment", Effect: "Allow", Action: ["ecs:UpdateService"], Resource: serviceArns },
-                { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${mocked(T.logGroup, "redeploy", logGroup.inputs).arn}:*` },
-            ]);
+            assert.deepEqual(
+                doc.Statement.map((s: any) => ({ ...s, Resource: Array.isArray(s.Resource) ? [...s.Resource].sort() : s.Resource })),
+                [
+                    { Sid: "ForceNewDeployment", Effect: "Allow", Action: ["ecs:UpdateService"], Resource: serviceArns },
+                    {
+                        Sid: "WriteOwnLogs",
+                        Effect: "Allow",
+                        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                        Resource: `${mocked(T.logGroup, "redeploy", logGroup.inputs).arn}:*`,
+                    },
+                ],
+            );
             assert.ok(!JSON.stringify(doc).includes('"*"'), "no wildcard resource or action");
         });
 
@@ -100,7 +120,10 @@ describe("redeploy on rotation (first deploy)", () => {
 
     it("only deployed services are restarted", async () => {
         const c = await runWith("staging", { imageTag: undefined, config: { services: { api: { imageTag: "release-1" } } } });
-        assert.deepEqual(ofType(c, T.service).map((s) => s.name), ["api-service"]);
+        assert.deepEqual(
+            ofType(c, T.service).map((s) => s.name),
+            ["api-service"],
+        );
         assert.deepEqual(find(c, T.fn, "redeploy").inputs.environment.variables.SERVICES, "platform-staging-api");
     });
 });

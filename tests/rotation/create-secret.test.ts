@@ -1,25 +1,9 @@
 // The rotation function's createSecret: the next version (JWT keys, AUTH token) stored as
 // AWSPENDING, idempotently.
 import { strict as assert } from "assert";
-import {
-    DescribeSecretCommand,
-    GetRandomPasswordCommand,
-    GetSecretValueCommand,
-    PutSecretValueCommand,
-} from "@aws-sdk/client-secrets-manager";
+import { DescribeSecretCommand, GetRandomPasswordCommand, GetSecretValueCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { ModifyReplicationGroupCommand } from "@aws-sdk/client-elasticache";
-import {
-    ARN,
-    AUTH_TOKEN_PASSWORD_INPUT,
-    captureLogs,
-    GROUP_ID,
-    INITIAL,
-    inputs,
-    JWT_PASSWORD_INPUT,
-    LEGACY,
-    sent,
-    setup,
-} from "./harness";
+import { ARN, AUTH_TOKEN_PASSWORD_INPUT, captureLogs, GROUP_ID, INITIAL, inputs, JWT_PASSWORD_INPUT, LEGACY, sent, setup } from "./harness";
 
 describe("rotation lambda: application secret", () => {
     const logs = captureLogs();
@@ -41,12 +25,15 @@ describe("rotation lambda: application secret", () => {
             assert.deepEqual(inputs(h.sm, GetRandomPasswordCommand), [JWT_PASSWORD_INPUT, AUTH_TOKEN_PASSWORD_INPUT]);
             const [freshNextSecret, authToken] = h.store.generated;
             const [put] = inputs(h.sm, PutSecretValueCommand);
-            assert.deepEqual({ ...put, SecretString: undefined }, {
-                SecretId: ARN,
-                ClientRequestToken: token,
-                SecretString: undefined,
-                VersionStages: ["AWSPENDING"],
-            });
+            assert.deepEqual(
+                { ...put, SecretString: undefined },
+                {
+                    SecretId: ARN,
+                    ClientRequestToken: token,
+                    SecretString: undefined,
+                    VersionStages: ["AWSPENDING"],
+                },
+            );
             assert.deepEqual(JSON.parse(put!.SecretString!), {
                 database: INITIAL.database,
                 redis: { ...INITIAL.redis, authToken },
@@ -96,7 +83,10 @@ describe("rotation lambda: application secret", () => {
                 expiresIn: "15m",
                 refreshExpiresIn: "7d",
             });
-            assert.ok(logs.lines().some((l) => JSON.parse(l).level === "warn" && /no jwt.nextSecret/.test(JSON.parse(l).message)), "a warning says old tasks cannot verify the new tokens");
+            assert.ok(
+                logs.lines().some((l) => JSON.parse(l).level === "warn" && /no jwt.nextSecret/.test(JSON.parse(l).message)),
+                "a warning says old tasks cannot verify the new tokens",
+            );
         });
 
         it("keeps unknown keys inside jwt and redis", async () => {
@@ -121,7 +111,7 @@ describe("rotation lambda: application secret", () => {
 
         it("refuses a generated AUTH token ElastiCache would reject, storing nothing", async () => {
             const h = track(setup());
-            h.store.nextPasswords.push("jwtSecretFromTheGenerator0123456789abcdefghijklmnopqrstuvwxyz", "bad/token@with\"quotes0123456789");
+            h.store.nextPasswords.push("jwtSecretFromTheGenerator0123456789abcdefghijklmnopqrstuvwxyz", 'bad/token@with"quotes0123456789');
             const token = h.store.startRotation();
 
             await assert.rejects(h.run("createSecret", token), /redis\.authToken must be 16-128 characters/);
@@ -134,7 +124,10 @@ describe("rotation lambda: application secret", () => {
             const token = h.store.startRotation();
             await h.rotate(token);
 
-            assert.deepEqual(inputs(h.ec, ModifyReplicationGroupCommand).map((i) => i.ReplicationGroupId), [GROUP_ID]);
+            assert.deepEqual(
+                inputs(h.ec, ModifyReplicationGroupCommand).map((i) => i.ReplicationGroupId),
+                [GROUP_ID],
+            );
             assert.equal(h.store.valueAt("AWSCURRENT").redis.replicationGroupId, undefined, "the secret's shape is kept");
         });
 
@@ -142,7 +135,10 @@ describe("rotation lambda: application secret", () => {
             const h = track(setup({ env: { REPLICATION_GROUP_ID: "some-other-group" } }));
             const token = h.store.startRotation();
 
-            await assert.rejects(h.run("createSecret", token), /REPLICATION_GROUP_ID is "some-other-group" but redis.replicationGroupId is "platform-staging-cache"/);
+            await assert.rejects(
+                h.run("createSecret", token),
+                /REPLICATION_GROUP_ID is "some-other-group" but redis.replicationGroupId is "platform-staging-cache"/,
+            );
             assert.equal(inputs(h.sm, PutSecretValueCommand).length, 0);
         });
 
@@ -169,7 +165,10 @@ describe("rotation lambda: application secret", () => {
             current.value = '{"jwt": {"secret": "leakyValue0123456789abcdefghijklmnop", }';
             const token = h.store.startRotation();
 
-            const err: Error = await h.run("createSecret", token).then(() => assert.fail("expected an error"), (e: Error) => e);
+            const err: Error = await h.run("createSecret", token).then(
+                () => assert.fail("expected an error"),
+                (e: Error) => e,
+            );
             assert.equal(err.message, "AWSCURRENT: SecretString is not valid JSON");
             assert.equal(inputs(h.sm, PutSecretValueCommand).length, 0);
         });

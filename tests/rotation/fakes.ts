@@ -190,7 +190,11 @@ export class FakeSecretStore {
     }
 
     /** One-shot fault for the next call of a Secrets Manager command (see the header). */
-    failNext(command: "DescribeSecret" | "GetSecretValue" | "GetRandomPassword" | "PutSecretValue" | "UpdateSecretVersionStage", when: FaultTiming, error?: Error): void {
+    failNext(
+        command: "DescribeSecret" | "GetSecretValue" | "GetRandomPassword" | "PutSecretValue" | "UpdateSecretVersionStage",
+        when: FaultTiming,
+        error?: Error,
+    ): void {
         this.faults.add(command, when, error);
     }
 
@@ -221,80 +225,90 @@ export class FakeSecretStore {
             if (id !== this.arn) throw notFound("Secrets Manager can't find the specified secret.");
         };
 
-        mock.on(DescribeSecretCommand).callsFake((input) => this.faults.run("DescribeSecret", () => {
-            tick();
-            checkArn(input.SecretId);
-            return { ARN: this.arn, Name: "app", RotationEnabled: this.rotationEnabled, VersionIdsToStages: this.stages() };
-        }));
+        mock.on(DescribeSecretCommand).callsFake((input) =>
+            this.faults.run("DescribeSecret", () => {
+                tick();
+                checkArn(input.SecretId);
+                return { ARN: this.arn, Name: "app", RotationEnabled: this.rotationEnabled, VersionIdsToStages: this.stages() };
+            }),
+        );
 
-        mock.on(GetSecretValueCommand).callsFake((input) => this.faults.run("GetSecretValue", () => {
-            tick();
-            checkArn(input.SecretId);
-            const id = input.VersionId ?? this.versionWith(input.VersionStage ?? "AWSCURRENT");
-            const version = id ? this.versions.get(id) : undefined;
-            if (!version || (input.VersionStage && !version.stages.includes(input.VersionStage))) {
-                throw notFound("Secrets Manager can't find the specified secret version.");
-            }
-            if (version.value === undefined) throw notFound("Secrets Manager can't find the specified secret value for VersionId.");
-            return { ARN: this.arn, VersionId: version.id, SecretString: version.value, VersionStages: [...version.stages], CreatedDate: version.created };
-        }));
-
-        mock.on(GetRandomPasswordCommand).callsFake((input: GetRandomPasswordCommandInput) => this.faults.run("GetRandomPassword", () => {
-            tick();
-            let password = this.nextPasswords.shift();
-            if (password === undefined) {
-                if (!input.ExcludePunctuation) throw new Error("fake GetRandomPassword only generates alphanumeric passwords");
-                const alphabet = [...ALPHANUMERIC].filter((c) => !(input.ExcludeCharacters ?? "").includes(c));
-                password = [...randomBytes(input.PasswordLength ?? 32)].map((b) => alphabet[b % alphabet.length]).join("");
-            }
-            this.generated.push(password);
-            return { RandomPassword: password };
-        }));
-
-        mock.on(PutSecretValueCommand).callsFake((input) => this.faults.run("PutSecretValue", () => {
-            tick();
-            checkArn(input.SecretId);
-            const id = input.ClientRequestToken;
-            if (!id || input.SecretString === undefined) throw new InvalidParameterException({ $metadata, message: "bad PutSecretValue" });
-            const existing = this.versions.get(id);
-            if (existing?.value !== undefined) {
-                if (existing.value !== input.SecretString) {
-                    throw new ResourceExistsException({ $metadata, message: "A resource with the ID you requested already exists." });
+        mock.on(GetSecretValueCommand).callsFake((input) =>
+            this.faults.run("GetSecretValue", () => {
+                tick();
+                checkArn(input.SecretId);
+                const id = input.VersionId ?? this.versionWith(input.VersionStage ?? "AWSCURRENT");
+                const version = id ? this.versions.get(id) : undefined;
+                if (!version || (input.VersionStage && !version.stages.includes(input.VersionStage))) {
+                    throw notFound("Secrets Manager can't find the specified secret version.");
                 }
-                return { ARN: this.arn, VersionId: id, VersionStages: [...existing.stages] };
-            }
-            const stages = input.VersionStages ?? ["AWSCURRENT"];
-            for (const stage of stages) this.removeStage(stage);
-            if (existing) {
-                existing.value = input.SecretString;
-                existing.stages = [...new Set([...existing.stages, ...stages])];
-            } else {
-                this.addVersion(input.SecretString, stages, 0, id);
-            }
-            return { ARN: this.arn, VersionId: id, VersionStages: [...this.versions.get(id)!.stages] };
-        }));
+                if (version.value === undefined) throw notFound("Secrets Manager can't find the specified secret value for VersionId.");
+                return { ARN: this.arn, VersionId: version.id, SecretString: version.value, VersionStages: [...version.stages], CreatedDate: version.created };
+            }),
+        );
 
-        mock.on(UpdateSecretVersionStageCommand).callsFake((input) => this.faults.run("UpdateSecretVersionStage", () => {
-            tick();
-            checkArn(input.SecretId);
-            const stage = input.VersionStage!;
-            const holder = this.versionWith(stage);
-            if (holder && holder !== input.RemoveFromVersionId) {
-                throw new InvalidParameterException({
-                    $metadata,
-                    message: `The staging label ${stage} is currently attached to version ${holder}, so you must explicitly reference it with RemoveFromVersionId.`,
-                });
-            }
-            const target = input.MoveToVersionId ? this.versions.get(input.MoveToVersionId) : undefined;
-            if (input.MoveToVersionId && !target) throw notFound("version not found");
-            if (holder) this.versions.get(holder)!.stages = this.versions.get(holder)!.stages.filter((s) => s !== stage);
-            if (target) target.stages.push(stage);
-            if (stage === "AWSCURRENT" && holder && target) {
-                this.removeStage("AWSPREVIOUS");
-                this.versions.get(holder)!.stages.push("AWSPREVIOUS");
-            }
-            return { ARN: this.arn, Name: "app" };
-        }));
+        mock.on(GetRandomPasswordCommand).callsFake((input: GetRandomPasswordCommandInput) =>
+            this.faults.run("GetRandomPassword", () => {
+                tick();
+                let password = this.nextPasswords.shift();
+                if (password === undefined) {
+                    if (!input.ExcludePunctuation) throw new Error("fake GetRandomPassword only generates alphanumeric passwords");
+                    const alphabet = [...ALPHANUMERIC].filter((c) => !(input.ExcludeCharacters ?? "").includes(c));
+                    password = [...randomBytes(input.PasswordLength ?? 32)].map((b) => alphabet[b % alphabet.length]).join("");
+                }
+                this.generated.push(password);
+                return { RandomPassword: password };
+            }),
+        );
+
+        mock.on(PutSecretValueCommand).callsFake((input) =>
+            this.faults.run("PutSecretValue", () => {
+                tick();
+                checkArn(input.SecretId);
+                const id = input.ClientRequestToken;
+                if (!id || input.SecretString === undefined) throw new InvalidParameterException({ $metadata, message: "bad PutSecretValue" });
+                const existing = this.versions.get(id);
+                if (existing?.value !== undefined) {
+                    if (existing.value !== input.SecretString) {
+                        throw new ResourceExistsException({ $metadata, message: "A resource with the ID you requested already exists." });
+                    }
+                    return { ARN: this.arn, VersionId: id, VersionStages: [...existing.stages] };
+                }
+                const stages = input.VersionStages ?? ["AWSCURRENT"];
+                for (const stage of stages) this.removeStage(stage);
+                if (existing) {
+                    existing.value = input.SecretString;
+                    existing.stages = [...new Set([...existing.stages, ...stages])];
+                } else {
+                    this.addVersion(input.SecretString, stages, 0, id);
+                }
+                return { ARN: this.arn, VersionId: id, VersionStages: [...this.versions.get(id)!.stages] };
+            }),
+        );
+
+        mock.on(UpdateSecretVersionStageCommand).callsFake((input) =>
+            this.faults.run("UpdateSecretVersionStage", () => {
+                tick();
+                checkArn(input.SecretId);
+                const stage = input.VersionStage!;
+                const holder = this.versionWith(stage);
+                if (holder && holder !== input.RemoveFromVersionId) {
+                    throw new InvalidParameterException({
+                        $metadata,
+                        message: `The staging label ${stage} is currently attached to version ${holder}, so you must explicitly reference it with RemoveFromVersionId.`,
+                    });
+                }
+                const target = input.MoveToVersionId ? this.versions.get(input.MoveToVersionId) : undefined;
+                if (input.MoveToVersionId && !target) throw notFound("version not found");
+                if (holder) this.versions.get(holder)!.stages = this.versions.get(holder)!.stages.filter((s) => s !== stage);
+                if (target) target.stages.push(stage);
+                if (stage === "AWSCURRENT" && holder && target) {
+                    this.removeStage("AWSPREVIOUS");
+                    this.versions.get(holder)!.stages.push("AWSPREVIOUS");
+                }
+                return { ARN: this.arn, Name: "app" };
+            }),
+        );
     }
 }
 
@@ -364,37 +378,41 @@ export class FakeReplicationGroup {
     }
 
     install(mock: EcStub): void {
-        mock.on(DescribeReplicationGroupsCommand).callsFake((input) => this.faults.run("DescribeReplicationGroups", () => {
-            this.clock.advance(500);
-            if (input.ReplicationGroupId !== this.id) {
-                throw new ReplicationGroupNotFoundFault({ $metadata, message: `ReplicationGroup ${input.ReplicationGroupId} not found.` });
-            }
-            if (this.inFlight && --this.inFlight.pollsLeft <= 0) this.apply();
-            return { ReplicationGroups: [this.view()] };
-        }));
+        mock.on(DescribeReplicationGroupsCommand).callsFake((input) =>
+            this.faults.run("DescribeReplicationGroups", () => {
+                this.clock.advance(500);
+                if (input.ReplicationGroupId !== this.id) {
+                    throw new ReplicationGroupNotFoundFault({ $metadata, message: `ReplicationGroup ${input.ReplicationGroupId} not found.` });
+                }
+                if (this.inFlight && --this.inFlight.pollsLeft <= 0) this.apply();
+                return { ReplicationGroups: [this.view()] };
+            }),
+        );
 
-        mock.on(ModifyReplicationGroupCommand).callsFake((input) => this.faults.run("ModifyReplicationGroup", () => {
-            this.clock.advance(800);
-            if (input.ReplicationGroupId !== this.id) {
-                throw new ReplicationGroupNotFoundFault({ $metadata, message: `ReplicationGroup ${input.ReplicationGroupId} not found.` });
-            }
-            if (this.failNextModify) {
-                const err = this.failNextModify;
-                this.failNextModify = undefined;
-                throw err;
-            }
-            if (this.status !== "available") {
-                throw new InvalidReplicationGroupStateFault({ $metadata, message: "Replication group must be in available state to modify." });
-            }
-            const token = input.AuthToken;
-            if (!token || !/^[A-Za-z0-9!&#$^<>-]{16,128}$/.test(token) || input.AuthTokenUpdateStrategy !== "ROTATE" || input.ApplyImmediately !== true) {
-                throw new InvalidParameterValueException({ $metadata, message: "Invalid AUTH token modification." });
-            }
-            this.modifyCount++;
-            this.status = "modifying";
-            this.inFlight = { token, pollsLeft: this.pollsUntilApplied };
-            if (this.lastModifiedOn === "request") this.lastModified = this.clock.date();
-            return { ReplicationGroup: this.view() };
-        }));
+        mock.on(ModifyReplicationGroupCommand).callsFake((input) =>
+            this.faults.run("ModifyReplicationGroup", () => {
+                this.clock.advance(800);
+                if (input.ReplicationGroupId !== this.id) {
+                    throw new ReplicationGroupNotFoundFault({ $metadata, message: `ReplicationGroup ${input.ReplicationGroupId} not found.` });
+                }
+                if (this.failNextModify) {
+                    const err = this.failNextModify;
+                    this.failNextModify = undefined;
+                    throw err;
+                }
+                if (this.status !== "available") {
+                    throw new InvalidReplicationGroupStateFault({ $metadata, message: "Replication group must be in available state to modify." });
+                }
+                const token = input.AuthToken;
+                if (!token || !/^[A-Za-z0-9!&#$^<>-]{16,128}$/.test(token) || input.AuthTokenUpdateStrategy !== "ROTATE" || input.ApplyImmediately !== true) {
+                    throw new InvalidParameterValueException({ $metadata, message: "Invalid AUTH token modification." });
+                }
+                this.modifyCount++;
+                this.status = "modifying";
+                this.inFlight = { token, pollsLeft: this.pollsUntilApplied };
+                if (this.lastModifiedOn === "request") this.lastModified = this.clock.date();
+                return { ReplicationGroup: this.view() };
+            }),
+        );
     }
 }

@@ -2,11 +2,7 @@
 // without secret values, and the default handler's clients.
 import { strict as assert } from "assert";
 import { mockClient } from "aws-sdk-client-mock";
-import {
-    DescribeSecretCommand,
-    SecretsManagerClient,
-    UpdateSecretVersionStageCommand,
-} from "@aws-sdk/client-secrets-manager";
+import { DescribeSecretCommand, SecretsManagerClient, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
 import { InvalidReplicationGroupStateFault, ModifyReplicationGroupCommand } from "@aws-sdk/client-elasticache";
 import { handler as defaultHandler, makeHandler } from "../../lambda/rotation";
 import { ARN, captureLogs, Harness, INITIAL, inputs, PREVIOUS, sent, setup, STEPS } from "./harness";
@@ -63,7 +59,10 @@ describe("rotation lambda: application secret", () => {
         it("ModifyReplicationGroup failing in setSecret", async () => {
             const h = track(setup());
             const before = { current: h.store.versionWith("AWSCURRENT"), previous: h.store.versionWith("AWSPREVIOUS"), value: h.store.valueAt("AWSCURRENT") };
-            h.group.failNextModify = new InvalidReplicationGroupStateFault({ $metadata: {}, message: "Replication group must be in available state to modify." });
+            h.group.failNextModify = new InvalidReplicationGroupStateFault({
+                $metadata: {},
+                message: "Replication group must be in available state to modify.",
+            });
             const token = h.store.startRotation();
             await h.run("createSecret", token);
             await assert.rejects(h.run("setSecret", token), /must be in available state/);
@@ -89,7 +88,11 @@ describe("rotation lambda: application secret", () => {
                 const h = track(setup());
                 h.group.lastModifiedOn = lastModifiedOn;
                 h.group.pollsUntilApplied = 100;
-                const before = { current: h.store.versionWith("AWSCURRENT"), previous: h.store.versionWith("AWSPREVIOUS"), value: h.store.valueAt("AWSCURRENT") };
+                const before = {
+                    current: h.store.versionWith("AWSCURRENT"),
+                    previous: h.store.versionWith("AWSPREVIOUS"),
+                    value: h.store.valueAt("AWSCURRENT"),
+                };
                 const token = h.store.startRotation();
                 await h.run("createSecret", token);
                 await h.run("setSecret", token);
@@ -135,8 +138,12 @@ describe("rotation lambda: application secret", () => {
             const token = h.store.startRotation();
             await h.run("createSecret", token);
             h.group.authTokenEnabled = false;
-            const err: Error = await h.run("setSecret", token).then(() => assert.fail("expected an error"), (e: Error) => e);
-            for (const value of [...h.store.generated, ...h.store.secretValues()]) assert.ok(!err.message.includes(value), "the error message contains a secret value");
+            const err: Error = await h.run("setSecret", token).then(
+                () => assert.fail("expected an error"),
+                (e: Error) => e,
+            );
+            for (const value of [...h.store.generated, ...h.store.secretValues()])
+                assert.ok(!err.message.includes(value), "the error message contains a secret value");
         });
     });
 
@@ -145,11 +152,11 @@ describe("rotation lambda: application secret", () => {
             const sm = mockClient(SecretsManagerClient);
             try {
                 sm.on(DescribeSecretCommand).resolves({ RotationEnabled: false, VersionIdsToStages: {} });
-                await assert.rejects(
-                    defaultHandler({ SecretId: ARN, ClientRequestToken: "t", Step: "createSecret" }),
-                    /is not enabled for rotation/,
+                await assert.rejects(defaultHandler({ SecretId: ARN, ClientRequestToken: "t", Step: "createSecret" }), /is not enabled for rotation/);
+                assert.deepEqual(
+                    sm.commandCalls(DescribeSecretCommand).map((c) => c.args[0].input),
+                    [{ SecretId: ARN }],
                 );
-                assert.deepEqual(sm.commandCalls(DescribeSecretCommand).map((c) => c.args[0].input), [{ SecretId: ARN }]);
 
                 const withEndpoint = makeHandler({ env: { SECRETS_MANAGER_ENDPOINT: "https://secretsmanager-fips.us-east-1.amazonaws.com" } });
                 await assert.rejects(withEndpoint({ SecretId: ARN, ClientRequestToken: "t", Step: "setSecret" }), /is not enabled for rotation/);

@@ -65,7 +65,10 @@ export function sent(mock: SmStub | EcStub): string[] {
 }
 
 export function inputs<T extends abstract new (...args: any) => any>(mock: SmStub | EcStub, command: T): ConstructorParameters<T>[0][] {
-    return mock.calls().filter((call) => call.args[0] instanceof command).map((call) => (call.args[0] as { input: unknown }).input);
+    return mock
+        .calls()
+        .filter((call) => call.args[0] instanceof command)
+        .map((call) => (call.args[0] as { input: unknown }).input);
 }
 
 export interface Options {
@@ -103,8 +106,7 @@ export function setup(opts: Options = {}) {
         const end = clock.now() + timeoutMs;
         return { getRemainingTimeInMillis: () => end - clock.now() };
     };
-    const run = (step: string, token: string, timeoutMs = 900_000) =>
-        handler({ SecretId: ARN, ClientRequestToken: token, Step: step }, context(timeoutMs));
+    const run = (step: string, token: string, timeoutMs = 900_000) => handler({ SecretId: ARN, ClientRequestToken: token, Step: step }, context(timeoutMs));
     const rotate = async (token: string) => {
         for (const step of STEPS) await run(step, token);
     };

@@ -37,8 +37,10 @@ export interface JsLambda {
 
 function header(folder: string, tests: string, jsFile: string): string {
     const command = folder === "rotation" ? "npx tsx tests/rotation/js-check.ts --write" : `npx tsx tests/rotation/js-check.ts --write ${folder}`;
-    return `// Generated from ${jsFile}'s JSDoc by tests/rotation/js-check.ts (${command}).\n` +
-        `// Do not edit: ${tests} fail when it differs from what ${jsFile} declares.\n`;
+    return (
+        `// Generated from ${jsFile}'s JSDoc by tests/rotation/js-check.ts (${command}).\n` +
+        `// Do not edit: ${tests} fail when it differs from what ${jsFile} declares.\n`
+    );
 }
 
 const compilerOptions: ts.CompilerOptions = {
@@ -58,7 +60,12 @@ const compilerOptions: ts.CompilerOptions = {
 export function jsLambda(folder: string, tests = `tests/${folder}`): JsLambda {
     const dir = path.join(LAMBDA_ROOT, folder);
     const indexJs = path.join(dir, "index.js");
-    const jsFiles = () => fs.readdirSync(dir).filter((f) => f.endsWith(".js")).sort().map((f) => path.join(dir, f));
+    const jsFiles = () =>
+        fs
+            .readdirSync(dir)
+            .filter((f) => f.endsWith(".js"))
+            .sort()
+            .map((f) => path.join(dir, f));
     const generateAllDeclarations = () => {
         const outDir = path.join(dir, ".d.ts-out"); // never written: writeFile below captures it
         const emitted = new Map<string, string>();

@@ -12,7 +12,13 @@ describe("rotation lambda: application secret", () => {
     describe("JWT key arithmetic (pure)", () => {
         it("nextJwtKeys signs with the published nextSecret, keeps the current secret to verify, publishes the fresh one", () => {
             const next = nextJwtKeys({ ...INITIAL.jwt, issuer: "platform" }, { nextSecret: "fresh".padEnd(64, "x") });
-            assert.deepEqual(next, { ...INITIAL.jwt, issuer: "platform", secret: INITIAL.jwt.nextSecret, previousSecret: INITIAL.jwt.secret, nextSecret: "fresh".padEnd(64, "x") });
+            assert.deepEqual(next, {
+                ...INITIAL.jwt,
+                issuer: "platform",
+                secret: INITIAL.jwt.nextSecret,
+                previousSecret: INITIAL.jwt.secret,
+                nextSecret: "fresh".padEnd(64, "x"),
+            });
         });
 
         it("nextJwtKeys refuses a legacy section without a fresh signing secret", () => {

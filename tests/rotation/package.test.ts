@@ -48,16 +48,19 @@ describe("rotation lambda: package", () => {
         const pkg = rotationLambdaPackage();
         assert.ok(path.isAbsolute(pkg.path), "path is absolute");
         assert.equal(pkg.path, ROTATION_DIR);
-        assert.deepEqual({ ...pkg, path: undefined }, {
-            path: undefined,
-            handler: "index.handler",
-            runtime: "nodejs22.x",
-            architecture: "arm64",
-            architectures: ["arm64"],
-            timeout: 900,
-            memorySize: 128,
-            runsInVpc: false,
-        });
+        assert.deepEqual(
+            { ...pkg, path: undefined },
+            {
+                path: undefined,
+                handler: "index.handler",
+                runtime: "nodejs22.x",
+                architecture: "arm64",
+                architectures: ["arm64"],
+                timeout: 900,
+                memorySize: 128,
+                runsInVpc: false,
+            },
+        );
         assert.deepEqual(rotationLambda, pkg);
         pkg.architectures.push("arm64" as never);
         assert.deepEqual(rotationLambdaPackage().architectures, ["arm64"], "each call returns fresh arrays");
@@ -74,7 +77,10 @@ describe("rotation lambda: package", () => {
 
     it("the function's JavaScript needs nothing the Node.js 22 runtime and the folder do not provide", () => {
         const sources = shippedSources();
-        assert.ok(sources.some((s) => s.file === "index.js"), "index.js is among the folder's JavaScript files");
+        assert.ok(
+            sources.some((s) => s.file === "index.js"),
+            "index.js is among the folder's JavaScript files",
+        );
         const packages = new Set<string>();
         for (const { file, source } of sources) {
             for (const required of requiresOf(source)) {
@@ -106,11 +112,18 @@ describe("rotation lambda: package", () => {
                 }
             }
         }
-        assert.deepEqual([...reached].sort(), shippedSources().map((s) => s.file).sort());
+        assert.deepEqual(
+            [...reached].sort(),
+            shippedSources()
+                .map((s) => s.file)
+                .sort(),
+        );
     });
 
     it("names the environment variables the function reads", () => {
-        const source = shippedSources().map((s) => s.source).join("\n");
+        const source = shippedSources()
+            .map((s) => s.source)
+            .join("\n");
         const read = [...new Set([...source.matchAll(/env\.([A-Z_]+)/g)].map((m) => m[1]))].sort();
         assert.deepEqual(read, Object.values(ROTATION_ENV).sort());
         assert.deepEqual(rotationLambdaEnvironment({ replicationGroupId: "g" }), { REPLICATION_GROUP_ID: "g" });
@@ -148,7 +161,10 @@ describe("rotation lambda: IAM statements", () => {
 
     it("grants no ElastiCache action without a replication group, and KMS only when asked", () => {
         const jwtOnly = rotationPolicyStatements(SECRET_ARN);
-        assert.deepEqual(jwtOnly.map((s) => s.Sid), ["RotateAppSecret", "GenerateRandomPassword"]);
+        assert.deepEqual(
+            jwtOnly.map((s) => s.Sid),
+            ["RotateAppSecret", "GenerateRandomPassword"],
+        );
         assert.ok(!jwtOnly.some((s) => s.Action.some((a) => a.startsWith("kms:"))), "no KMS statement for the AWS-managed key");
     });
 
@@ -177,27 +193,42 @@ describe("rotation lambda: IAM statements", () => {
 
     it("refuses a region that is not an AWS region name", () => {
         for (const region of ["", "us-east", "US-EAST-1", "secretsmanager.us-east-1.amazonaws.com", "us-east-1 "]) {
-            assert.throws(() => rotationPolicyStatements(SECRET_ARN, undefined, { kmsKeyArn: KEY_ARN, region }), /is not an AWS region such as us-east-1/, region);
+            assert.throws(
+                () => rotationPolicyStatements(SECRET_ARN, undefined, { kmsKeyArn: KEY_ARN, region }),
+                /is not an AWS region such as us-east-1/,
+                region,
+            );
         }
         assert.equal(secretsManagerViaService("us-gov-west-1"), "secretsmanager.us-gov-west-1.amazonaws.com");
     });
 
     it("asks for no VPC permission: the function runs outside the VPC (review E)", () => {
         const all = rotationPolicyStatements(SECRET_ARN, GROUP_ARN, { kmsKeyArn: KEY_ARN, region: "us-east-1" }).flatMap((s) => s.Action);
-        assert.deepEqual(all.filter((a) => a.startsWith("ec2:")), [], "no ENI actions (AWSLambdaVPCAccessExecutionRole's job)");
+        assert.deepEqual(
+            all.filter((a) => a.startsWith("ec2:")),
+            [],
+            "no ENI actions (AWSLambdaVPCAccessExecutionRole's job)",
+        );
         assert.equal(rotationLambda.runsInVpc, false);
     });
 
     it("covers every command the function sends, and nothing more", () => {
-        const source = shippedSources().map((s) => s.source).join("\n");
+        const source = shippedSources()
+            .map((s) => s.source)
+            .join("\n");
         const sentCommands = new Set([...source.matchAll(/new (\w+)Command\(/g)].map((m) => m[1]!));
         const service = (op: string) => (/ReplicationGroup/.test(op) ? "elasticache" : "secretsmanager");
         const needed = [...sentCommands].map((op) => `${service(op)}:${op}`).sort();
-        const granted = rotationPolicyStatements(SECRET_ARN, GROUP_ARN).flatMap((s) => s.Action).sort();
+        const granted = rotationPolicyStatements(SECRET_ARN, GROUP_ARN)
+            .flatMap((s) => s.Action)
+            .sort();
         assert.deepEqual(granted, needed);
         assert.deepEqual([...SECRET_ACTIONS, "secretsmanager:GetRandomPassword", ...REPLICATION_GROUP_ACTIONS].sort(), needed);
         for (const s of rotationPolicyStatements(SECRET_ARN, GROUP_ARN)) {
-            assert.ok(s.Action.every((a) => !a.includes("*")), "no wildcard actions");
+            assert.ok(
+                s.Action.every((a) => !a.includes("*")),
+                "no wildcard actions",
+            );
             if (s.Resource === "*") assert.deepEqual(s.Action, ["secretsmanager:GetRandomPassword"], "only the resource-less action gets *");
         }
     });
@@ -216,7 +247,10 @@ describe("rotation lambda: JavaScript type-check", function () {
 
     it("each module's .d.ts matches the declarations tsc derives from it, and no other .d.ts is left", () => {
         const generated = generateAllDeclarations();
-        const onDisk = fs.readdirSync(ROTATION_DIR).filter((f) => f.endsWith(".d.ts")).sort();
+        const onDisk = fs
+            .readdirSync(ROTATION_DIR)
+            .filter((f) => f.endsWith(".d.ts"))
+            .sort();
         assert.deepEqual(onDisk, [...generated.keys()].sort(), "one declaration file per JavaScript file");
         for (const [name, text] of generated) {
             assert.equal(fs.readFileSync(path.join(ROTATION_DIR, name), "utf8"), text, `${name}: run npx tsx tests/rotation/js-check.ts --write`);

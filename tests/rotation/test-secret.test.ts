@@ -2,11 +2,7 @@
 // Secrets Manager's configuration test (AWSPENDING equal to AWSCURRENT when rotation is enabled
 // without rotating).
 import { strict as assert } from "assert";
-import {
-    GetSecretValueCommand,
-    PutSecretValueCommand,
-    UpdateSecretVersionStageCommand,
-} from "@aws-sdk/client-secrets-manager";
+import { GetSecretValueCommand, PutSecretValueCommand, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
 import { DescribeReplicationGroupsCommand, ModifyReplicationGroupCommand } from "@aws-sdk/client-elasticache";
 import { ARN, captureLogs, GROUP_ID, Harness, INITIAL, inputs, LEGACY, PREVIOUS, sent, setup } from "./harness";
 
@@ -56,8 +52,16 @@ describe("rotation lambda: application secret", () => {
         // A pending version that breaks continuity would log people out at finishSecret; testSecret is
         // the last step before it, so it refuses (the edits below stand in for a bug or a manual put).
         for (const [what, edit, message] of [
-            ["previousSecret is not AWSCURRENT's secret", (jwt: any) => ({ ...jwt, previousSecret: "someOtherSecret0123456789abcdefghijklmnopqrstuvwxyz" }), /jwt.previousSecret is not AWSCURRENT's jwt.secret/],
-            ["secret is not AWSCURRENT's nextSecret", (jwt: any) => ({ ...jwt, secret: "someOtherSecret0123456789abcdefghijklmnopqrstuvwxyz" }), /jwt.secret is not AWSCURRENT's jwt.nextSecret/],
+            [
+                "previousSecret is not AWSCURRENT's secret",
+                (jwt: any) => ({ ...jwt, previousSecret: "someOtherSecret0123456789abcdefghijklmnopqrstuvwxyz" }),
+                /jwt.previousSecret is not AWSCURRENT's jwt.secret/,
+            ],
+            [
+                "secret is not AWSCURRENT's nextSecret",
+                (jwt: any) => ({ ...jwt, secret: "someOtherSecret0123456789abcdefghijklmnopqrstuvwxyz" }),
+                /jwt.secret is not AWSCURRENT's jwt.nextSecret/,
+            ],
             ["nextSecret is missing", ({ nextSecret: _n, ...jwt }: any) => jwt, /jwt.nextSecret is missing/],
             ["nextSecret is too short", (jwt: any) => ({ ...jwt, nextSecret: "short" }), /jwt.nextSecret is shorter than 32 characters/],
             ["two keys are equal", (jwt: any) => ({ ...jwt, nextSecret: jwt.previousSecret }), /jwt.nextSecret repeats another JWT key/],
@@ -142,7 +146,10 @@ describe("rotation lambda: application secret", () => {
 
             await h.run("testSecret", token);
 
-            assert.ok(logs.lines().some((l) => JSON.parse(l).level === "warn" && /jwt.nextSecret is missing/.test(JSON.parse(l).message)), "warned");
+            assert.ok(
+                logs.lines().some((l) => JSON.parse(l).level === "warn" && /jwt.nextSecret is missing/.test(JSON.parse(l).message)),
+                "warned",
+            );
         });
 
         it("fails the test when the replication group has AUTH disabled", async () => {

@@ -74,7 +74,9 @@ makePlan({ stack: "qa" }).then((plan) => {
 
 function copyRepository(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fourth-tier-"));
-    const files = execFileSync("git", ["ls-files", "-z"], { cwd: REPO, encoding: "utf8" }).split("\0").filter((f) => f && fs.existsSync(path.join(REPO, f)));
+    const files = execFileSync("git", ["ls-files", "-z"], { cwd: REPO, encoding: "utf8" })
+        .split("\0")
+        .filter((f) => f && fs.existsSync(path.join(REPO, f)));
     for (const file of files) {
         fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
         fs.copyFileSync(path.join(REPO, file), path.join(dir, file));
@@ -108,13 +110,28 @@ describe("a fourth tier (qa): one column of config/tiers.ts and a stack file", f
         const project = JSON.parse(fs.readFileSync(path.join(dir, "tsconfig.json"), "utf8"));
         const include = project.include.filter((glob: string) => !glob.startsWith("tests/"));
         assert.ok(include.length > 0 && include.length < project.include.length, `tsconfig.json includes the specs as tests/**: ${project.include}`);
-        fs.writeFileSync(path.join(dir, "tsconfig.program.json"), JSON.stringify({ extends: "./tsconfig.json", include, compilerOptions: { types: ["node"] } }));
+        fs.writeFileSync(
+            path.join(dir, "tsconfig.program.json"),
+            JSON.stringify({ extends: "./tsconfig.json", include, compilerOptions: { types: ["node"] } }),
+        );
         // Incremental, as npm test's own tsc: its build info sits in node_modules/.cache (the copy's
         // node_modules is the repository's), paths relative to it, files known by a hash of their text,
         // so an unchanged copy is not checked again and `npm ci` starts afresh.
         const buildInfo = path.join("node_modules", ".cache", "platform-tsc", "fourth-tier.tsbuildinfo");
         try {
-            execFileSync(process.execPath, [path.join(dir, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "--incremental", "--tsBuildInfoFile", buildInfo, "-p", "tsconfig.program.json"], { cwd: dir, encoding: "utf8" });
+            execFileSync(
+                process.execPath,
+                [
+                    path.join(dir, "node_modules", "typescript", "bin", "tsc"),
+                    "--noEmit",
+                    "--incremental",
+                    "--tsBuildInfoFile",
+                    buildInfo,
+                    "-p",
+                    "tsconfig.program.json",
+                ],
+                { cwd: dir, encoding: "utf8" },
+            );
         } catch (e) {
             throw new Error(`tsc in the copy failed:\n${String((e as { stdout?: unknown }).stdout)}`, { cause: e });
         }
@@ -133,7 +150,11 @@ describe("a fourth tier (qa): one column of config/tiers.ts and a stack file", f
         assert.strictEqual(plan.dbMultiAz, false);
         assert.strictEqual(plan.dbStorage, 20);
         assert.strictEqual(plan.cacheNode, "cache.t4g.micro");
-        assert.deepStrictEqual(plan.logRetention.filter((d: number) => d !== 1 && d < 30), [], `log groups: ${plan.logRetention}`);
+        assert.deepStrictEqual(
+            plan.logRetention.filter((d: number) => d !== 1 && d < 30),
+            [],
+            `log groups: ${plan.logRetention}`,
+        );
         assert.strictEqual(plan.natGateways, 0, "a NAT instance, the tier's only NAT choice");
         assert.strictEqual(plan.nodeEnv, "qa");
     });

@@ -28,12 +28,17 @@ function compare(a: Version, b: Version): number {
  */
 function satisfies(version: string, range: string): boolean {
     const v = parseVersion(version);
-    return range.split("||").some((set) => set.trim().split(/\s+/).every((comparator) => {
-        const match = /^(>=|<)(\d+(?:\.\d+){0,2})$/.exec(comparator);
-        assert.ok(match, `engines comparator ${comparator} is not >=x.y.z or <x.y.z`);
-        const order = compare(v, parseVersion(match[2]));
-        return match[1] === ">=" ? order >= 0 : order < 0;
-    }));
+    return range.split("||").some((set) =>
+        set
+            .trim()
+            .split(/\s+/)
+            .every((comparator) => {
+                const match = /^(>=|<)(\d+(?:\.\d+){0,2})$/.exec(comparator);
+                assert.ok(match, `engines comparator ${comparator} is not >=x.y.z or <x.y.z`);
+                const order = compare(v, parseVersion(match[2]));
+                return match[1] === ">=" ? order >= 0 : order < 0;
+            }),
+    );
 }
 
 function pinned(variable: string): string {

@@ -45,7 +45,10 @@ describe(`workflows: ${TOOL}`, function () {
         this.skip();
     });
 
-    for (const file of fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    for (const file of fs
+        .readdirSync(WORKFLOWS)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()) {
         it(`accepts ${file}`, async () => {
             const result = await validate(path.join(".github", "workflows", file));
             assert.equal(result.code, 0, result.output);
@@ -56,7 +59,10 @@ describe(`workflows: ${TOOL}`, function () {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-"));
         try {
             const broken = path.join(dir, "broken.yml");
-            fs.writeFileSync(broken, "name: broken\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz:\n      - run: echo hi\n  b:\n    needs: missing\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n");
+            fs.writeFileSync(
+                broken,
+                "name: broken\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz:\n      - run: echo hi\n  b:\n    needs: missing\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n",
+            );
             const result = await validate(broken);
             assert.notEqual(result.code, 0);
             assert.match(result.output, /stepz/);

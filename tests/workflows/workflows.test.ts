@@ -25,7 +25,10 @@ type Job = {
 };
 type Workflow = { name?: string; on?: unknown; permissions?: Record<string, string> | string; env?: Record<string, string>; jobs: Record<string, Job> };
 
-const files = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = fs
+    .readdirSync(WORKFLOWS)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
 const workflows = new Map<string, Workflow>(files.map((f) => [f, parse(fs.readFileSync(path.join(WORKFLOWS, f), "utf8")) as Workflow]));
 const load = (file: string): Workflow => {
     const wf = workflows.get(file);
@@ -47,11 +50,42 @@ const PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[^@]+)?@(v\d+(\.\d+){0,2}|[0
 
 /** Inputs documented for pulumi/actions v6 (its README, "Configuration" and "Extra options"). */
 const PULUMI_ACTION_INPUTS = new Set([
-    "command", "stack-name", "work-dir", "cloud-url", "comment-on-pr", "comment-on-summary", "github-token", "refresh",
-    "secrets-provider", "color", "log-verbosity", "log-flow", "debug", "config-map", "diff", "comment-on-pr-number",
-    "edit-pr-comment", "expect-no-changes", "message", "parallel", "policyPacks", "policyPackConfigs", "pulumi-version",
-    "pulumi-version-file", "remove", "replace", "target", "target-dependents", "upsert", "exclude-protected",
-    "suppress-outputs", "suppress-progress", "omit-stdout", "plan", "always-include-summary", "continue-on-error",
+    "command",
+    "stack-name",
+    "work-dir",
+    "cloud-url",
+    "comment-on-pr",
+    "comment-on-summary",
+    "github-token",
+    "refresh",
+    "secrets-provider",
+    "color",
+    "log-verbosity",
+    "log-flow",
+    "debug",
+    "config-map",
+    "diff",
+    "comment-on-pr-number",
+    "edit-pr-comment",
+    "expect-no-changes",
+    "message",
+    "parallel",
+    "policyPacks",
+    "policyPackConfigs",
+    "pulumi-version",
+    "pulumi-version-file",
+    "remove",
+    "replace",
+    "target",
+    "target-dependents",
+    "upsert",
+    "exclude-protected",
+    "suppress-outputs",
+    "suppress-progress",
+    "omit-stdout",
+    "plan",
+    "always-include-summary",
+    "continue-on-error",
 ]);
 
 /** Permissions a job may ask for, and the action that needs each one. */
@@ -136,7 +170,9 @@ describe("workflows: every file", () => {
 
             it("never puts secrets or untrusted event text into a script", () => {
                 const secretEnv = (env: Record<string, string> | undefined) =>
-                    Object.entries(env ?? {}).filter(([, v]) => String(v).includes("secrets.")).map(([k]) => k);
+                    Object.entries(env ?? {})
+                        .filter(([, v]) => String(v).includes("secrets."))
+                        .map(([k]) => k);
                 for (const [id, job] of Object.entries(wf.jobs)) {
                     const inherited = [...secretEnv(wf.env), ...secretEnv(job.env)];
                     for (const step of job.steps ?? []) {
@@ -165,7 +201,8 @@ describe("workflows: every file", () => {
                 for (const [id, job] of Object.entries(wf.jobs)) {
                     for (const step of stepsUsing(job, "pulumi/actions")) {
                         assert.match(step.uses!, /@v6$/, id);
-                        for (const input of Object.keys(step.with ?? {})) assert.ok(PULUMI_ACTION_INPUTS.has(input), `${id}: unknown pulumi/actions input ${input}`);
+                        for (const input of Object.keys(step.with ?? {}))
+                            assert.ok(PULUMI_ACTION_INPUTS.has(input), `${id}: unknown pulumi/actions input ${input}`);
                         const stackName = String(step.with?.["stack-name"]);
                         const stack = /\/platform\/(.+)$/.exec(stackName)?.[1];
                         assert.ok(stack, `${id}: stack-name ${stackName} is <org>/platform/<stack>`);
@@ -185,7 +222,10 @@ describe("workflows: every file", () => {
                     assert.equal(String(setup[0].with?.["node-version"]), "24", id);
                     assert.equal(String(setup[0].with?.["node-version"]), ciNodeVersion("NODE24_VERSION").split(".")[0], `${id}: the major .ci/run tests`);
                     assert.equal(setup[0].with?.cache, "npm", id);
-                    assert.ok((job.steps ?? []).some((s) => s.run === "npm ci" || s.run?.endsWith("bash .ci/run")), `${id}: npm ci (itself or through .ci/run)`);
+                    assert.ok(
+                        (job.steps ?? []).some((s) => s.run === "npm ci" || s.run?.endsWith("bash .ci/run")),
+                        `${id}: npm ci (itself or through .ci/run)`,
+                    );
                 }
             });
         });
@@ -269,7 +309,10 @@ describe("workflows: deploy.yml", () => {
             assert.match(concurrency.group, new RegExp(stack));
             assert.equal(concurrency["cancel-in-progress"], false, `${stack}: a running update is never cancelled`);
             groups.add(concurrency.group);
-            assert.ok(job.steps!.some((s) => s.run?.includes(`npm run --silent plan -- --stack ${stack}`)), `${stack}: offline plan gate`);
+            assert.ok(
+                job.steps!.some((s) => s.run?.includes(`npm run --silent plan -- --stack ${stack}`)),
+                `${stack}: offline plan gate`,
+            );
         }
         assert.equal(groups.size, stacks.length, "one concurrency group per stack");
     });

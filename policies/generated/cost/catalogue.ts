@@ -88,7 +88,8 @@ export function parseCatalogue(raw: unknown, origin = "catalogue"): Catalogue {
         if (typeof c[section] !== "object" || c[section] === null) fail(`section "${section}" missing`);
     }
     for (const [key, e] of Object.entries<any>(c.prices)) {
-        if (typeof e?.usd !== "number" || !Number.isFinite(e.usd) || e.usd < 0) fail(`prices["${key}"].usd must be a number >= 0, got ${JSON.stringify(e?.usd)}`);
+        if (typeof e?.usd !== "number" || !Number.isFinite(e.usd) || e.usd < 0)
+            fail(`prices["${key}"].usd must be a number >= 0, got ${JSON.stringify(e?.usd)}`);
         if (!PRICE_SOURCES.includes(e.source)) fail(`prices["${key}"].source must be one of ${PRICE_SOURCES.join(", ")}, got ${JSON.stringify(e.source)}`);
         if (typeof e.unit !== "string" || !e.unit) fail(`prices["${key}"].unit missing`);
     }

@@ -20,4 +20,3 @@ export function formatMoney(amount: number, currency: "USD" = "USD"): string {
     const text = rounded.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     return `${amount < 0 && rounded !== 0 ? "-" : ""}$${text}`;
 }
-

@@ -19,10 +19,7 @@ export interface BudgetEstimate {
  * cost/estimate's `estimate` as far as the budget policy uses it: whether to price inside the free
  * tier, and the tier (name and traits) so an adapter can pick the tier's usage assumptions.
  */
-export type Estimator = (
-    resources: CapturedResource[],
-    options: { freeTier: boolean; tier: string; traits: TierTraits },
-) => BudgetEstimate;
+export type Estimator = (resources: CapturedResource[], options: { freeTier: boolean; tier: string; traits: TierTraits }) => BudgetEstimate;
 
 export interface BudgetConfig extends TierConfig {
     /** Monthly budget in USD per tier, overriding the tier's `budgetUsd` trait. */

@@ -29,8 +29,7 @@ export function gp3Only(): ResourceValidationPolicy {
                     return;
                 case T.ec2Instance: {
                     need("rootBlockDevice.volumeType", safePath(args.props, "rootBlockDevice", "volumeType"));
-                    asArray(safeGet(args.props, "ebsBlockDevices")).forEach((d, i) =>
-                        need(`ebsBlockDevices[${i}].volumeType`, safeGet(d, "volumeType")));
+                    asArray(safeGet(args.props, "ebsBlockDevices")).forEach((d, i) => need(`ebsBlockDevices[${i}].volumeType`, safeGet(d, "volumeType")));
                     return;
                 }
                 case T.launchTemplate:

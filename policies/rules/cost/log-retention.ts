@@ -20,9 +20,7 @@ export interface RetentionConfig extends TierConfig {
  * Values CloudWatch Logs accepts for retentionInDays (0 = never expire, refused here), as listed in
  * the team's AWS-FACTS.md (pre-deploy review of 2026-12-01).
  */
-export const CLOUDWATCH_RETENTION_DAYS = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /**
  * `log-retention` (resource, mandatory): every CloudWatch log group sets `retentionInDays`
@@ -33,7 +31,8 @@ export function logRetention(tiers: TierTable = PACK_TIERS): ResourceValidationP
     const bound = { type: "object", properties: { min: { type: "integer", minimum: 1 }, max: { type: "integer", minimum: 1 } } } as const;
     return {
         name: "log-retention",
-        description: "[CloudWatch.16] CloudWatch log groups set retentionInDays, within the tier's retention bounds (the tier table's logRetention min and max).",
+        description:
+            "[CloudWatch.16] CloudWatch log groups set retentionInDays, within the tier's retention bounds (the tier table's logRetention min and max).",
         enforcementLevel: "mandatory",
         severity: "medium",
         tags: ["cost", "security"],

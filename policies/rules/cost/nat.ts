@@ -53,13 +53,16 @@ export function natGatewayCount(tiers: TierTable = PACK_TIERS): StackValidationP
                 return;
             }
             const config = args.getConfig<NatConfig>();
-            const azCount = azs.size > 0 ? azs.size : config.azCount ?? 3;
+            const azCount = azs.size > 0 ? azs.size : (config.azCount ?? 3);
             const fixed = config.maxNatGateways?.[tier.name] ?? tier.traits.maxNatGateways;
             const limit = fixed ?? azCount;
             if (nats.length > limit) {
-                const names = nats.map(n => n.name).join(", ");
-                report(`${nats.length} NAT gateway(s) (${names}) exceed tier ${tier.name}'s limit of ${limit}` +
-                    (fixed === undefined ? ` (one per AZ, ${azCount} AZs)` : "") + ".");
+                const names = nats.map((n) => n.name).join(", ");
+                report(
+                    `${nats.length} NAT gateway(s) (${names}) exceed tier ${tier.name}'s limit of ${limit}` +
+                        (fixed === undefined ? ` (one per AZ, ${azCount} AZs)` : "") +
+                        ".",
+                );
             }
         },
     };

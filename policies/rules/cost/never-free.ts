@@ -47,7 +47,8 @@ export interface NeverFreeConfig extends TierConfig {
 export function zeroBudgetNeverFree(tiers: TierTable = PACK_TIERS): ResourceValidationPolicy {
     return {
         name: "zero-budget-never-free",
-        description: "A tier with a $0 budget has no never-free resource (NAT gateway, load balancer, RDS, ElastiCache, EIP, interface VPC endpoint, KMS key, ...).",
+        description:
+            "A tier with a $0 budget has no never-free resource (NAT gateway, load balancer, RDS, ElastiCache, EIP, interface VPC endpoint, KMS key, ...).",
         enforcementLevel: "mandatory",
         severity: "high",
         tags: ["cost"],

@@ -84,11 +84,15 @@ export function allowedInstanceSizes(tiers: TierTable = PACK_TIERS): ResourceVal
                     }
                     const size = parseFargateSize(safeGet(args.props, "cpu"), safeGet(args.props, "memory"));
                     if (size.cpu === undefined || size.memory === undefined) {
-                        report(`A Fargate task definition must set task-level cpu and memory (got cpu=${String(safeGet(args.props, "cpu"))}, memory=${String(safeGet(args.props, "memory"))}).`);
+                        report(
+                            `A Fargate task definition must set task-level cpu and memory (got cpu=${String(safeGet(args.props, "cpu"))}, memory=${String(safeGet(args.props, "memory"))}).`,
+                        );
                         return;
                     }
                     if (size.cpu > limit.maxCpu || size.memory > limit.maxMemory) {
-                        report(`Fargate task size cpu=${size.cpu} memory=${size.memory} MiB exceeds tier ${tier.name}'s ceiling cpu=${limit.maxCpu} memory=${limit.maxMemory} MiB.`);
+                        report(
+                            `Fargate task size cpu=${size.cpu} memory=${size.memory} MiB exceeds tier ${tier.name}'s ceiling cpu=${limit.maxCpu} memory=${limit.maxMemory} MiB.`,
+                        );
                     }
                     return;
                 }

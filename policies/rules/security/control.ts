@@ -23,12 +23,7 @@ export function control(id: string, title: string): string {
  * Whether the resource's tier (tag, else config) has `trait`; reports when the tier is unknown
  * (fail closed). The program sets the same settings from the same traits (config/settings).
  */
-export function tierHas(
-    args: ResourceValidationArgs,
-    report: ReportViolation,
-    tiers: TierTable,
-    trait: "highAvailability" | "protectData",
-): boolean {
+export function tierHas(args: ResourceValidationArgs, report: ReportViolation, tiers: TierTable, trait: "highAvailability" | "protectData"): boolean {
     const tier = tierOf(args, report, tiers);
     return tier !== undefined && (tier.traits as TierTraits)[trait] === true;
 }

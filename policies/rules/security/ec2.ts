@@ -10,7 +10,7 @@ import { control } from "./control";
 export function ec2Imdsv2(): ResourceValidationPolicy {
     return {
         name: "ec2-imdsv2",
-        description: control("EC2.8", "EC2 instances and launch templates require IMDSv2 (metadataOptions.httpTokens: \"required\")."),
+        description: control("EC2.8", 'EC2 instances and launch templates require IMDSv2 (metadataOptions.httpTokens: "required").'),
         enforcementLevel: "mandatory",
         severity: "high",
         tags: ["security", "FSBP"],
@@ -67,12 +67,17 @@ export function noUnrestrictedIngress(): StackValidationPolicy {
         tags: ["security", "FSBP"],
         configSchema: {
             properties: {
-                publicPorts: { type: "array", items: { type: "integer" }, default: [80, 443], description: "TCP ports a PublicIngress=true group may open to the internet." },
+                publicPorts: {
+                    type: "array",
+                    items: { type: "integer" },
+                    default: [80, 443],
+                    description: "TCP ports a PublicIngress=true group may open to the internet.",
+                },
             },
         },
         validateStack: (args, report) => {
             const publicPorts = args.getConfig<IngressConfig>().publicPorts ?? [80, 443];
-            const sgs = args.resources.filter(r => r.type === T.securityGroup);
+            const sgs = args.resources.filter((r) => r.type === T.securityGroup);
             const tagsOf = (r: PolicyResource) => effectiveTags(r.props, r.provider);
             const sgTags = (rule: PolicyResource) => referencedBy(rule, "securityGroupId", sgs).map(tagsOf);
             const open: OpenRule[] = [];
@@ -81,22 +86,43 @@ export function noUnrestrictedIngress(): StackValidationPolicy {
                     asArray(safeGet(r.props, "ingress")).forEach((ing, i) => {
                         const cidrs = [...asArray(safeGet(ing, "cidrBlocks")), ...asArray(safeGet(ing, "ipv6CidrBlocks"))];
                         if (cidrs.includes(OPEN_V4) || cidrs.includes(OPEN_V6)) {
-                            open.push({ resource: r, where: `ingress[${i}]`, protocol: safeGet(ing, "protocol"), fromPort: safeGet(ing, "fromPort"), toPort: safeGet(ing, "toPort"), markerTags: [tagsOf(r)] });
+                            open.push({
+                                resource: r,
+                                where: `ingress[${i}]`,
+                                protocol: safeGet(ing, "protocol"),
+                                fromPort: safeGet(ing, "fromPort"),
+                                toPort: safeGet(ing, "toPort"),
+                                markerTags: [tagsOf(r)],
+                            });
                         }
                     });
                 } else if (r.type === T.securityGroupRule && safeGet(r.props, "type") === "ingress") {
                     const cidrs = [...asArray(safeGet(r.props, "cidrBlocks")), ...asArray(safeGet(r.props, "ipv6CidrBlocks"))];
                     if (cidrs.includes(OPEN_V4) || cidrs.includes(OPEN_V6)) {
-                        open.push({ resource: r, where: "rule", protocol: safeGet(r.props, "protocol"), fromPort: safeGet(r.props, "fromPort"), toPort: safeGet(r.props, "toPort"), markerTags: sgTags(r) });
+                        open.push({
+                            resource: r,
+                            where: "rule",
+                            protocol: safeGet(r.props, "protocol"),
+                            fromPort: safeGet(r.props, "fromPort"),
+                            toPort: safeGet(r.props, "toPort"),
+                            markerTags: sgTags(r),
+                        });
                     }
                 } else if (r.type === T.sgIngressRule) {
                     if (safeGet(r.props, "cidrIpv4") === OPEN_V4 || safeGet(r.props, "cidrIpv6") === OPEN_V6) {
-                        open.push({ resource: r, where: "rule", protocol: safeGet(r.props, "ipProtocol"), fromPort: safeGet(r.props, "fromPort"), toPort: safeGet(r.props, "toPort"), markerTags: [tagsOf(r), ...sgTags(r)] });
+                        open.push({
+                            resource: r,
+                            where: "rule",
+                            protocol: safeGet(r.props, "ipProtocol"),
+                            fromPort: safeGet(r.props, "fromPort"),
+                            toPort: safeGet(r.props, "toPort"),
+                            markerTags: [tagsOf(r), ...sgTags(r)],
+                        });
                     }
                 }
             }
             for (const rule of open) {
-                const marked = rule.markerTags.some(t => t[MARKERS.publicIngressTag] === "true");
+                const marked = rule.markerTags.some((t) => t[MARKERS.publicIngressTag] === "true");
                 const protocol = String(rule.protocol).toLowerCase();
                 const from = asNumber(rule.fromPort);
                 const to = asNumber(rule.toPort);
@@ -105,7 +131,10 @@ export function noUnrestrictedIngress(): StackValidationPolicy {
                 if (!webPort) {
                     report(`${label} opens ${describePorts(rule)} to the internet; only TCP ${publicPorts.join("/")} may be public.`, rule.resource.urn);
                 } else if (!marked) {
-                    report(`${label} opens ${describePorts(rule)} to the internet without the ${MARKERS.publicIngressTag}="true" tag on the rule or its security group.`, rule.resource.urn);
+                    report(
+                        `${label} opens ${describePorts(rule)} to the internet without the ${MARKERS.publicIngressTag}="true" tag on the rule or its security group.`,
+                        rule.resource.urn,
+                    );
                 }
             }
         },

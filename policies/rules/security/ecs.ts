@@ -27,7 +27,10 @@ export function ecsNoPublicIp(): ResourceValidationPolicy {
 export function ecsReadonlyRootFilesystem(): ResourceValidationPolicy {
     return {
         name: "ecs-readonly-root-filesystem",
-        description: control("ECS.5", `ECS containers have read-only root filesystems (opt out per container with docker label "${MARKERS.writableRootLabel}": "<reason>").`),
+        description: control(
+            "ECS.5",
+            `ECS containers have read-only root filesystems (opt out per container with docker label "${MARKERS.writableRootLabel}": "<reason>").`,
+        ),
         enforcementLevel: "mandatory",
         severity: "high",
         tags: ["security", "FSBP"],
@@ -50,7 +53,9 @@ export function ecsReadonlyRootFilesystem(): ResourceValidationPolicy {
             for (const c of containers) {
                 const label = c?.dockerLabels?.[MARKERS.writableRootLabel];
                 if (c?.readonlyRootFilesystem !== true && !(typeof label === "string" && label.trim() !== "")) {
-                    report(`Container "${c?.name ?? "?"}" of "${args.name}" does not set readonlyRootFilesystem: true (or the docker label "${MARKERS.writableRootLabel}" with a reason).`);
+                    report(
+                        `Container "${c?.name ?? "?"}" of "${args.name}" does not set readonlyRootFilesystem: true (or the docker label "${MARKERS.writableRootLabel}" with a reason).`,
+                    );
                 }
             }
         },

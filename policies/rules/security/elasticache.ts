@@ -42,8 +42,11 @@ export function elasticacheAutomaticFailover(tiers: TierTable = PACK_TIERS): Res
         tags: ["security", "FSBP", "reliability"],
         configSchema: schemaWithTier(tiers),
         validateResource: (args, report) => {
-            if (args.type === T.cacheReplicationGroup && tierHas(args, report, tiers, "highAvailability") &&
-                safeGet(args.props, "automaticFailoverEnabled") !== true) {
+            if (
+                args.type === T.cacheReplicationGroup &&
+                tierHas(args, report, tiers, "highAvailability") &&
+                safeGet(args.props, "automaticFailoverEnabled") !== true
+            ) {
                 report(`Replication group "${args.name}" does not set automaticFailoverEnabled: true although its tier has high availability.`);
             }
         },
@@ -63,9 +66,11 @@ export function elasticacheEncryptionAtRest(): ResourceValidationPolicy {
             }
             const value = safeGet(args.props, "atRestEncryptionEnabled");
             const engine = safeGet(args.props, "engine") ?? "redis";
-            const effective = value ?? (engine === "valkey");
+            const effective = value ?? engine === "valkey";
             if (effective !== true) {
-                report(`Replication group "${args.name}" is not encrypted at rest (atRestEncryptionEnabled ${value === undefined ? `unset, default false for ${engine}` : String(value)}).`);
+                report(
+                    `Replication group "${args.name}" is not encrypted at rest (atRestEncryptionEnabled ${value === undefined ? `unset, default false for ${engine}` : String(value)}).`,
+                );
             }
         },
     };

@@ -19,8 +19,7 @@ export const isApplicationLb = (r: { type: string; props: any }) =>
 
 function isHttpsRedirect(listener: PolicyResource): boolean {
     const actions = asArray(safeGet(listener.props, "defaultActions"));
-    return actions.length > 0 && actions.every(a =>
-        safeGet(a, "type") === "redirect" && safePath(a, "redirect", "protocol") === "HTTPS");
+    return actions.length > 0 && actions.every((a) => safeGet(a, "type") === "redirect" && safePath(a, "redirect", "protocol") === "HTTPS");
 }
 
 /**
@@ -49,7 +48,7 @@ export function albHttpsRedirect(tiers: TierTable = PACK_TIERS): StackValidation
             const config = args.getConfig<HttpsRedirectConfig>();
             const requiresHttps = (t: ResolvedTier) => config.requireHttpsTiers?.includes(t.name) ?? t.traits.httpsOnly;
             const lbs = args.resources.filter(isApplicationLb);
-            const listeners = args.resources.filter(r => LISTENER_TYPES.includes(r.type));
+            const listeners = args.resources.filter((r) => LISTENER_TYPES.includes(r.type));
             const groups = new Map<PolicyResource | undefined, PolicyResource[]>();
             for (const l of listeners) {
                 let owner: PolicyResource | undefined = referencedBy(l, "loadBalancerArn", lbs)[0];
@@ -67,12 +66,15 @@ export function albHttpsRedirect(tiers: TierTable = PACK_TIERS): StackValidation
                 }
             }
             for (const [lb, ls] of groups) {
-                const hasHttps = ls.some(l => safeGet(l.props, "protocol") === "HTTPS");
+                const hasHttps = ls.some((l) => safeGet(l.props, "protocol") === "HTTPS");
                 if (hasHttps) {
                     for (const l of ls) {
                         const protocol = safeGet(l.props, "protocol") ?? "HTTP";
                         if (protocol === "HTTP" && !isHttpsRedirect(l)) {
-                            report(`HTTP listener "${l.name}" does not redirect to HTTPS although ${lb ? `load balancer "${lb.name}"` : "the stack"} has an HTTPS listener.`, l.urn);
+                            report(
+                                `HTTP listener "${l.name}" does not redirect to HTTPS although ${lb ? `load balancer "${lb.name}"` : "the stack"} has an HTTPS listener.`,
+                                l.urn,
+                            );
                         }
                     }
                 } else if (lb !== undefined) {
@@ -138,8 +140,11 @@ export function lbDeletionProtection(tiers: TierTable = PACK_TIERS): ResourceVal
         tags: ["security", "FSBP"],
         configSchema: schemaWithTier(tiers),
         validateResource: (args, report) => {
-            if ((args.type === "aws:lb/loadBalancer:LoadBalancer" || args.type === "aws:alb/loadBalancer:LoadBalancer") &&
-                tierHas(args, report, tiers, "protectData") && safeGet(args.props, "enableDeletionProtection") !== true) {
+            if (
+                (args.type === "aws:lb/loadBalancer:LoadBalancer" || args.type === "aws:alb/loadBalancer:LoadBalancer") &&
+                tierHas(args, report, tiers, "protectData") &&
+                safeGet(args.props, "enableDeletionProtection") !== true
+            ) {
                 report(`Load balancer "${args.name}" does not set enableDeletionProtection: true although its tier protects data.`);
             }
         },

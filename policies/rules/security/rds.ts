@@ -64,8 +64,11 @@ export function rdsDeletionProtection(tiers: TierTable = PACK_TIERS): ResourceVa
         tags: ["security", "FSBP"],
         configSchema: schemaWithTier(tiers),
         validateResource: (args, report) => {
-            if ((args.type === T.rdsInstance || args.type === T.rdsCluster) && tierHas(args, report, tiers, "protectData") &&
-                safeGet(args.props, "deletionProtection") !== true) {
+            if (
+                (args.type === T.rdsInstance || args.type === T.rdsCluster) &&
+                tierHas(args, report, tiers, "protectData") &&
+                safeGet(args.props, "deletionProtection") !== true
+            ) {
                 report(`RDS "${args.name}" does not set deletionProtection: true although its tier protects data.`);
             }
         },

@@ -20,10 +20,10 @@ export function s3BlockPublicAccess(): StackValidationPolicy {
         severity: "critical",
         tags: ["security", "FSBP"],
         validateStack: (args, report) => {
-            const buckets = args.resources.filter(r => BUCKET_TYPES.includes(r.type));
-            const blocks = args.resources.filter(r => r.type === T.bucketPublicAccessBlock);
+            const buckets = args.resources.filter((r) => BUCKET_TYPES.includes(r.type));
+            const blocks = args.resources.filter((r) => r.type === T.bucketPublicAccessBlock);
             for (const b of blocks) {
-                const off = PAB_FLAGS.filter(f => safeGet(b.props, f) !== true);
+                const off = PAB_FLAGS.filter((f) => safeGet(b.props, f) !== true);
                 if (off.length > 0) {
                     report(`Public access block "${b.name}" does not set ${off.join(", ")} to true.`, b.urn);
                 }

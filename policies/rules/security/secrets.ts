@@ -47,7 +47,7 @@ export function rotationIntervalDays(rules: any): number | undefined {
             return Number(step[1]);
         }
         const list = dom.split(",").map(Number);
-        if (list.every(n => Number.isInteger(n))) {
+        if (list.every((n) => Number.isInteger(n))) {
             const sorted = [...new Set(list)].sort((a, b) => a - b);
             let gap = 31 - sorted[sorted.length - 1] + sorted[0];
             for (let i = 1; i < sorted.length; i++) {
@@ -68,15 +68,18 @@ export function rotationIntervalDays(rules: any): number | undefined {
 export function secretsRotation(): StackValidationPolicy {
     return {
         name: "secrets-rotation",
-        description: control("SecretsManager.1 / SecretsManager.4", `Secrets rotate automatically at least every 30 days (exempt a secret with tag ${MARKERS.rotationExemptTag}=<reason>).`),
+        description: control(
+            "SecretsManager.1 / SecretsManager.4",
+            `Secrets rotate automatically at least every 30 days (exempt a secret with tag ${MARKERS.rotationExemptTag}=<reason>).`,
+        ),
         enforcementLevel: "mandatory",
         severity: "high",
         tags: ["security", "FSBP"],
         configSchema: { properties: { maxDays: { type: "integer", minimum: 1, default: 30, description: "Longest rotation interval in days." } } },
         validateStack: (args, report) => {
             const maxDays = args.getConfig<RotationConfig>().maxDays ?? 30;
-            const secrets = args.resources.filter(r => r.type === T.secret);
-            const rotations = args.resources.filter(r => r.type === T.secretRotation);
+            const secrets = args.resources.filter((r) => r.type === T.secret);
+            const rotations = args.resources.filter((r) => r.type === T.secretRotation);
             for (const rot of rotations) {
                 const days = rotationIntervalDays(safeGet(rot.props, "rotationRules"));
                 if (days === undefined) {
@@ -85,10 +88,13 @@ export function secretsRotation(): StackValidationPolicy {
                     report(`Secret rotation "${rot.name}" rotates every ${days} days; at most ${maxDays} allowed.`, rot.urn);
                 }
             }
-            const needing = secrets.filter(s => (effectiveTags(s.props, s.provider)[MARKERS.rotationExemptTag] ?? "").trim() === "");
+            const needing = secrets.filter((s) => (effectiveTags(s.props, s.provider)[MARKERS.rotationExemptTag] ?? "").trim() === "");
             const { missing } = pairReferences(needing, rotations, "secretId");
             for (const s of missing) {
-                report(`Secret "${s.name}" has no aws.secretsmanager.SecretRotation (or tag ${MARKERS.rotationExemptTag}=<reason> if it cannot rotate).`, s.urn);
+                report(
+                    `Secret "${s.name}" has no aws.secretsmanager.SecretRotation (or tag ${MARKERS.rotationExemptTag}=<reason> if it cannot rotate).`,
+                    s.urn,
+                );
             }
         },
     };

@@ -82,7 +82,8 @@ const FREE_EXACT: Record<string, string> = {
     "aws:serverlessrepository/cloudFormationStack:CloudFormationStack":
         "the stack itself has no charge; the rotation Lambda it creates runs a few times a month, inside Lambda's free requests (not visible to this estimate)",
     "aws:route53/record:Record": "records have no charge (alias queries to AWS resources are free; others are billed per million, not estimated)",
-    "aws:cloudtrail/trail:Trail": "the first copy of management events in a region is free (CloudTrail pricing); its log files are priced on the bucket. " +
+    "aws:cloudtrail/trail:Trail":
+        "the first copy of management events in a region is free (CloudTrail pricing); its log files are priced on the bucket. " +
         "An account that already has a trail pays $2 per 100,000 events for this second copy: set secrets.cloudTrail to existing",
     "aws:ssm/association:Association": "State Manager associations on EC2 instances have no charge (AWS Systems Manager pricing)",
     "aws:ssm/document:Document": "SSM documents have no charge; Run Command on EC2 nodes has no additional cost (Systems Manager user guide, Run Command)",

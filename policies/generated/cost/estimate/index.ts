@@ -122,4 +122,3 @@ export function estimate(resources: CapturedResource[], options: EstimateOptions
         assumptions: a,
     };
 }
-

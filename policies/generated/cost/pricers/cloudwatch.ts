@@ -28,6 +28,14 @@ export const priceCompositeAlarm: Pricer = (_r, ctx) => ({
 });
 
 export const priceDashboard: Pricer = (_r, ctx) => ({
-    parts: [part(ctx, { label: "dashboard", rateKey: "cloudwatch.dashboard.month", quantity: 1, quantityText: "1 dashboard", freeTierPool: "cloudwatch.dashboards" })],
+    parts: [
+        part(ctx, {
+            label: "dashboard",
+            rateKey: "cloudwatch.dashboard.month",
+            quantity: 1,
+            quantityText: "1 dashboard",
+            freeTierPool: "cloudwatch.dashboards",
+        }),
+    ],
     inputs: {},
 });

@@ -87,8 +87,20 @@ export const priceEcsService: Pricer = (r, ctx) => {
     const gb = memMib / 1024;
     const taskHours = tasks * ctx.hours;
     const parts = [
-        part(ctx, { label: `Fargate ${arch} vCPU`, rateKey: `fargate.${arch}.vcpuHour`, quantity: taskHours * vcpu, quantityText: `${qty(tasks)} task(s) x ${ctx.hours} h x ${qty(vcpu)} vCPU`, assumption: how }),
-        part(ctx, { label: `Fargate ${arch} memory`, rateKey: `fargate.${arch}.gbHour`, quantity: taskHours * gb, quantityText: `${qty(tasks)} task(s) x ${ctx.hours} h x ${qty(gb)} GB`, assumption: how }),
+        part(ctx, {
+            label: `Fargate ${arch} vCPU`,
+            rateKey: `fargate.${arch}.vcpuHour`,
+            quantity: taskHours * vcpu,
+            quantityText: `${qty(tasks)} task(s) x ${ctx.hours} h x ${qty(vcpu)} vCPU`,
+            assumption: how,
+        }),
+        part(ctx, {
+            label: `Fargate ${arch} memory`,
+            rateKey: `fargate.${arch}.gbHour`,
+            quantity: taskHours * gb,
+            quantityText: `${qty(tasks)} task(s) x ${ctx.hours} h x ${qty(gb)} GB`,
+            assumption: how,
+        }),
     ];
     const spot = spotShare(strategies, tasks);
     if (spot > 0) {
@@ -107,14 +119,28 @@ export const priceEcsService: Pricer = (r, ctx) => {
     }
     return {
         parts,
-        inputs: { taskDefinition: td.name, architecture: arch, vcpu, memoryGb: gb, averageTasks: tasks, hours: ctx.hours, spotShare: spot, ...(min !== undefined ? { minCapacity: min } : {}), ...(max !== undefined ? { maxCapacity: max } : {}) },
+        inputs: {
+            taskDefinition: td.name,
+            architecture: arch,
+            vcpu,
+            memoryGb: gb,
+            averageTasks: tasks,
+            hours: ctx.hours,
+            spotShare: spot,
+            ...(min !== undefined ? { minCapacity: min } : {}),
+            ...(max !== undefined ? { maxCapacity: max } : {}),
+        },
     };
 };
 
 export const priceEcsCluster: Pricer = (r, ctx) => {
     const insights = ((r.inputs.settings ?? []) as any[]).find((s) => s.name === "containerInsights");
     if (insights && insights.value !== "disabled") {
-        ctx.notes.push({ type: r.type, name: r.name, reason: `Container Insights (${insights.value}) is billed as CloudWatch custom metrics and log ingestion; not estimated` });
+        ctx.notes.push({
+            type: r.type,
+            name: r.name,
+            reason: `Container Insights (${insights.value}) is billed as CloudWatch custom metrics and log ingestion; not estimated`,
+        });
     }
     return { free: "an ECS cluster has no charge (its tasks are priced on the services)" };
 };

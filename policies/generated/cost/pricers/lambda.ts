@@ -12,8 +12,22 @@ export const priceLambda: Pricer = (r, ctx) => {
     const assumption = `lambdaInvocationsPerFunctionPerMonth = ${qty(inv)}, lambdaAvgDurationMs = ${ctx.a.lambdaAvgDurationMs}`;
     return {
         parts: [
-            part(ctx, { label: `${arch} compute`, rateKey: `lambda.${arch}.gbSecond`, quantity: gbs, quantityText: `${qty(inv)} x ${ctx.a.lambdaAvgDurationMs} ms x ${memMb} MB = ${qty(gbs)} GB-s`, assumption, freeTierPool: "lambda.gbSeconds" }),
-            part(ctx, { label: `${arch} requests`, rateKey: `lambda.${arch}.requestsPerMillion`, quantity: inv / 1e6, quantityText: `${qty(inv)} / 1M`, assumption, freeTierPool: "lambda.requests" }),
+            part(ctx, {
+                label: `${arch} compute`,
+                rateKey: `lambda.${arch}.gbSecond`,
+                quantity: gbs,
+                quantityText: `${qty(inv)} x ${ctx.a.lambdaAvgDurationMs} ms x ${memMb} MB = ${qty(gbs)} GB-s`,
+                assumption,
+                freeTierPool: "lambda.gbSeconds",
+            }),
+            part(ctx, {
+                label: `${arch} requests`,
+                rateKey: `lambda.${arch}.requestsPerMillion`,
+                quantity: inv / 1e6,
+                quantityText: `${qty(inv)} / 1M`,
+                assumption,
+                freeTierPool: "lambda.requests",
+            }),
         ],
         inputs: { architecture: arch, memoryMb: memMb, invocations: inv, gbSeconds: gbs },
     };

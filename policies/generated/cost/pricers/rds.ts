@@ -20,7 +20,13 @@ export const priceRdsInstance: Pricer = (r, ctx) => {
     const storageType = String(r.inputs.storageType ?? (r.inputs.iops !== undefined ? "io1" : "gp2"));
     const microPool = freeTierAllowance("rds.microInstanceHours", ctx.cat).appliesTo?.includes(cls) && !multiAz ? "rds.microInstanceHours" : undefined;
     const parts: CostPart[] = [
-        part(ctx, { label: `instance hours (${azText})`, rateKey: `rds.postgres.${az}.${cls}`, quantity: ctx.hours, quantityText: `${ctx.hours} h`, freeTierPool: microPool }),
+        part(ctx, {
+            label: `instance hours (${azText})`,
+            rateKey: `rds.postgres.${az}.${cls}`,
+            quantity: ctx.hours,
+            quantityText: `${ctx.hours} h`,
+            freeTierPool: microPool,
+        }),
         part(ctx, {
             label: `${storageType} storage (${azText})`,
             rateKey: `rds.storage.${storageType}.${az}.gbMonth`,
@@ -36,10 +42,24 @@ export const priceRdsInstance: Pricer = (r, ctx) => {
         const iops = num(r.inputs.iops);
         const thr = num(r.inputs.storageThroughput);
         if (iops !== undefined && iops > baseIops) {
-            parts.push(part(ctx, { label: `gp3 IOPS above the ${qty(baseIops)} baseline`, rateKey: `rds.storage.gp3.${az}.iopsMonth`, quantity: iops - baseIops, quantityText: `(${qty(iops)} - ${qty(baseIops)}) IOPS` }));
+            parts.push(
+                part(ctx, {
+                    label: `gp3 IOPS above the ${qty(baseIops)} baseline`,
+                    rateKey: `rds.storage.gp3.${az}.iopsMonth`,
+                    quantity: iops - baseIops,
+                    quantityText: `(${qty(iops)} - ${qty(baseIops)}) IOPS`,
+                }),
+            );
         }
         if (thr !== undefined && thr > baseThroughput) {
-            parts.push(part(ctx, { label: `gp3 throughput above the ${baseThroughput} MiB/s baseline`, rateKey: `rds.storage.gp3.${az}.throughputMibpsMonth`, quantity: thr - baseThroughput, quantityText: `(${qty(thr)} - ${baseThroughput}) MiB/s` }));
+            parts.push(
+                part(ctx, {
+                    label: `gp3 throughput above the ${baseThroughput} MiB/s baseline`,
+                    rateKey: `rds.storage.gp3.${az}.throughputMibpsMonth`,
+                    quantity: thr - baseThroughput,
+                    quantityText: `(${qty(thr)} - ${baseThroughput}) MiB/s`,
+                }),
+            );
         }
     }
     const retention = num(r.inputs.backupRetentionPeriod) ?? 1; // RDS API default: 1 day
@@ -69,13 +89,32 @@ export const priceRdsInstance: Pricer = (r, ctx) => {
     const piRetention = num(r.inputs.performanceInsightsRetentionPeriod) ?? 7;
     if (r.inputs.performanceInsightsEnabled === true) {
         if (piRetention <= 7) {
-            parts.push(part(ctx, { label: "Performance Insights, 7-day retention", rateKey: "rds.performanceInsights.freeRetention.month", quantity: 1, quantityText: "1 instance" }));
+            parts.push(
+                part(ctx, {
+                    label: "Performance Insights, 7-day retention",
+                    rateKey: "rds.performanceInsights.freeRetention.month",
+                    quantity: 1,
+                    quantityText: "1 instance",
+                }),
+            );
         } else {
-            ctx.notes.push({ type: r.type, name: r.name, reason: `Performance Insights retention of ${piRetention} days is billed per vCPU and is not in the catalogue (the instance itself is priced)` });
+            ctx.notes.push({
+                type: r.type,
+                name: r.name,
+                reason: `Performance Insights retention of ${piRetention} days is billed per vCPU and is not in the catalogue (the instance itself is priced)`,
+            });
         }
     }
     return {
         parts,
-        inputs: { instanceClass: cls, multiAz, multiAzFactor: multiAz ? 2 : 1, hours: ctx.hours, allocatedStorageGb: storage, storageType, backupRetentionDays: retention },
+        inputs: {
+            instanceClass: cls,
+            multiAz,
+            multiAzFactor: multiAz ? 2 : 1,
+            hours: ctx.hours,
+            allocatedStorageGb: storage,
+            storageType,
+            backupRetentionDays: retention,
+        },
     };
 };

@@ -9,7 +9,13 @@ export const priceSecret: Pricer = (_r, ctx) => {
     return {
         parts: [
             part(ctx, { label: "secret", rateKey: "secretsmanager.secret.month", quantity: 1, quantityText: "1 secret" }),
-            part(ctx, { label: "API calls", rateKey: "secretsmanager.apiCalls.per10k", quantity: calls / 10_000, quantityText: `${qty(calls)} / 10,000`, assumption: `secretsApiCallsPerSecretPerMonth = ${qty(calls)}` }),
+            part(ctx, {
+                label: "API calls",
+                rateKey: "secretsmanager.apiCalls.per10k",
+                quantity: calls / 10_000,
+                quantityText: `${qty(calls)} / 10,000`,
+                assumption: `secretsApiCallsPerSecretPerMonth = ${qty(calls)}`,
+            }),
         ],
         inputs: { apiCalls: calls },
     };

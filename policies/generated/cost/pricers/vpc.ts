@@ -46,8 +46,20 @@ export const priceVpcEndpoint: Pricer = (r, ctx) => {
     const azs = subnets > 0 ? subnets : ctx.a.vpcEndpointAzsWhenUnknown;
     return {
         parts: [
-            part(ctx, { label: "interface endpoint hours", rateKey: "vpc.endpoint.interface.hourPerAz", quantity: azs * ctx.hours, quantityText: `${azs} AZ x ${ctx.hours} h`, assumption: subnets > 0 ? undefined : `vpcEndpointAzsWhenUnknown = ${azs}` }),
-            part(ctx, { label: "data processed", rateKey: "vpc.endpoint.interface.gb", quantity: ctx.a.vpcEndpointDataGbPerMonth, quantityText: `${qty(ctx.a.vpcEndpointDataGbPerMonth)} GB`, assumption: `vpcEndpointDataGbPerMonth = ${ctx.a.vpcEndpointDataGbPerMonth}` }),
+            part(ctx, {
+                label: "interface endpoint hours",
+                rateKey: "vpc.endpoint.interface.hourPerAz",
+                quantity: azs * ctx.hours,
+                quantityText: `${azs} AZ x ${ctx.hours} h`,
+                assumption: subnets > 0 ? undefined : `vpcEndpointAzsWhenUnknown = ${azs}`,
+            }),
+            part(ctx, {
+                label: "data processed",
+                rateKey: "vpc.endpoint.interface.gb",
+                quantity: ctx.a.vpcEndpointDataGbPerMonth,
+                quantityText: `${qty(ctx.a.vpcEndpointDataGbPerMonth)} GB`,
+                assumption: `vpcEndpointDataGbPerMonth = ${ctx.a.vpcEndpointDataGbPerMonth}`,
+            }),
         ],
         inputs: { vpcEndpointType: kind, azs, hours: ctx.hours },
     };
