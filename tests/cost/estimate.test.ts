@@ -217,7 +217,9 @@ describe("cost/estimate", () => {
     });
 
     it("assumptionsFor: a tier's usage traits set the usage figures; a tier that is not in the table prices from its column alone", () => {
-        const qa: Pick<TierTraits, "usage"> = { usage: { logIngestGb: 2, natDataGb: 40, averageTasksByService: { api: 3 } } };
+        const qa: Pick<TierTraits, "usage"> = {
+            usage: { logIngestGb: 2, natDataGb: 40, edgeRequestsMillions: 1, edgeDataOutGb: 10, averageTasksByService: { api: 3 } },
+        };
         const a = assumptionsFor(qa);
         assert.equal(a.ecrStorageGbPerRepository, DEFAULT_ASSUMPTIONS.ecrStorageGbPerRepository, "no ECR figure in the column: the estimator's default");
         assert.equal(assumptionsFor({ usage: { ...qa.usage, ecrStorageGbPerRepository: 0.25 } }).ecrStorageGbPerRepository, 0.25);

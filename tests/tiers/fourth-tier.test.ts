@@ -26,6 +26,7 @@ const QA_COLUMN = `
         natChoices: ["instance"],
         minBackupRetentionDays: 1,
         freeTierPricing: false,
+        webFirewall: false,
         budgetUsd: ${QA_BUDGET},
         logRetention: { default: 1, min: 1, max: 7 },
         maxNatGateways: 0,
@@ -35,7 +36,7 @@ const QA_COLUMN = `
             elasticache: ["cache.t4g.micro", "cache.t4g.small"],
             fargate: { maxCpu: 2048, maxMemory: 4096 },
         },
-        usage: { logIngestGb: 1, natDataGb: 20 },
+        usage: { logIngestGb: 1, natDataGb: 20, edgeRequestsMillions: 1, edgeDataOutGb: 10 },
         environmentName: "qa",
     },
 `;

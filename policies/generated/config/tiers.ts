@@ -42,6 +42,11 @@ export interface TierTraits {
     minBackupRetentionDays: number;
     /** The cost estimate also prices the stack inside the (legacy) free tier. */
     freeTierPricing: boolean;
+    /**
+     * The edge's web application firewall (AWS WAF, scope CLOUDFRONT) is on by default, and the
+     * edge policy requires one.
+     */
+    webFirewall: boolean;
     /** Monthly budget of the cost policy, USD (compared with the price inside the free tier where priced so). */
     budgetUsd: number;
     /** Log retention, days: the default of the stack's log groups and the log-retention policy's bounds. */
@@ -54,6 +59,10 @@ export interface TierTraits {
     usage: {
         logIngestGb: number;
         natDataGb: number;
+        /** Viewer requests through the CDN, millions (nothing measured yet: an assumption per tier). */
+        edgeRequestsMillions: number;
+        /** Data the CDN sends to viewers, GB. */
+        edgeDataOutGb: number;
         /** ECR storage per repository; undefined: the estimator's default. */
         ecrStorageGbPerRepository?: number;
         /** Average running tasks by service name; others at their scaling minimum. */
@@ -77,12 +86,13 @@ const TABLE = {
         natChoices: ["none"],
         minBackupRetentionDays: 1,
         freeTierPricing: true,
+        webFirewall: false,
         budgetUsd: 0,
         logRetention: { default: 3, min: 1, max: 14 },
         maxNatGateways: 0,
         allowedSizes: { ec2: FREE_TIER_EC2_TYPES, rds: [], elasticache: [] },
         // The host's repositories keep 2 images each (~125 MB compressed): inside ECR's free 500 MB.
-        usage: { logIngestGb: 1, natDataGb: 0, ecrStorageGbPerRepository: 0.25 },
+        usage: { logIngestGb: 1, natDataGb: 0, edgeRequestsMillions: 1, edgeDataOutGb: 5, ecrStorageGbPerRepository: 0.25 },
         environmentName: "development",
     },
     staging: {
@@ -97,6 +107,7 @@ const TABLE = {
         natChoices: ["instance", "single", "per-az"],
         minBackupRetentionDays: 1,
         freeTierPricing: false,
+        webFirewall: false,
         budgetUsd: 225,
         logRetention: { default: 3, min: 1, max: 14 },
         maxNatGateways: 1,
@@ -106,7 +117,7 @@ const TABLE = {
             elasticache: ["cache.t4g.small", "cache.t4g.micro", "cache.t4g.medium", "cache.t3.micro", "cache.t3.small", "cache.t3.medium"],
             fargate: { maxCpu: 2048, maxMemory: 8192 },
         },
-        usage: { logIngestGb: 5, natDataGb: 100 },
+        usage: { logIngestGb: 5, natDataGb: 100, edgeRequestsMillions: 5, edgeDataOutGb: 50 },
         environmentName: "staging",
     },
     production: {
@@ -121,6 +132,7 @@ const TABLE = {
         natChoices: ["per-az", "single", "instance"],
         minBackupRetentionDays: 7,
         freeTierPricing: false,
+        webFirewall: true,
         budgetUsd: 2100,
         logRetention: { default: 30, min: 30, max: 365 },
         maxNatGateways: undefined,
@@ -157,7 +169,8 @@ const TABLE = {
             fargate: { maxCpu: 4096, maxMemory: 16384 },
         },
         // Seed 003 §10.4 prices production at 4 api and 3 devices tasks on average.
-        usage: { logIngestGb: 50, natDataGb: 500, averageTasksByService: { api: 4, devices: 3 } },
+        // Seed 003 §10 (production costs): 500 GB a month out; the request count is an assumption (about 20 requests/s on average).
+        usage: { logIngestGb: 50, natDataGb: 500, edgeRequestsMillions: 50, edgeDataOutGb: 500, averageTasksByService: { api: 4, devices: 3 } },
         environmentName: "production",
     },
 } satisfies Record<string, TierTraits>;
