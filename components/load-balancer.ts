@@ -8,7 +8,6 @@
 // only) is another ~$16.43/month + NLCUs.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { LoadBalancerSettings, ServiceSettings } from "../config/types";
 import { defaultService, EDGE_DEFAULT_RULE_PRIORITY, listenerRules, publicTcpListeners, TARGET_GROUP_HEALTH_CHECK } from "./listener-rules";
 import { ORIGIN_SECRET_HEADER } from "./edge-behaviour";
@@ -16,6 +15,7 @@ import { httpPortOf } from "./service-ports";
 import { logBucket } from "./log-bucket";
 import { autonameBase, ELB_NAME_MAX } from "./naming";
 import { publicZoneId } from "./hosted-zone";
+import { generatedSecret } from "./generated-secret";
 
 export interface LoadBalancerArgs {
     settings: LoadBalancerSettings;
@@ -79,7 +79,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         // Validated before anything is created (config/validate.ts covers the rest).
         const rules = listenerRules(services, args.behindEdge ? 1 : 0);
         // Kept in state as a secret; replacing this resource changes both sides in one deployment.
-        this.edgeSecret = args.behindEdge ? new random.RandomPassword(`${name}-edge-secret`, { length: 40, special: false }, parent).result : undefined;
+        this.edgeSecret = args.behindEdge ? pulumi.secret(generatedSecret(`${name}-edge-secret`, 40, parent).result) : undefined;
         const fromEdge = this.edgeSecret && { httpHeader: { httpHeaderName: ORIGIN_SECRET_HEADER, values: [this.edgeSecret] } };
         const fallback = defaultService(services);
         const tcpListeners = publicTcpListeners(services);

@@ -41,6 +41,13 @@ export const STACK_OUTPUTS: readonly StackOutputSpec[] = [
         description: "Public base URL of the platform: the edge's `https://` name where a distribution is in front, else the load balancer's or host's.",
     },
     {
+        name: "httpsEnabled",
+        type: "boolean",
+        secret: false,
+        tiers: ALL,
+        description: "Whether `url` is served over HTTPS (always behind the edge; elsewhere when a certificate is configured).",
+    },
+    {
         name: "cdnDomainName",
         type: "string",
         secret: false,
@@ -54,7 +61,6 @@ export const STACK_OUTPUTS: readonly StackOutputSpec[] = [
         tiers: CLOUD,
         description: "The CloudFront distribution's id, for invalidations (`aws cloudfront create-invalidation`).",
     },
-    { name: "httpsEnabled", type: "boolean", secret: false, tiers: ALL, description: "Whether `url` is served over HTTPS (a certificate is configured)." },
     {
         name: "vpcId",
         type: "string",
