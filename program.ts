@@ -9,6 +9,7 @@ import { createCompute } from "./components/compute";
 import { Observability } from "./components/observability";
 import { applyCostTags } from "./components/tagging";
 import { Host } from "./components/host";
+import { loadBalancerServesHttps } from "./components/load-balancer";
 
 function httpPorts(settings: Settings): number[] {
     return [...new Set(settings.services.flatMap((s) => s.ports.filter((p) => p.protocol === "http").map((p) => p.port)))].sort((a, b) => a - b);
@@ -28,6 +29,7 @@ export async function main(): Promise<Record<string, unknown>> {
         namePrefix: settings.namePrefix,
         chain: {
             loadBalancer: settings.loadBalancer !== undefined,
+            edgeOriginPort: settings.edge && settings.loadBalancer ? (loadBalancerServesHttps(settings.loadBalancer) ? 443 : 80) : undefined,
             serviceHttpPorts: httpPorts(settings),
             serviceInternalPorts: internalPorts(settings),
             database: settings.database !== undefined,

@@ -8,11 +8,13 @@ import { discoveryEnvironment, grpcAddresses } from "./service-discovery";
 import { DataTier } from "./contracts";
 import { FargateService } from "./fargate-service";
 import { LoadBalancer } from "./load-balancer";
+import { Edge } from "./edge";
 import { Network } from "./network";
 import { RedeployOnRotation } from "./redeploy-on-rotation";
 
 export interface Compute {
     loadBalancer: LoadBalancer;
+    edge?: Edge;
     cluster: Cluster;
     services: Record<string, FargateService>;
     /** Restarts the services that read a secret after it rotates; undefined without a data tier or secrets. */
@@ -23,6 +25,9 @@ export interface Compute {
     outputs: {
         url: pulumi.Output<string>;
         httpsEnabled: boolean;
+        /** The distribution's `*.cloudfront.net` name and id (for invalidations). */
+        cdnDomainName?: pulumi.Output<string>;
+        distributionId?: pulumi.Output<string>;
         albDnsName: pulumi.Output<string>;
         clusterName: pulumi.Output<string>;
         serviceNames: pulumi.Output<Record<string, string>>;
@@ -48,7 +53,19 @@ export function createCompute(settings: Settings, network: Network, data: DataTi
         publicSubnetCidrs: settings.network.subnets.public,
         securityGroupId: albSg,
         servicesSecurityGroupId: servicesSg,
+        behindEdge: settings.edge !== undefined,
     });
+    const edge =
+        settings.edge &&
+        new Edge("edge", {
+            settings: settings.edge,
+            namePrefix: settings.namePrefix,
+            region: settings.region,
+            // HTTPS to the origin by the name its certificate covers (validate.ts requires one then).
+            origin: { domainName: settings.loadBalancer.domainName ?? loadBalancer.dnsName, https: loadBalancer.httpsEnabled },
+            originSecret: loadBalancer.edgeSecret!,
+            logRetentionDays: settings.cluster.logRetentionDays,
+        });
     const cluster = new Cluster("cluster", {
         settings: settings.cluster,
         namePrefix: settings.namePrefix,
@@ -90,13 +107,15 @@ export function createCompute(settings: Settings, network: Network, data: DataTi
         pulumi.all(Object.fromEntries(Object.entries(services).map(([name, s]) => [name, pick(s)]))) as pulumi.Output<Record<string, string>>;
     return {
         loadBalancer,
+        edge,
         cluster,
         services,
         redeployOnRotation,
         grpcAddresses: grpcAddresses(settings.services, cluster.namespaceName),
         outputs: {
-            url: loadBalancer.url,
-            httpsEnabled: loadBalancer.httpsEnabled,
+            url: edge ? edge.url : loadBalancer.url,
+            httpsEnabled: edge ? true : loadBalancer.httpsEnabled,
+            ...(edge ? { cdnDomainName: edge.domainName, distributionId: edge.distributionId } : {}),
             albDnsName: loadBalancer.dnsName,
             clusterName: cluster.name,
             serviceNames: byService((s) => s.serviceName),

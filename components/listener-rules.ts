@@ -25,12 +25,13 @@ export interface ListenerRuleSpec {
  * config: adding, disabling or reordering services leaves every other rule where it is. Host rules
  * come before path rules inside a block; rules are evaluated lowest priority first.
  */
-export function listenerRules(services: ServiceSettings[]): ListenerRuleSpec[] {
+export function listenerRules(services: ServiceSettings[], reservedValues = 0): ListenerRuleSpec[] {
+    // A condition every rule also carries (the edge's origin header) takes its share of the 5.
+    const perRule = MAX_RULE_VALUES - reservedValues;
     const rules: ListenerRuleSpec[] = [];
     for (const service of services) {
         if (httpPortOf(service) === undefined) continue;
-        const chunks = (values: string[]) =>
-            Array.from({ length: Math.ceil(values.length / MAX_RULE_VALUES) }, (_, i) => values.slice(i * MAX_RULE_VALUES, (i + 1) * MAX_RULE_VALUES));
+        const chunks = (values: string[]) => Array.from({ length: Math.ceil(values.length / perRule) }, (_, i) => values.slice(i * perRule, (i + 1) * perRule));
         for (const kind of ["host", "path"] as const) {
             const values = kind === "host" ? service.routing.hosts : service.routing.paths;
             values.forEach((value, i) => {
@@ -43,7 +44,7 @@ export function listenerRules(services: ServiceSettings[]): ListenerRuleSpec[] {
             const kindChunks = chunks(values);
             if (kindChunks.length > RULES_PER_KIND)
                 throw new Error(
-                    `platform:services.${service.name}.routing.${kind}s: more than ${RULES_PER_KIND * MAX_RULE_VALUES} values (${MAX_RULE_VALUES} per rule, ${RULES_PER_KIND} rules)`,
+                    `platform:services.${service.name}.routing.${kind}s: more than ${RULES_PER_KIND * perRule} values (${perRule} per rule, ${RULES_PER_KIND} rules)`,
                 );
             kindChunks.forEach((chunk, i) => {
                 rules.push({
@@ -57,6 +58,12 @@ export function listenerRules(services: ServiceSettings[]): ListenerRuleSpec[] {
     }
     return rules;
 }
+
+/**
+ * Priority of the rule that sends the edge's requests to the default service when the listener's own
+ * default answers 403: the ALB's last (CreateRule: 1-50000), after every service block (config/priorities.ts).
+ */
+export const EDGE_DEFAULT_RULE_PRIORITY = 50000;
 
 /** The service behind the listener's default action (validate.ts guarantees exactly one). */
 export function defaultService(services: ServiceSettings[]): ServiceSettings {

@@ -9,10 +9,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancerSettings, ServiceSettings } from "../config/types";
-import { defaultService, listenerRules, publicTcpListeners, TARGET_GROUP_HEALTH_CHECK } from "./listener-rules";
+import { defaultService, EDGE_DEFAULT_RULE_PRIORITY, listenerRules, publicTcpListeners, TARGET_GROUP_HEALTH_CHECK } from "./listener-rules";
+import { ORIGIN_SECRET_HEADER } from "./edge-behaviour";
 import { httpPortOf } from "./service-ports";
 import { logBucket } from "./log-bucket";
 import { autonameBase, ELB_NAME_MAX } from "./naming";
+import { publicZoneId } from "./hosted-zone";
+import { generatedSecret } from "./generated-secret";
 
 export interface LoadBalancerArgs {
     settings: LoadBalancerSettings;
@@ -29,6 +32,17 @@ export interface LoadBalancerArgs {
     securityGroupId: pulumi.Input<string>;
     /** The network's services security group: gets the NLB's TCP ports from the public subnets. */
     servicesSecurityGroupId: pulumi.Input<string>;
+    /**
+     * Behind the edge: the load balancer makes the value of the header CloudFront adds
+     * (ORIGIN_SECRET_HEADER, `edgeSecret`) and answers 403 to requests without it, a second lock
+     * besides the security group's CloudFront-only rule.
+     */
+    behindEdge: boolean;
+}
+
+/** Whether the load balancer serves HTTPS: a certificate ARN, or a domain and zone to issue one for. */
+export function loadBalancerServesHttps(settings: LoadBalancerSettings): boolean {
+    return settings.certificateArn !== undefined || (settings.domainName !== undefined && settings.hostedZone !== undefined);
 }
 
 /** A target group a service's tasks register in. */
@@ -55,13 +69,18 @@ export class LoadBalancer extends pulumi.ComponentResource {
     /** Listeners and rules: a service attaching to a target group must wait for them. */
     readonly routing: pulumi.Resource[];
     readonly nlbDnsName?: pulumi.Output<string>;
+    /** The value CloudFront must send in ORIGIN_SECRET_HEADER (behindEdge only). */
+    readonly edgeSecret?: pulumi.Output<string>;
 
     constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:compute:LoadBalancer", name, {}, opts);
         const parent = { parent: this };
         const { settings, services, namePrefix } = args;
         // Validated before anything is created (config/validate.ts covers the rest).
-        const rules = listenerRules(services);
+        const rules = listenerRules(services, args.behindEdge ? 1 : 0);
+        // Kept in state as a secret; replacing this resource changes both sides in one deployment.
+        this.edgeSecret = args.behindEdge ? pulumi.secret(generatedSecret(`${name}-edge-secret`, 40, parent).result) : undefined;
+        const fromEdge = this.edgeSecret && { httpHeader: { httpHeaderName: ORIGIN_SECRET_HEADER, values: [this.edgeSecret] } };
         const fallback = defaultService(services);
         const tcpListeners = publicTcpListeners(services);
 
@@ -130,6 +149,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
         const certificateArn = this.certificate(name, settings);
         this.httpsEnabled = certificateArn !== undefined;
         const forwardDefault = [{ type: "forward", targetGroupArn: targetGroups.get(fallback.name)!.arn }];
+        const forbidden = [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "403", messageBody: "Forbidden" } }];
+        // Behind the edge the serving listener's default refuses; a last rule forwards what carries the header.
+        const servingDefault = fromEdge ? forbidden : forwardDefault;
         const http = new aws.lb.Listener(
             `${name}-http`,
             {
@@ -139,7 +161,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 defaultActions: this.httpsEnabled
                     ? [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]
                     : // HTTP-only (staging without a certificate): port 80 serves the services directly.
-                      forwardDefault,
+                      servingDefault,
             },
             parent,
         );
@@ -152,7 +174,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                       protocol: "HTTPS",
                       certificateArn,
                       sslPolicy: settings.sslPolicy,
-                      defaultActions: forwardDefault,
+                      defaultActions: servingDefault,
                   },
                   parent,
               )
@@ -171,8 +193,25 @@ export class LoadBalancer extends pulumi.ComponentResource {
                             rule.condition.kind === "path"
                                 ? { pathPattern: { values: rule.condition.values } }
                                 : { hostHeader: { values: rule.condition.values } },
+                            ...(fromEdge ? [fromEdge] : []),
                         ],
                         tags: { Name: `${namePrefix}-${rule.service}-${rule.suffix}` },
+                    },
+                    parent,
+                ),
+            );
+        }
+
+        if (fromEdge) {
+            this.routing.push(
+                new aws.lb.ListenerRule(
+                    `${name}-edge-default`,
+                    {
+                        listenerArn: serving.arn,
+                        priority: EDGE_DEFAULT_RULE_PRIORITY,
+                        actions: forwardDefault,
+                        conditions: [fromEdge],
+                        tags: { Name: `${namePrefix}-edge-default` },
                     },
                     parent,
                 ),
@@ -201,23 +240,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
     private hostedZoneId?: pulumi.Output<string>;
 
-    /**
-     * The public hosted zone of `hostedZone`, looked up once. A missing zone fails the preview with
-     * the config key in the message (the data source's own error names no key).
-     */
+    /** The public hosted zone of `hostedZone`, looked up once. */
     private zoneId(settings: LoadBalancerSettings): pulumi.Output<string> {
-        const zoneName = settings.hostedZone!;
-        this.hostedZoneId ??= pulumi.output(
-            aws.route53.getZone({ name: zoneName, privateZone: false }, { parent: this }).then(
-                (zone) => zone.zoneId,
-                (err: Error) => {
-                    throw new Error(
-                        `platform:loadBalancer.hostedZone: ${JSON.stringify(zoneName)} is not a public Route 53 hosted zone of this account ` +
-                            `(${err.message}); create it or correct the key`,
-                    );
-                },
-            ),
-        );
+        this.hostedZoneId ??= publicZoneId(settings.hostedZone!, "loadBalancer.hostedZone", this);
         return this.hostedZoneId;
     }
 

@@ -19,6 +19,11 @@ export interface NetworkArgs {
     /** Which links of the security-group chain exist in this tier. */
     chain: {
         loadBalancer: boolean;
+        /**
+         * The one port CloudFront reaches the load balancer on (443 when it serves HTTPS, else 80):
+         * the load balancer then admits CloudFront's origin-facing addresses on it, and nothing else.
+         */
+        edgeOriginPort?: 80 | 443;
         /** Ports the load balancer forwards to the services (their http ports). */
         serviceHttpPorts: number[];
         /** Ports services reach each other on (gRPC, internal TCP). */
@@ -32,6 +37,9 @@ export interface NetworkArgs {
 
 /** Marks the security groups that may accept 80/443 from anywhere (read by the EC2.19 policy). */
 export const PUBLIC_WEB_INGRESS_TAG = { PublicIngress: "true" };
+
+/** The AWS-managed prefix list of CloudFront's origin-facing addresses (VPC User Guide, "AWS-managed prefix lists"). */
+export const CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing";
 
 /** Which NAT each AZ's private route table uses: an index into the NAT gateways, or the NAT instance. */
 export function natRouteTargets(nat: NatStrategy, azCount: number): ({ gateway: number } | { instance: true } | undefined)[] {
@@ -361,7 +369,7 @@ export class Network extends pulumi.ComponentResource {
             ruleName: string,
             groupId: pulumi.Input<string>,
             port: number,
-            from: { cidr: string } | { group: pulumi.Input<string> },
+            from: { cidr: string } | { group: pulumi.Input<string> } | { prefixList: pulumi.Input<string> },
             description: string,
         ) =>
             new aws.vpc.SecurityGroupIngressRule(
@@ -372,7 +380,11 @@ export class Network extends pulumi.ComponentResource {
                     ipProtocol: "tcp",
                     fromPort: port,
                     toPort: port,
-                    ...("cidr" in from ? { cidrIpv4: from.cidr } : { referencedSecurityGroupId: from.group }),
+                    ...("cidr" in from
+                        ? { cidrIpv4: from.cidr }
+                        : "group" in from
+                          ? { referencedSecurityGroupId: from.group }
+                          : { prefixListId: from.prefixList }),
                 },
                 parent,
             );
@@ -406,10 +418,20 @@ export class Network extends pulumi.ComponentResource {
         }
         if (!chain.loadBalancer) return result;
 
-        const alb = group("alb", "Load balancer: HTTP and HTTPS from the internet", PUBLIC_WEB_INGRESS_TAG);
+        const edgePort = chain.edgeOriginPort;
+        // Behind the edge: one rule from CloudFront's origin-facing prefix list, which weighs 55 of a
+        // group's 60 inbound rules (AWS-FACTS "CloudFront, certificates and DNS"), so one port only.
+        const alb = edgePort
+            ? group("alb", `Load balancer: port ${edgePort} from CloudFront's origin-facing addresses only`)
+            : group("alb", "Load balancer: HTTP and HTTPS from the internet", PUBLIC_WEB_INGRESS_TAG);
         const services = group("services", "Services: app ports from the load balancer, internal ports from each other");
-        ingress("alb-http", alb.id, 80, { cidr: "0.0.0.0/0" }, "HTTP from the internet (redirected to HTTPS)");
-        ingress("alb-https", alb.id, 443, { cidr: "0.0.0.0/0" }, "HTTPS from the internet");
+        if (edgePort) {
+            const cloudFront = aws.ec2.getManagedPrefixListOutput({ name: CLOUDFRONT_ORIGIN_FACING }, parent);
+            ingress(`alb-from-cloudfront-${edgePort}`, alb.id, edgePort, { prefixList: cloudFront.id }, "From CloudFront (origin-facing prefix list)");
+        } else {
+            ingress("alb-http", alb.id, 80, { cidr: "0.0.0.0/0" }, "HTTP from the internet (redirected to HTTPS)");
+            ingress("alb-https", alb.id, 443, { cidr: "0.0.0.0/0" }, "HTTPS from the internet");
+        }
         for (const port of chain.serviceHttpPorts) {
             egress(`alb-to-services-${port}`, alb.id, port, { group: services.id }, `To the services on ${port}`);
             ingress(`services-from-alb-${port}`, services.id, port, { group: alb.id }, `App port ${port} from the load balancer`);

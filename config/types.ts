@@ -47,6 +47,7 @@ export interface ServiceSettings extends Omit<ServiceConfig, "enabled" | "contai
 }
 
 export type LoadBalancerSettings = Section<"loadBalancer">;
+export type EdgeSettings = Section<"edge">;
 export type ClusterSettings = Section<"cluster">;
 export type DatabaseSettings = Omit<Section<"database">, "engine">;
 export type CacheSettings = Section<"cache">;
@@ -69,6 +70,7 @@ export interface Settings {
     network: NetworkSettings;
     services: ServiceSettings[];
     loadBalancer?: LoadBalancerSettings;
+    edge?: EdgeSettings;
     cluster?: ClusterSettings;
     database?: DatabaseSettings;
     cache?: CacheSettings;

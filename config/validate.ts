@@ -6,7 +6,7 @@ import { AWS_REGIONS } from "./aws-limits";
 import { describe, mergeChecked, Problems } from "./merge";
 import { checkRouting } from "./resolve/routing";
 import { resolveNetwork } from "./resolve/network";
-import { resolveCache, resolveDatabase, resolveHost, resolveLoadBalancer } from "./resolve/sections";
+import { resolveCache, resolveDatabase, resolveEdge, resolveHost, resolveLoadBalancer } from "./resolve/sections";
 import { mergeServices, resolveService } from "./resolve/services";
 import { RawConfig, runChecks, SECRET_KEYS, SETTINGS, tierDefaults, tierHas } from "./settings";
 import { allowedList, CheckContext } from "./settings/dsl";
@@ -88,6 +88,7 @@ export function resolveSettings(source: ConfigSource): Settings {
     const resolvedServices = services.map((s) => resolveService(s, serviceContext, problems));
     checkRouting(resolvedServices, raw.loadBalancer !== undefined, problems);
     const loadBalancer = raw.loadBalancer && resolveLoadBalancer(raw.loadBalancer, context, region, problems);
+    const edge = raw.edge && resolveEdge(raw.edge, raw.loadBalancer, problems);
     const database = raw.database && resolveDatabase(raw.database, problems);
     const cache = raw.cache && resolveCache(raw.cache, problems);
     const host = raw.host && resolveHost(raw.host, problems);
@@ -105,6 +106,7 @@ export function resolveSettings(source: ConfigSource): Settings {
         network,
         services: resolvedServices,
         loadBalancer,
+        edge,
         cluster: raw.cluster,
         database,
         cache,

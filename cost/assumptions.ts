@@ -54,6 +54,10 @@ export interface CostAssumptions {
     ebsRootVolumeGbDefault: number;
     /** Registered Cloud Map instances per Cloud Map service. */
     cloudMapInstancesPerService: number;
+    /** Viewer requests through all CloudFront distributions of the stack, millions per month (split evenly between them). */
+    edgeRequestsMillionsPerMonth: number;
+    /** GB CloudFront sends to viewers per month, all distributions together (origin fetches from AWS origins are free). */
+    edgeDataOutGbPerMonth: number;
     /** Fraction FARGATE_SPOT saves against on-demand Fargate (default from the catalogue's assumptions). */
     fargateSpotDiscount: number;
 }
@@ -80,6 +84,8 @@ export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
     rdsBackupGbBeyondFree: 0,
     ebsRootVolumeGbDefault: 8,
     cloudMapInstancesPerService: 1,
+    edgeRequestsMillionsPerMonth: 1,
+    edgeDataOutGbPerMonth: 5,
     fargateSpotDiscount: catalogueAssumption("fargate.spotDiscount", shippedCatalogue),
 });
 
@@ -93,6 +99,8 @@ export function assumptionsFor(traits: Pick<TierTraits, "usage">, overrides: Par
         ...DEFAULT_ASSUMPTIONS,
         logIngestGbPerMonth: usage.logIngestGb,
         natDataGbPerMonth: usage.natDataGb,
+        edgeRequestsMillionsPerMonth: usage.edgeRequestsMillions,
+        edgeDataOutGbPerMonth: usage.edgeDataOutGb,
         ...(usage.ecrStorageGbPerRepository !== undefined ? { ecrStorageGbPerRepository: usage.ecrStorageGbPerRepository } : {}),
         // This program's functions run on events (secret rotation), a handful of times a month.
         lambdaInvocationsPerFunctionPerMonth: 100,

@@ -1,6 +1,8 @@
 // Realistic answers for the mocked engine: computed resource attributes and data-source results.
 // Values a real account would return (ARNs, endpoints, AZ names) so that the program's string
 // building, IAM documents and outputs look exactly as they would after `pulumi up`.
+import { policyDocument } from "./mocks-iam";
+import { edgeCallResult, edgeState } from "./mocks-edge";
 import { physicalNameOf, randomSuffix, prefixSuffix, NAMING } from "./naming";
 
 /**
@@ -357,27 +359,8 @@ export function computedState(
             delete state.name;
             break;
     }
+    edgeState(type, name, state, region, account);
     return state;
-}
-
-/** IAM policy JSON from `getPolicyDocument` statements, as the real data source renders it. */
-function policyDocument(args: Record<string, any>): string {
-    const statements = (args.statements ?? []).map((s: Record<string, any>) => {
-        const out: Record<string, any> = { Effect: s.effect ?? "Allow" };
-        if (s.sid) out.Sid = s.sid;
-        if (s.actions) out.Action = s.actions.length === 1 ? s.actions[0] : s.actions;
-        if (s.resources) out.Resource = s.resources.length === 1 ? s.resources[0] : s.resources;
-        if (s.principals) {
-            out.Principal = Object.fromEntries(s.principals.map((p: any) => [p.type, p.identifiers.length === 1 ? p.identifiers[0] : p.identifiers]));
-        }
-        if (s.conditions) {
-            out.Condition = {};
-            for (const c of s.conditions)
-                out.Condition[c.test] = { ...(out.Condition[c.test] ?? {}), [c.variable]: c.values.length === 1 ? c.values[0] : c.values };
-        }
-        return out;
-    });
-    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
 const norm = (zone: string) => zone.replace(/\.$/, "").toLowerCase();
@@ -441,6 +424,10 @@ function hostedZone(args: Record<string, any>, ctx?: MockContext): Record<string
     };
 }
 
+function unanswered(token: string): never {
+    throw new Error(`harness/mocks.ts has no answer for data source ${token}; add a realistic one`);
+}
+
 /** Data-source answers; an unknown token fails loudly instead of returning an empty shape. */
 export function callResult(token: string, args: Record<string, any>, region: string, ctx?: MockContext): Record<string, any> {
     const account = ctx?.account ?? ACCOUNT_ID;
@@ -490,6 +477,6 @@ export function callResult(token: string, args: Record<string, any>, region: str
             return { id: args.name, name: args.name, type: "String", value: arm ? "ami-0a1b2c3d4e5f6a7b8" : "ami-0f1e2d3c4b5a69788" };
         }
         default:
-            throw new Error(`harness/mocks.ts has no answer for data source ${token}; add a realistic one`);
+            return edgeCallResult(token, args, region) ?? unanswered(token);
     }
 }

@@ -94,8 +94,16 @@ describe("config: the certificate can be right (A1)", () => {
 
     it("accepts a domain in its hosted zone (the stack issues the certificate), or a certificate of the stack's region", () => {
         assert.deepStrictEqual(problems({ tier: "production", loadBalancer: DOMAIN }), []);
-        assert.deepStrictEqual(problems({ tier: "production", loadBalancer: { certificateArn: arn("us-east-1") } }), []);
+        assert.deepStrictEqual(problems({ tier: "production", loadBalancer: { certificateArn: arn("us-east-1"), domainName: "origin.example.com" } }), []);
         assert.deepStrictEqual(problems({ tier: "production", loadBalancer: { ...DOMAIN, domainName: "example.net" } }), [], "the zone apex");
+    });
+
+    it("refuses a pasted load-balancer certificate without the name it covers: CloudFront connects to the origin by that name", () => {
+        rejects(
+            { tier: "production", loadBalancer: { certificateArn: arn("us-east-1") } },
+            "platform:loadBalancer.certificateArn needs platform:loadBalancer.domainName",
+            "CloudFront connects to the load balancer over HTTPS",
+        );
     });
 
     it("refuses a certificate of another region: an ALB only uses its own region's", () => {

@@ -245,9 +245,12 @@ describe("config: defaults after the pre-deploy review", () => {
         rejects({ tier: "staging", secrets: { cloudTrail: "none" } }, "platform:secrets.cloudTrail", '"none"', "create, existing");
     });
 
-    it("A1: production takes a certificate ARN of its own region and account instead of a domain", () => {
-        const settings = resolveSettings(source({ tier: "production", loadBalancer: { certificateArn: OWN_CERTIFICATE } }));
-        assert.deepStrictEqual([settings.loadBalancer!.certificateArn, settings.loadBalancer!.domainName], [OWN_CERTIFICATE, undefined]);
+    it("A1: production takes a certificate ARN of its own region and account, with the name it covers, instead of a zone", () => {
+        const settings = resolveSettings(source({ tier: "production", loadBalancer: { certificateArn: OWN_CERTIFICATE, domainName: "origin.example.com" } }));
+        assert.deepStrictEqual(
+            [settings.loadBalancer!.certificateArn, settings.loadBalancer!.domainName, settings.loadBalancer!.hostedZone],
+            [OWN_CERTIFICATE, "origin.example.com", undefined],
+        );
     });
 });
 

@@ -43,11 +43,18 @@ function egressRules(capture: StackCapture): string[] {
 }
 
 /** Every ingress rule as `group <- source:port`. */
+/** us-east-1's com.amazonaws.global.cloudfront.origin-facing (the mocks answer as AWS does). */
+const CLOUDFRONT_PREFIX_LIST = "pl-3b927c52";
+
 function ingressRules(capture: StackCapture): string[] {
     const names = groupNames(capture);
     return ofType(capture, INGRESS)
         .map((r) => {
-            const source = r.inputs.cidrIpv4 ?? names.get(r.inputs.referencedSecurityGroupId) ?? r.inputs.referencedSecurityGroupId;
+            const source =
+                r.inputs.cidrIpv4 ??
+                (r.inputs.prefixListId === CLOUDFRONT_PREFIX_LIST ? "cloudfront" : r.inputs.prefixListId) ??
+                names.get(r.inputs.referencedSecurityGroupId) ??
+                r.inputs.referencedSecurityGroupId;
             return `${names.get(r.inputs.securityGroupId)} <- ${source}:${r.inputs.fromPort ?? "all"}`;
         })
         .sort();
@@ -116,8 +123,8 @@ for (const stack of ["staging", "production"]) {
             assert.deepStrictEqual(
                 ingressRules(capture),
                 [
-                    "alb <- 0.0.0.0/0:443",
-                    "alb <- 0.0.0.0/0:80",
+                    // Behind the edge: CloudFront's origin-facing addresses on the one port it uses.
+                    stack === "production" ? "alb <- cloudfront:443" : "alb <- cloudfront:80",
                     "cache <- services:6379",
                     // B10: the app DB user's bootstrap and rotation functions reach PostgreSQL too.
                     "database <- database-app-user-bootstrap:5432",
@@ -159,9 +166,16 @@ for (const stack of ["staging", "production"]) {
             }
         });
 
-        it("allows 0.0.0.0/0 ingress only on the load balancer's 80 and 443", () => {
-            const open = ingressRules(capture).filter((r) => r.includes("0.0.0.0/0"));
-            assert.deepStrictEqual(open, ["alb <- 0.0.0.0/0:443", "alb <- 0.0.0.0/0:80"]);
+        it("allows no 0.0.0.0/0 ingress at all: the load balancer takes CloudFront's prefix list, in one rule (it weighs 55 of the group's 60)", () => {
+            assert.deepStrictEqual(
+                ingressRules(capture).filter((r) => r.includes("0.0.0.0/0") || r.includes("::/0")),
+                [],
+            );
+            const fromCloudFront = ofType(capture, INGRESS).filter((r) => r.inputs.prefixListId !== undefined);
+            assert.deepStrictEqual(
+                fromCloudFront.map((r) => [r.inputs.prefixListId, r.inputs.fromPort, r.inputs.toPort]),
+                [[CLOUDFRONT_PREFIX_LIST, stack === "production" ? 443 : 80, stack === "production" ? 443 : 80]],
+            );
         });
     });
 }

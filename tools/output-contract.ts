@@ -33,8 +33,34 @@ export interface StackOutputSpec {
  */
 export const STACK_OUTPUTS: readonly StackOutputSpec[] = [
     { name: "tier", type: "string", secret: false, tiers: ALL, description: `Tier of the stack: ${TIERS.map((t) => `\`${t}\``).join(", ")}.` },
-    { name: "url", type: "string", secret: false, tiers: ALL, description: "Public base URL of the platform (`https://` when HTTPS is enabled)." },
-    { name: "httpsEnabled", type: "boolean", secret: false, tiers: ALL, description: "Whether `url` is served over HTTPS (a certificate is configured)." },
+    {
+        name: "url",
+        type: "string",
+        secret: false,
+        tiers: ALL,
+        description: "Public base URL of the platform: the edge's `https://` name where a distribution is in front, else the load balancer's or host's.",
+    },
+    {
+        name: "httpsEnabled",
+        type: "boolean",
+        secret: false,
+        tiers: ALL,
+        description: "Whether `url` is served over HTTPS (always behind the edge; elsewhere when a certificate is configured).",
+    },
+    {
+        name: "cdnDomainName",
+        type: "string",
+        secret: false,
+        tiers: CLOUD,
+        description: "The CloudFront distribution's `*.cloudfront.net` name (target of a CNAME when the DNS is elsewhere).",
+    },
+    {
+        name: "distributionId",
+        type: "string",
+        secret: false,
+        tiers: CLOUD,
+        description: "The CloudFront distribution's id, for invalidations (`aws cloudfront create-invalidation`).",
+    },
     {
         name: "vpcId",
         type: "string",

@@ -8,7 +8,7 @@ import { RawConfig } from "../settings";
 import { PRELOADABLE_LIBRARIES } from "../settings/data";
 import { allowedList, CheckContext } from "../settings/dsl";
 import { DAILY_WINDOW, WEEKLY_WINDOW, windowLengthMinutes, windowsOverlap } from "../windows";
-import { CacheSettings, DatabaseSettings, HostSettings, LoadBalancerSettings } from "../types";
+import { CacheSettings, DatabaseSettings, EdgeSettings, HostSettings, LoadBalancerSettings } from "../types";
 
 type Section<K extends keyof RawConfig> = NonNullable<RawConfig[K]>;
 
@@ -44,6 +44,60 @@ export function resolveLoadBalancer(raw: Section<"loadBalancer">, { traits, tier
                 "(the stack issues a DNS-validated certificate and the record), or loadBalancer.certificateArn (an ACM certificate in " +
                 region +
                 ")",
+        );
+    }
+    return raw;
+}
+
+/** CloudFront only takes ACM certificates of us-east-1 (AWS-FACTS "CloudFront, certificates and DNS"). */
+export const CLOUDFRONT_CERTIFICATE_REGION = "us-east-1";
+
+/**
+ * The edge's name, zone and certificate, and what it needs of the load balancer behind it: CloudFront
+ * reaches an HTTPS load balancer by a name its certificate covers (loadBalancer.domainName), and the
+ * two names are distinct records.
+ */
+export function resolveEdge(raw: Section<"edge">, loadBalancer: Section<"loadBalancer"> | undefined, problems: Problems): EdgeSettings {
+    const arn = raw.certificateArn;
+    if (arn !== undefined) {
+        const parsed = parseArn(arn);
+        if (!parsed || parsed.service !== "acm" || !/^certificate\/[0-9a-f-]+$/.test(parsed.resource)) {
+            problems.push(`platform:edge.certificateArn: ${describe(arn)} is not an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>)`);
+        } else if (parsed.region !== CLOUDFRONT_CERTIFICATE_REGION) {
+            problems.push(
+                `platform:edge.certificateArn: ${describe(arn)} is in ${parsed.region}, but CloudFront only uses ACM certificates of ${CLOUDFRONT_CERTIFICATE_REGION}; ` +
+                    "use one from us-east-1, or set edge.domainName and edge.hostedZone to have the stack issue it there",
+            );
+        } else if ((EXAMPLE_ACCOUNT_IDS as readonly string[]).includes(parsed.account)) {
+            problems.push(
+                `platform:edge.certificateArn: ${describe(arn)} names account ${parsed.account}, an AWS documentation example; set your own certificate's ARN`,
+            );
+        }
+        if (raw.domainName === undefined)
+            problems.push("platform:edge.certificateArn needs platform:edge.domainName: the name viewers use, which the certificate covers");
+    }
+    if (raw.hostedZone !== undefined && raw.domainName === undefined) {
+        problems.push("platform:edge.hostedZone needs platform:edge.domainName: the name the stack creates in that zone");
+    }
+    if (raw.domainName !== undefined) {
+        if (raw.hostedZone === undefined && arn === undefined) {
+            problems.push(
+                `platform:edge.domainName: ${raw.domainName} needs platform:edge.hostedZone (the stack issues the certificate and writes the records) ` +
+                    "or platform:edge.certificateArn (a us-east-1 certificate; you write the DNS record)",
+            );
+        } else if (raw.hostedZone !== undefined && raw.domainName !== raw.hostedZone && !raw.domainName.endsWith(`.${raw.hostedZone}`)) {
+            problems.push(`platform:edge.domainName: ${raw.domainName} is not inside platform:edge.hostedZone ${raw.hostedZone}`);
+        }
+        if (loadBalancer?.domainName === raw.domainName) {
+            problems.push(
+                `platform:edge.domainName: ${raw.domainName} is also platform:loadBalancer.domainName; viewers reach the edge by this name, ` +
+                    "so give the load balancer its own origin name (for example origin.<domain>)",
+            );
+        }
+    }
+    if (loadBalancer?.certificateArn !== undefined && loadBalancer.domainName === undefined) {
+        problems.push(
+            "platform:loadBalancer.certificateArn needs platform:loadBalancer.domainName: CloudFront connects to the load balancer over HTTPS by a name its certificate covers",
         );
     }
     return raw;

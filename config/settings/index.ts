@@ -6,6 +6,7 @@ import { CheckContext, Children, DeepPartial, Group, Leaf, SettingNode, ShapeOf,
 import { network } from "./network";
 import { services } from "./services";
 import { cluster, loadBalancer } from "./edge";
+import { edge } from "./cdn";
 import { cache, database, secrets } from "./data";
 import { host } from "./host";
 import { observability } from "./observability";
@@ -16,6 +17,7 @@ export const SETTINGS = group("A stack's `platform:` config.", {
     network,
     services,
     loadBalancer,
+    edge,
     cluster,
     database,
     cache,

@@ -89,6 +89,8 @@ const FREE_EXACT: Record<string, string> = {
     "aws:lambda/invocation:Invocation": "one invocation at deploy time, inside Lambda's free requests (the function is priced)",
     "aws:acm/certificate:Certificate": "public ACM certificates have no charge",
     "aws:acm/certificateValidation:CertificateValidation": "validation has no charge",
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration":
+        "the logging configuration has no charge of its own; WAF logs are billed as ingestion and storage on the destination log group (priced there)",
 };
 
 const FREE_PREFIXES: [string, string][] = [

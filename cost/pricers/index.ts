@@ -6,6 +6,7 @@ import { priceCloudMapService, priceHostedZone } from "./dns";
 import { priceDlmPolicy, priceEbsVolume } from "./ebs";
 import { priceAsg, priceInstance } from "./ec2";
 import { priceEcr } from "./ecr";
+import { priceDistribution, priceWebAcl } from "./edge";
 import { priceEcsCluster, priceEcsService } from "./ecs";
 import { priceCacheCluster, priceReplicationGroup } from "./elasticache";
 import { priceLoadBalancer } from "./elb";
@@ -53,6 +54,8 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     "aws:servicediscovery/service:Service": priceCloudMapService,
     "aws:ssm/parameter:Parameter": priceSsmParameter,
     "aws:autoscaling/group:Group": priceAsg,
+    "aws:cloudfront/distribution:Distribution": priceDistribution,
+    "aws:wafv2/webAcl:WebAcl": priceWebAcl,
 };
 
 /** Resource types the estimator prices (the rest are free or land in `unpriced`). */

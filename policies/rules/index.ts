@@ -7,6 +7,10 @@ import { allowedInstanceSizes, Estimator, gp3Only, gravitonPreferred, logRetenti
 import {
     albDropInvalidHeaders,
     albHttpsRedirect,
+    cloudfrontOriginsClosed,
+    cloudfrontViewerHttps,
+    cloudfrontViewerTls,
+    cloudfrontWebAcl,
     ec2Imdsv2,
     ecsNoPublicIp,
     ecsReadonlyRootFilesystem,
@@ -70,6 +74,10 @@ export function securityPolicies(tiers: TierTable = PACK_TIERS): Policies {
         ecsReadonlyRootFilesystem(),
         secretsRotation(),
         s3BlockPublicAccess(),
+        cloudfrontViewerHttps(),
+        cloudfrontViewerTls(),
+        cloudfrontWebAcl(tiers),
+        cloudfrontOriginsClosed(),
     ];
 }
 

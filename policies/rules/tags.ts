@@ -14,6 +14,7 @@ import { isTierIn, PACK_TIERS, tierNames, TierTable } from "./tiers";
 export const TAGGABLE_TYPES: readonly string[] = [
     "aws:acm/certificate:Certificate",
     "aws:appautoscaling/target:Target",
+    "aws:cloudfront/distribution:Distribution",
     "aws:cloudtrail/trail:Trail",
     "aws:cloudwatch/eventRule:EventRule",
     "aws:cloudwatch/logGroup:LogGroup",
@@ -67,6 +68,7 @@ export const TAGGABLE_TYPES: readonly string[] = [
     "aws:ssm/parameter:Parameter",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    "aws:wafv2/webAcl:WebAcl",
 ];
 
 const taggable = new Set(TAGGABLE_TYPES);

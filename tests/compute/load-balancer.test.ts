@@ -50,10 +50,12 @@ for (const stack of ["staging", "production"]) {
                     [https.inputs.port, https.inputs.protocol, https.inputs.certificateArn, https.inputs.sslPolicy],
                     [443, "HTTPS", issued, TLS_POLICY],
                 );
+                // Behind the edge: without CloudFront's header, 403; with it, the default service (rule 50000).
                 assert.deepStrictEqual(
-                    https.inputs.defaultActions.map((a: any) => [a.type, a.targetGroupArn]),
-                    [["forward", targetGroupArn(capture, "tg-api")]],
+                    https.inputs.defaultActions.map((a: any) => [a.type, a.fixedResponse?.statusCode]),
+                    [["fixed-response", "403"]],
                 );
+                assert.ok(String(find(capture, RULE, "alb-edge-default").inputs.listenerArn).includes("alb-https"));
                 const http = find(capture, LISTENER, "alb-http");
                 assert.deepStrictEqual([http.inputs.port, http.inputs.protocol], [80, "HTTP"]);
                 assert.deepStrictEqual(http.inputs.defaultActions, [
@@ -63,11 +65,11 @@ for (const stack of ["staging", "production"]) {
                 assert.strictEqual(capture.outputs.url, "https://api.example.com");
             });
 
-            it("A1: issues its own DNS-validated certificate for loadBalancer.domainName and points the name at the ALB", () => {
+            it("A1: issues its own DNS-validated certificate for loadBalancer.domainName (the origin name) and points the name at the ALB", () => {
                 const certificate = find(capture, CERTIFICATE, "alb-certificate");
                 assert.deepStrictEqual(
                     [certificate.inputs.domainName, certificate.inputs.validationMethod, certificate.inputs.subjectAlternativeNames],
-                    ["api.example.com", "DNS", undefined],
+                    ["origin.api.example.com", "DNS", undefined],
                 );
                 const issued = computedState(CERTIFICATE, "alb-certificate", certificate.inputs, "us-east-1");
                 const [option] = issued.domainValidationOptions;
@@ -90,23 +92,35 @@ for (const stack of ["staging", "production"]) {
                 const alb = computedState(LB, "alb", find(capture, LB, "alb").inputs, "us-east-1");
                 assert.deepStrictEqual(
                     [alias.zoneId, alias.name, alias.type, alias.aliases],
-                    [record.zoneId, "api.example.com", "A", [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }]],
+                    [record.zoneId, "origin.api.example.com", "A", [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }]],
                 );
                 assert.deepStrictEqual(
-                    ofType(capture, RECORD).map((r) => r.name),
+                    ofType(capture, RECORD)
+                        .map((r) => r.name)
+                        .filter((n) => n.startsWith("alb-")),
                     ["alb-certificate-validation", "alb-alias"],
                 );
             });
         } else {
-            it("runs HTTP-only without a certificate: port 80 forwards to the default service, and the outputs say so", () => {
+            it("runs HTTP-only behind the edge without a certificate: port 80 answers 403 unless the edge's header is there, viewers get HTTPS on the distribution's name", () => {
                 assert.strictEqual(ofType(capture, LISTENER).filter((l) => l.name === "alb-https").length, 0);
                 const http = find(capture, LISTENER, "alb-http");
                 assert.deepStrictEqual(
-                    http.inputs.defaultActions.map((a: any) => [a.type, a.targetGroupArn]),
-                    [["forward", targetGroupArn(capture, "tg-api")]],
+                    http.inputs.defaultActions.map((a: any) => [a.type, a.fixedResponse?.statusCode]),
+                    [["fixed-response", "403"]],
                 );
-                assert.strictEqual(capture.outputs.httpsEnabled, false);
-                assert.strictEqual(capture.outputs.url, `http://${capture.outputs.albDnsName}`);
+                const edgeDefault = find(capture, RULE, "alb-edge-default");
+                assert.deepStrictEqual(
+                    [
+                        String(edgeDefault.inputs.listenerArn).includes("alb-http"),
+                        edgeDefault.inputs.priority,
+                        edgeDefault.inputs.actions.map((a: any) => a.targetGroupArn),
+                    ],
+                    [true, 50000, [targetGroupArn(capture, "tg-api")]],
+                );
+                assert.strictEqual(edgeDefault.inputs.conditions[0].httpHeader.httpHeaderName, "X-Origin-Verify");
+                assert.strictEqual(capture.outputs.httpsEnabled, true);
+                assert.strictEqual(capture.outputs.url, `https://${capture.outputs.cdnDomainName}`);
                 // No domain configured: no certificate and no DNS records.
                 for (const type of [CERTIFICATE, CERT_VALIDATION, RECORD]) assert.strictEqual(ofType(capture, type).length, 0, type);
             });
@@ -145,7 +159,13 @@ for (const stack of ["staging", "production"]) {
             const rule = find(capture, RULE, "alb-devices-path-1");
             assert.strictEqual(rule.inputs.priority, DEVICES_PATH_PRIORITY);
             assert.strictEqual(rule.inputs.priority, rulePriority(servicePriorityBlock("devices"), "path", 0));
-            assert.deepStrictEqual(rule.inputs.conditions, [{ pathPattern: { values: ["/devices", "/devices/*"] } }]);
+            // The edge's header is the second condition: the value CloudFront sends, the same secret on both sides.
+            const edgeHeader = find(capture, "aws:cloudfront/distribution:Distribution", "edge-distribution").inputs.origins[0].customHeaders[0];
+            assert.deepStrictEqual(rule.inputs.conditions, [
+                { pathPattern: { values: ["/devices", "/devices/*"] } },
+                { httpHeader: { httpHeaderName: edgeHeader.name, values: [edgeHeader.value] } },
+            ]);
+            assert.strictEqual(edgeHeader.name, "X-Origin-Verify");
             assert.deepStrictEqual(
                 rule.inputs.actions.map((a: any) => a.targetGroupArn),
                 [targetGroupArn(capture, "tg-devices")],

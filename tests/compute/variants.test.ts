@@ -185,11 +185,25 @@ describe("compute: config variants", () => {
 
     it("A1: a certificate ARN of the stack's region and account is used as is: no certificate issued", async () => {
         const arn = "arn:aws:acm:us-east-1:482917365014:certificate/5b1e0c64-8d2f-4a57-9e3b-2f6a1c9d7e40";
-        const capture = await runWith("production", { config: { loadBalancer: { certificateArn: arn } }, removeKeys: ["loadBalancer"] });
+        const capture = await runWith("production", {
+            config: { loadBalancer: { certificateArn: arn, domainName: "origin.api.example.com" } },
+            removeKeys: ["loadBalancer"],
+        });
         assert.strictEqual(find(capture, LISTENER, "alb-https").inputs.certificateArn, arn);
-        for (const type of [CERTIFICATE, CERT_VALIDATION, RECORD]) assert.strictEqual(ofType(capture, type).length, 0, type);
+        // The load balancer issues nothing and writes no record (no zone given): only the edge's own.
+        for (const type of [CERTIFICATE, CERT_VALIDATION, RECORD]) {
+            assert.deepStrictEqual(
+                ofType(capture, type)
+                    .filter((r) => r.name.startsWith("alb-"))
+                    .map((r) => r.name),
+                [],
+                type,
+            );
+        }
+        const origin = find(capture, "aws:cloudfront/distribution:Distribution", "edge-distribution").inputs.origins[0];
+        assert.deepStrictEqual([origin.domainName, origin.customOriginConfig.originProtocolPolicy], ["origin.api.example.com", "https-only"]);
         assert.strictEqual(capture.outputs.httpsEnabled, true);
-        assert.strictEqual(capture.outputs.url, `https://${capture.outputs.albDnsName}`);
+        assert.strictEqual(capture.outputs.url, "https://api.example.com");
     });
 
     it("no public TCP by default: no NLB", async () => {
@@ -220,10 +234,16 @@ describe("compute: the hosted zone is looked up at preview (A1)", () => {
         );
     });
 
-    it("the zone the account has is used for the validation record and the alias", async () => {
+    it("the zone the account has is used for the validation records and the aliases (the origin's and the edge's)", async () => {
         const capture = await runWith("production", { hostedZones: ["example.com"] });
         const records = ofType(capture, "aws:route53/record:Record");
-        assert.strictEqual(records.length, 2);
+        assert.deepStrictEqual(records.map((r) => r.name).sort(), [
+            "alb-alias",
+            "alb-certificate-validation",
+            "edge-alias-a",
+            "edge-alias-aaaa",
+            "edge-certificate-validation",
+        ]);
         assert.ok(records.every((r) => typeof r.inputs.zoneId === "string" && r.inputs.zoneId.length > 0));
     });
 });

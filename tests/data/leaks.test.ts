@@ -20,7 +20,13 @@ for (const stack of ["staging", "production"]) {
                 .filter((r) => r.type === T.password)
                 .map((r) => r.name)
                 .sort();
-            assert.deepStrictEqual(passwords, ["app-secret-jwt", "app-secret-jwt-next", "cache-auth-token", "database-app-user-initial-password"]);
+            assert.deepStrictEqual(passwords, [
+                "alb-edge-secret",
+                "app-secret-jwt",
+                "app-secret-jwt-next",
+                "cache-auth-token",
+                "database-app-user-initial-password",
+            ]);
         });
 
         it("appear in no resource input that is not marked secret", () => {
@@ -30,7 +36,15 @@ for (const stack of ["staging", "production"]) {
                 .filter((r) => findStrings(r.inputs, "MOCK-SECRET-", []).length > 0)
                 .map((r) => `${r.name}:${r.secretInputs}`)
                 .sort();
-            assert.deepStrictEqual(secretHolders, ["app-secret-version:secretString", "cache-group:authToken", "database-app-user-version:secretString"]);
+            // The edge's origin header: in the listener rules' conditions and the distribution's origins, secret.
+            assert.deepStrictEqual(secretHolders, [
+                "alb-devices-path-1:conditions",
+                "alb-edge-default:conditions",
+                "app-secret-version:secretString",
+                "cache-group:authToken",
+                "database-app-user-version:secretString",
+                "edge-distribution:origins",
+            ]);
         });
 
         it("D: no output is secret or holds a secret (no cacheAuthToken output keeping the first token in state)", () => {

@@ -50,7 +50,7 @@ describe("strict layer over the real stacks", () => {
         assert.ok(!JSON.stringify(find(capture, "aws:lb/listener:Listener", "alb-https").inputs).includes("123456789012"), "no example account");
         const ownCertificate = `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`;
         assert.deepStrictEqual(
-            await violationsOf("production", { config: { loadBalancer: { certificateArn: ownCertificate, domainName: "api.example.com" } } }),
+            await violationsOf("production", { config: { loadBalancer: { certificateArn: ownCertificate, domainName: "origin.api.example.com" } } }),
             [],
         );
     });

@@ -100,7 +100,8 @@ describe("outputs: env format", () => {
         const recorded = fixture("staging.json") as Record<string, any>;
         assert.equal(vars.DATABASE_ENDPOINT, recorded.databaseEndpoint);
         assert.equal(vars.DATABASE_PORT, "5432");
-        assert.equal(vars.HTTPS_ENABLED, "false");
+        assert.equal(vars.HTTPS_ENABLED, "true", "viewers reach staging over HTTPS on the distribution's name");
+        assert.equal(vars.CDN_DOMAIN_NAME, recorded.cdnDomainName);
         assert.equal(vars.ECR_REPOSITORY_URLS_API, recorded.ecrRepositoryUrls.api);
         assert.equal(vars.ECR_REPOSITORY_URLS_DEVICES, recorded.ecrRepositoryUrls.devices);
         assert.equal(vars.SERVICE_NAMES_DEVICES, recorded.serviceNames.devices);
@@ -135,7 +136,7 @@ describe("outputs: json format", () => {
         const result = convertOutputs(fixture("staging.json"), { format: "json", showSecrets: false, strict: true });
         const parsed = JSON.parse(result.text);
         assert.equal(parsed.databasePort, 5432);
-        assert.equal(parsed.httpsEnabled, false);
+        assert.equal(parsed.httpsEnabled, true);
         assert.deepEqual(parsed.serviceNames, { api: "platform-staging-api", devices: "platform-staging-devices" });
         assert.equal("cacheAuthToken" in parsed, false);
         assert.equal(Object.keys(parsed)[0], "tier");

@@ -5,7 +5,7 @@
 
 import rawCatalogue from "./price-catalogue.json";
 
-export const PRICE_SOURCES = ["IC", "3P", "AWS Price List", "unconfirmed"] as const;
+export const PRICE_SOURCES = ["IC", "3P", "AWS Price List", "AWS pricing page", "unconfirmed"] as const;
 export type PriceSource = (typeof PRICE_SOURCES)[number];
 
 /** One on-demand rate. Hourly rates have unit "hour"; the estimator multiplies by `hoursPerMonth`. */

@@ -3,6 +3,7 @@
 
 export { control, tierHas } from "./control";
 export type { SecurityControl } from "./control";
+export { cloudfrontOriginsClosed, cloudfrontViewerHttps, cloudfrontViewerTls, cloudfrontWebAcl, CURRENT_TLS_POLICIES } from "./cloudfront";
 export { ec2Imdsv2, noUnrestrictedIngress } from "./ec2";
 export type { IngressConfig } from "./ec2";
 export { ecsNoPublicIp, ecsReadonlyRootFilesystem } from "./ecs";
