@@ -9,6 +9,7 @@ import { createCompute } from "./components/compute";
 import { Observability } from "./components/observability";
 import { applyCostTags } from "./components/tagging";
 import { Host } from "./components/host";
+import { EdgeAlarms } from "./components/edge-alarms";
 import { loadBalancerServesHttps } from "./components/load-balancer";
 
 function httpPorts(settings: Settings): number[] {
@@ -82,6 +83,18 @@ export async function main(): Promise<Record<string, unknown>> {
         host: host && { instanceId: host.instanceId },
         rotatingSecretArns,
     });
+
+    // The edge's alarms notify the same topic (or its us-east-1 twin: see components/edge-alarms.ts).
+    if (compute?.edge) {
+        new EdgeAlarms("edge-alarms", {
+            namePrefix: settings.namePrefix,
+            region: settings.region,
+            distributionId: compute.edge.distributionId,
+            topicArn: observability.topicArn,
+            alarmEmail: settings.observability.alarmEmail,
+            fiveXxPercent: settings.observability.thresholds.edge5xxPercent,
+        });
+    }
 
     return {
         tier: settings.tier,

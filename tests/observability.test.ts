@@ -32,6 +32,7 @@ describe("observability", () => {
             "cache-memory",
             "devices-cpu",
             "devices-memory",
+            "edge-alarms-5xx-rate",
             "rds-connections",
             "rds-cpu",
             "rds-free-storage",

@@ -17,6 +17,7 @@ export const observability = group("Alarms and the dashboard.", {
     dashboard: flag({ doc: "A CloudWatch dashboard of the stack.", default: onFargate }),
     thresholds: group("Alarm thresholds.", {
         alb5xxPercent: threshold("ALB 5xx responses, % of requests.", 1),
+        edge5xxPercent: threshold("CloudFront 5xx responses, % of viewer requests (the edge's 5xxErrorRate).", 1),
         p95LatencyMs: threshold("ALB p95 target response time, ms.", 300),
         serviceCpuPercent: threshold("A service's average CPU, %.", 85),
         serviceMemoryPercent: threshold("A service's average memory, %.", 85),

@@ -153,6 +153,29 @@ describe("edge (production): its own domain, certificate, records and firewall",
     });
 });
 
+describe("edge: alarms", () => {
+    it("alarms on the distribution's 5xx error rate in us-east-1 (where CloudFront publishes), notifying the stack's topic", async () => {
+        const capture = await stackRun("staging");
+        const alarm = find(capture, "aws:cloudwatch/metricAlarm:MetricAlarm", "edge-alarms-5xx-rate");
+        const state = computedState(DISTRIBUTION, "edge-distribution", distributionOf(capture), "us-east-1");
+        assert.deepStrictEqual(
+            [alarm.inputs.namespace, alarm.inputs.metricName, alarm.inputs.dimensions, alarm.inputs.threshold, alarm.region],
+            ["AWS/CloudFront", "5xxErrorRate", { DistributionId: state.id, Region: "Global" }, 1, "us-east-1"],
+        );
+        assert.deepStrictEqual(alarm.inputs.alarmActions, [capture.outputs.alarmTopicArn]);
+    });
+
+    it("in another region, the alarm and a topic of its own (with the stack's email) live in us-east-1", async () => {
+        const capture = await sharedRun("staging", { config: { "aws:region": "eu-west-1", observability: { alarmEmail: "oncall@example.com" } } });
+        const alarm = find(capture, "aws:cloudwatch/metricAlarm:MetricAlarm", "edge-alarms-5xx-rate");
+        const topic = find(capture, "aws:sns/topic:Topic", "edge-alarms-topic");
+        assert.deepStrictEqual([alarm.region, topic.region], ["us-east-1", "us-east-1"]);
+        assert.deepStrictEqual(alarm.inputs.alarmActions, [computedState("aws:sns/topic:Topic", "edge-alarms-topic", topic.inputs, "us-east-1").arn]);
+        const email = find(capture, "aws:sns/topicSubscription:TopicSubscription", "edge-alarms-email");
+        assert.deepStrictEqual([email.inputs.protocol, email.inputs.endpoint, email.region], ["email", "oncall@example.com", "us-east-1"]);
+    });
+});
+
 describe("edge: config variants", () => {
     it("caches the configured static paths with CachingOptimized, still HTTPS-only for viewers", async () => {
         const capture = await sharedRun("staging", { config: { edge: { cachedPaths: ["/static/*", "*.js"] } } });
@@ -181,8 +204,10 @@ describe("edge: config variants", () => {
     it("in another region, the certificate and the web ACL go through a us-east-1 provider; the load balancer's certificate stays in the stack's region", async () => {
         const capture = await sharedRun("production", { config: { "aws:region": "eu-west-1" } });
         assert.deepStrictEqual(
-            ofType(capture, PROVIDER).map((p) => p.name),
-            ["edge-us-east-1"],
+            ofType(capture, PROVIDER)
+                .map((p) => p.name)
+                .sort(),
+            ["edge-alarms-us-east-1", "edge-us-east-1"],
         );
         assert.deepStrictEqual(
             [
