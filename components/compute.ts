@@ -62,7 +62,12 @@ export function createCompute(settings: Settings, network: Network, data: DataTi
             namePrefix: settings.namePrefix,
             region: settings.region,
             // HTTPS to the origin by the name its certificate covers (validate.ts requires one then).
-            origin: { domainName: settings.loadBalancer.domainName ?? loadBalancer.dnsName, https: loadBalancer.httpsEnabled },
+            // Without a certificate, the load balancer's own DNS name over HTTP: the header then crosses
+            // the internet in clear text (README "The edge"); with one, the name it covers.
+            origin: {
+                domainName: loadBalancer.httpsEnabled && settings.loadBalancer.domainName ? settings.loadBalancer.domainName : loadBalancer.dnsName,
+                https: loadBalancer.httpsEnabled,
+            },
             originSecret: loadBalancer.edgeSecret!,
             logRetentionDays: settings.cluster.logRetentionDays,
         });

@@ -159,7 +159,17 @@ export class Edge extends pulumi.ComponentResource {
                       name: rule.name,
                       priority: rule.priority,
                       overrideAction: rule.countOnly ? { count: {} } : { none: {} },
-                      statement: { managedRuleGroupStatement: { vendorName: "AWS", name: rule.statement.managedGroup } },
+                      statement: {
+                          managedRuleGroupStatement: {
+                              vendorName: "AWS",
+                              name: rule.statement.managedGroup,
+                              // The common set blocks request bodies over 8 KB (SizeRestrictions_BODY, AWS WAF
+                              // "Baseline rule groups"): an API's POSTs would be refused, so that rule only counts.
+                              ...(rule.statement.managedGroup === "AWSManagedRulesCommonRuleSet"
+                                  ? { ruleActionOverrides: [{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }] }
+                                  : {}),
+                          },
+                      },
                       visibilityConfig: metric(rule.name),
                   },
         );

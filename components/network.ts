@@ -422,7 +422,8 @@ export class Network extends pulumi.ComponentResource {
         // Behind the edge: one rule from CloudFront's origin-facing prefix list, which weighs 55 of a
         // group's 60 inbound rules (AWS-FACTS "CloudFront, certificates and DNS"), so one port only.
         const alb = edgePort
-            ? group("alb", `Load balancer: port ${edgePort} from CloudFront's origin-facing addresses only`)
+            ? // A constant description: changing it forces a new group (aws_security_group).
+              group("alb", "Load balancer: from CloudFront's origin-facing addresses only")
             : group("alb", "Load balancer: HTTP and HTTPS from the internet", PUBLIC_WEB_INGRESS_TAG);
         const services = group("services", "Services: app ports from the load balancer, internal ports from each other");
         if (edgePort) {

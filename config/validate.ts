@@ -4,7 +4,7 @@
 // declaration's own checks, then what settings say together (config/resolve/*).
 import { AWS_REGIONS } from "./aws-limits";
 import { describe, mergeChecked, Problems } from "./merge";
-import { checkRouting } from "./resolve/routing";
+import { checkEdgeRouting, checkRouting } from "./resolve/routing";
 import { resolveNetwork } from "./resolve/network";
 import { resolveCache, resolveDatabase, resolveEdge, resolveHost, resolveLoadBalancer } from "./resolve/sections";
 import { mergeServices, resolveService } from "./resolve/services";
@@ -87,6 +87,7 @@ export function resolveSettings(source: ConfigSource): Settings {
     };
     const resolvedServices = services.map((s) => resolveService(s, serviceContext, problems));
     checkRouting(resolvedServices, raw.loadBalancer !== undefined, problems);
+    checkEdgeRouting(resolvedServices, raw.edge !== undefined, problems);
     const loadBalancer = raw.loadBalancer && resolveLoadBalancer(raw.loadBalancer, context, region, problems);
     const edge = raw.edge && resolveEdge(raw.edge, raw.loadBalancer, problems);
     const database = raw.database && resolveDatabase(raw.database, problems);

@@ -41,13 +41,14 @@ export function edgeCallResult(token: string, args: Record<string, any>, region:
     if (token !== "aws:ec2/getManagedPrefixList:getManagedPrefixList") return undefined;
     if (args.name !== "com.amazonaws.global.cloudfront.origin-facing") throw new Error(`mocks: no managed prefix list named ${JSON.stringify(args.name)}`);
     // us-east-1's id of the list (VPC User Guide, "AWS-managed prefix lists"); 55 entries is its weight.
+    const id = region === "us-east-1" ? "pl-3b927c52" : `pl-${hex(region, 8)}`;
     return {
-        id: region === "us-east-1" ? "pl-3b927c52" : `pl-${hex(region, 8)}`,
+        id,
         name: args.name,
         addressFamily: "IPv4",
         maxEntries: 55,
         ownerId: "AWS",
-        arn: `arn:aws:ec2:${region}:aws:prefix-list/pl-3b927c52`,
+        arn: `arn:aws:ec2:${region}:aws:prefix-list/${id}`,
         entries: [],
         tags: {},
         version: 1,

@@ -5,6 +5,20 @@ import { PRIORITY_BLOCKS } from "../priorities";
 import { routingPatternProblem } from "../routing";
 import { ServiceSettings } from "../types";
 
+/**
+ * Behind the edge, CloudFront forwards every viewer header but Host (AllViewerExceptHostHeader), so
+ * the load balancer sees its own name and a host-header rule would never match the viewer's.
+ */
+export function checkEdgeRouting(services: ServiceSettings[], behindEdge: boolean, problems: Problems): void {
+    if (!behindEdge) return;
+    for (const s of services.filter((s) => s.routing.hosts.length > 0)) {
+        problems.push(
+            `platform:services.${s.name}.routing.hosts: ${JSON.stringify(s.routing.hosts)} cannot route behind the edge: CloudFront forwards every viewer header ` +
+                "but Host, so the load balancer sees its own name; route by routing.paths instead",
+        );
+    }
+}
+
 export function checkRouting(services: ServiceSettings[], hasLoadBalancer: boolean, problems: Problems): void {
     if (!hasLoadBalancer) return;
     const defaults = services.filter((s) => s.routing.default);

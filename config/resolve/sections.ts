@@ -95,6 +95,13 @@ export function resolveEdge(raw: Section<"edge">, loadBalancer: Section<"loadBal
             );
         }
     }
+    // CloudFront speaks TLS 1.2 at most to origins (CloudFront Developer Guide, "Supported protocols
+    // and ciphers between CloudFront and the origin"): a TLS 1.3-only listener would answer nothing.
+    if (loadBalancer?.sslPolicy.includes("-TLS13-1-3-")) {
+        problems.push(
+            `platform:loadBalancer.sslPolicy: ${loadBalancer.sslPolicy} accepts TLS 1.3 only, but CloudFront connects to origins with TLS 1.2 at most; use a TLS13-1-2 policy`,
+        );
+    }
     if (loadBalancer?.certificateArn !== undefined && loadBalancer.domainName === undefined) {
         problems.push(
             "platform:loadBalancer.certificateArn needs platform:loadBalancer.domainName: CloudFront connects to the load balancer over HTTPS by a name its certificate covers",

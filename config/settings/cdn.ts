@@ -58,8 +58,9 @@ export const edge = section(
         rateLimit: number({
             doc: "Requests one IP may make in 5 minutes before the firewall's rate rule acts on it.",
             default: 2000,
-            // WAF rate-based statement limit: 10 to 2,000,000,000 (AWS WAF Developer Guide, "Rate-based rule statement").
-            check: integer(10, 2_000_000_000),
+            // AWS takes 10 to 2,000,000,000 since 2024, but the provider still validates 100 and up
+            // (pulumi/pulumi-aws#5841; terraform-provider-aws internal/service/wafv2/schemas.go).
+            check: integer(100, 2_000_000_000),
         }),
         countOnly: list({
             doc: "Firewall rules that only count matching requests instead of blocking them (to watch a rule before enforcing it).",

@@ -21,18 +21,23 @@ function settings(values: Record<string, unknown> = {}, stack = "staging"): Sett
     return resolveSettings({ project: "platform", stack, region: "us-east-1", values: { tier: stack, ...values }, secretKeys: [] });
 }
 const service = (s: Settings, name: string): ServiceSettings => s.services.find((x) => x.name === name)!;
+/** The services of `s` with `hosts` routing for `name` (which config refuses behind the edge). */
+const withHosts = (s: Settings, name: string, hosts: string[]): ServiceSettings[] =>
+    s.services.map((x) => (x.name === name ? { ...x, routing: { ...x.routing, hosts } } : x));
 const APP = "arn:aws:secretsmanager:us-east-1:482917365014:secret:platform-staging/app-20261201000000000000000002-AbCdEf";
 // `database:*` reads the application DB user's secret (never the RDS-managed master secret).
 const DB = "arn:aws:secretsmanager:us-east-1:482917365014:secret:platform-staging/db-app-user-20261201000000000000000001-XyZ123";
 
 describe("compute plan: listener rules", () => {
     it("gives each service its own priority block from its name, host rules (n+1..) before path rules (n+50..)", () => {
-        const s = settings({ services: { api: { routing: { default: true, paths: ["/v1/*"], hosts: ["api.example.com"] } } } });
+        // Host rules: refused behind the edge by config (config/resolve/routing.ts), set here on the
+        // validated settings, as a load balancer without the edge would take them.
+        const s = withHosts(settings({ services: { api: { routing: { default: true, paths: ["/v1/*"] } } } }), "api", ["api.example.com"]);
         const api = servicePriorityBlock("api") * 100;
         const devices = servicePriorityBlock("devices") * 100;
         assert.notStrictEqual(api, devices);
         assert.deepStrictEqual(
-            listenerRules(s.services).map((r) => [r.service, r.suffix, r.priority, r.condition.values]),
+            listenerRules(s).map((r) => [r.service, r.suffix, r.priority, r.condition.values]),
             [
                 ["api", "host-1", api + 1, ["api.example.com"]],
                 ["api", "path-1", api + 50, ["/v1/*"]],
@@ -56,8 +61,11 @@ describe("compute plan: listener rules", () => {
         const withoutDevices = byRule({ services: { reports, devices: { enabled: false } } });
         assert.deepStrictEqual(withoutDevices, { "reports/path-1": withReports["reports/path-1"] });
         // A host rule added to a service does not move its path rules.
-        const withHost = byRule({ services: { devices: { routing: { hosts: ["devices.example.com"] } } } });
+        const withHost = Object.fromEntries(
+            listenerRules(withHosts(settings(), "devices", ["devices.example.com"])).map((r) => [`${r.service}/${r.suffix}`, r.priority]),
+        );
         assert.strictEqual(withHost["devices/path-1"], before["devices/path-1"]);
+        assert.ok(withHost["devices/host-1"] < withHost["devices/path-1"]);
     });
 
     it("takes routing.priority when set, and refuses two services in one block", () => {

@@ -60,9 +60,23 @@ describe("config: platform:edge", () => {
     it("refuses values CloudFront and WAF do not take: price class, path pattern, rate limit, rule names", () => {
         rejects({ edge: { priceClass: "PriceClass_50" } }, "platform:edge.priceClass", "PriceClass_50");
         rejects({ edge: { cachedPaths: ["/static/<x>"] } }, "platform:edge.cachedPaths", "is not a CloudFront path pattern");
-        rejects({ edge: { rateLimit: 9 } }, "platform:edge.rateLimit");
-        assert.deepStrictEqual(problems({ edge: { rateLimit: 10 } }), [], "WAF's smallest rate limit");
+        rejects({ edge: { rateLimit: 99 } }, "platform:edge.rateLimit");
+        assert.deepStrictEqual(problems({ edge: { rateLimit: 100 } }), [], "the provider's smallest rate limit (pulumi/pulumi-aws#5841)");
         rejects({ edge: { countOnly: ["bots"] } }, "platform:edge.countOnly", "bots");
+    });
+
+    it("refuses host-header routing behind the edge (the load balancer never sees the viewer's Host), and accepts paths", () => {
+        rejects(
+            { services: { devices: { routing: { hosts: ["devices.example.com"] } } } },
+            "platform:services.devices.routing.hosts",
+            "cannot route behind the edge",
+        );
+        assert.deepStrictEqual(problems({ services: { devices: { routing: { paths: ["/devices/*"] } } } }), []);
+    });
+
+    it("refuses a TLS 1.3-only load balancer policy behind the edge: CloudFront reaches origins with TLS 1.2 at most", () => {
+        rejects({ loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06" } }, "platform:loadBalancer.sslPolicy", "TLS 1.2 at most");
+        assert.deepStrictEqual(problems({ loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" } }), []);
     });
 
     it("turns the firewall on where the tier's trait says so, and lets config turn it on elsewhere", () => {
