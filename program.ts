@@ -81,6 +81,7 @@ export async function main(): Promise<Record<string, unknown>> {
         database: database && { instanceId: database.instanceId, maxConnections: settings.database!.maxConnections },
         cache: cache && { nodeIds: cache.nodeIds, readerNodeIds: cache.readerNodeIds },
         host: host && { instanceId: host.instanceId },
+        edge: compute?.edge && { distributionId: compute.edge.distributionId, webAclName: compute.edge.webAclName },
         rotatingSecretArns,
     });
 

@@ -20,6 +20,8 @@ export interface ObservabilityArgs {
     /** Node ids (static: cache-layout cacheNodeIds) and those that serve reads. */
     cache?: { nodeIds: string[]; readerNodeIds: string[] };
     host?: { instanceId: pulumi.Input<string> };
+    /** The edge's distribution and web ACL (their metrics are in us-east-1, on the dashboard only; alarms: edge-alarms.ts). */
+    edge?: { distributionId: pulumi.Input<string>; webAclName?: pulumi.Input<string> };
     /** Secrets whose failed rotation notifies the alarm topic. */
     rotatingSecretArns?: pulumi.Input<string>[];
 }
@@ -395,16 +397,31 @@ function dashboardBody(args: ObservabilityArgs): pulumi.Output<string> {
             args.database?.instanceId,
             pulumi.output(args.cache?.nodeIds ?? []),
             args.host?.instanceId,
+            args.edge?.distributionId,
+            args.edge?.webAclName,
         ])
-        .apply(([lb, cluster, services, db, nodes, host]) => {
+        .apply(([lb, cluster, services, db, nodes, host, distribution, webAcl]) => {
             const widgets: object[] = [];
-            const graph = (title: string, metrics: unknown[][], stat = "Average") =>
+            const graph = (title: string, metrics: unknown[][], stat = "Average", region = args.region) =>
                 widgets.push({
                     type: "metric",
                     width: 12,
                     height: 6,
-                    properties: { title, region: args.region, stat, period: 60, metrics },
+                    properties: { title, region, stat, period: 60, metrics },
                 });
+            // CloudFront and CLOUDFRONT-scope WAF publish in us-east-1 only (a widget may read another region).
+            if (distribution) {
+                graph(
+                    "Edge: requests and 5xx rate",
+                    [
+                        ["AWS/CloudFront", "Requests", "DistributionId", distribution, "Region", "Global", { stat: "Sum" }],
+                        [".", "5xxErrorRate", ".", ".", ".", ".", { yAxis: "right" }],
+                    ],
+                    "Average",
+                    "us-east-1",
+                );
+            }
+            if (webAcl) graph("Edge firewall: blocked requests", [["AWS/WAFV2", "BlockedRequests", "WebACL", webAcl, "Rule", "ALL"]], "Sum", "us-east-1");
             if (lb) {
                 graph(
                     "Requests and 5xx",

@@ -176,6 +176,36 @@ describe("edge: alarms", () => {
     });
 });
 
+describe("edge: on the dashboard", () => {
+    const widgets = (capture: StackCapture) =>
+        JSON.parse(find(capture, "aws:cloudwatch/dashboard:Dashboard", "observability-dashboard").inputs.dashboardBody).widgets as any[];
+
+    it("production: the distribution's requests and 5xx rate, and the firewall's blocked requests, read from us-east-1", async () => {
+        const capture = await stackRun("production");
+        const state = computedState(DISTRIBUTION, "edge-distribution", distributionOf(capture), "us-east-1");
+        const acl = find(capture, WEB_ACL, "edge-firewall");
+        const edge = widgets(capture).filter((w) => w.properties.title.startsWith("Edge"));
+        assert.deepStrictEqual(
+            edge.map((w) => [w.properties.title, w.properties.region, w.properties.metrics[0].slice(0, 4)]),
+            [
+                ["Edge: requests and 5xx rate", "us-east-1", ["AWS/CloudFront", "Requests", "DistributionId", state.id]],
+                [
+                    "Edge firewall: blocked requests",
+                    "us-east-1",
+                    ["AWS/WAFV2", "BlockedRequests", "WebACL", computedState(WEB_ACL, "edge-firewall", acl.inputs, "us-east-1").name],
+                ],
+            ],
+        );
+    });
+
+    it("staging (no firewall): the distribution's widget only", async () => {
+        const titles = widgets(await stackRun("staging"))
+            .map((w) => w.properties.title)
+            .filter((t: string) => t.startsWith("Edge"));
+        assert.deepStrictEqual(titles, ["Edge: requests and 5xx rate"]);
+    });
+});
+
 describe("edge: config variants", () => {
     it("caches the configured static paths with CachingOptimized, still HTTPS-only for viewers", async () => {
         const capture = await sharedRun("staging", { config: { edge: { cachedPaths: ["/static/*", "*.js"] } } });
