@@ -48,3 +48,11 @@ export function webAclRules(ratePerFiveMinutes: number, countOnly: readonly stri
         countOnly: countOnly.includes(name),
     }));
 }
+
+/**
+ * A WAF CloudWatch metric name: letters, digits, `_` and `-`, at most 128 characters
+ * (terraform-provider-aws internal/service/wafv2 visibilityConfigSchema); a stack name may hold others.
+ */
+export function wafMetricName(namePrefix: string, rule: string): string {
+    return `${namePrefix}-${rule}`.replace(/[^0-9A-Za-z_-]/g, "-").slice(0, 128);
+}

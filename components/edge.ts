@@ -19,6 +19,7 @@ import {
     CACHING_OPTIMIZED,
     CLOUDFRONT_ZONE_ID,
     ORIGIN_SECRET_HEADER,
+    wafMetricName,
     webAclRules,
 } from "./edge-behaviour";
 import { publicZoneId } from "./hosted-zone";
@@ -145,7 +146,7 @@ export class Edge extends pulumi.ComponentResource {
     }
 
     private webAcl(name: string, args: EdgeArgs, global: pulumi.CustomResourceOptions): aws.wafv2.WebAcl {
-        const metric = (rule: string) => ({ cloudwatchMetricsEnabled: true, metricName: `${args.namePrefix}-${rule}`, sampledRequestsEnabled: true });
+        const metric = (rule: string) => ({ cloudwatchMetricsEnabled: true, metricName: wafMetricName(args.namePrefix, rule), sampledRequestsEnabled: true });
         const rules = webAclRules(args.settings.rateLimit, args.settings.countOnly).map((rule) =>
             "ratePerFiveMinutes" in rule.statement
                 ? {

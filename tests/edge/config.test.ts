@@ -2,6 +2,7 @@
 // the bad value and checks the message names the key; the neighbour AWS accepts passes.
 import * as assert from "assert";
 import { ConfigError, resolveSettings } from "../../config/validate";
+import { wafMetricName } from "../../components/edge-behaviour";
 
 const OWN = "arn:aws:acm:us-east-1:482917365014:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
@@ -89,5 +90,11 @@ describe("config: platform:edge", () => {
                 secretKeys: [],
             }).edge!.firewall;
         assert.deepStrictEqual([resolve("staging"), resolve("production"), resolve("staging", { firewall: true })], [false, true, true]);
+    });
+
+    it("names WAF metrics with what WAF accepts (letters, digits, _ and -, 128 at most), whatever the stack's name", () => {
+        assert.strictEqual(wafMetricName("platform-prod.eu", "rateLimit"), "platform-prod-eu-rateLimit");
+        assert.strictEqual(wafMetricName("platform-production", "common"), "platform-production-common");
+        assert.strictEqual(wafMetricName("p".repeat(200), "common").length, 128);
     });
 });
