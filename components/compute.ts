@@ -67,6 +67,7 @@ export function createCompute(settings: Settings, network: Network, data: DataTi
             origin: {
                 domainName: loadBalancer.httpsEnabled && settings.loadBalancer.domainName ? settings.loadBalancer.domainName : loadBalancer.dnsName,
                 https: loadBalancer.httpsEnabled,
+                idleTimeoutSeconds: settings.loadBalancer.idleTimeoutSeconds,
             },
             originSecret: loadBalancer.edgeSecret!,
             logRetentionDays: settings.cluster.logRetentionDays,

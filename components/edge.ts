@@ -30,12 +30,19 @@ export interface EdgeArgs {
     /** The stack's region: certificates and the web ACL for CloudFront live in us-east-1 regardless. */
     region: string;
     /** The origin: the load balancer, by the name its certificate covers when it serves HTTPS. */
-    origin: { domainName: pulumi.Input<string>; https: boolean };
+    /**
+     * The origin: the load balancer, by the name its certificate covers when it serves HTTPS, and
+     * how long it may take to answer (its idle timeout).
+     */
+    origin: { domainName: pulumi.Input<string>; https: boolean; idleTimeoutSeconds: number };
     /** The value of ORIGIN_SECRET_HEADER the origin requires (LoadBalancer.edgeSecret). */
     originSecret: pulumi.Output<string>;
     /** Log retention of the firewall's log group, days. */
     logRetentionDays: number;
 }
+
+/** CloudFront's origin response timeout without a quota increase, seconds. */
+export const ORIGIN_READ_TIMEOUT_MAX = 60;
 
 export class Edge extends pulumi.ComponentResource {
     readonly distributionId: pulumi.Output<string>;
@@ -87,6 +94,10 @@ export class Edge extends pulumi.ComponentResource {
                             httpsPort: 443,
                             originProtocolPolicy: args.origin.https ? "https-only" : "http-only",
                             originSslProtocols: ["TLSv1.2"],
+                            // CloudFront waits 30 s for a response by default; the load balancer lets a
+                            // request run for its idle timeout. Up to 60 s without a quota increase
+                            // (CloudFront Developer Guide, "Response timeout").
+                            originReadTimeout: Math.min(args.origin.idleTimeoutSeconds, ORIGIN_READ_TIMEOUT_MAX),
                         },
                         customHeaders: [{ name: ORIGIN_SECRET_HEADER, value: args.originSecret }],
                     },

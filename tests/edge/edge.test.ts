@@ -49,6 +49,7 @@ describe("edge (staging): CloudFront on its own name, in front of an HTTP-only l
         assert.strictEqual(origin.domainName, capture.outputs.albDnsName);
         assert.deepStrictEqual([origin.customOriginConfig.originProtocolPolicy, origin.customOriginConfig.originSslProtocols], ["http-only", ["TLSv1.2"]]);
         assert.strictEqual(origin.customHeaders[0].name, "X-Origin-Verify");
+        assert.strictEqual(origin.customOriginConfig.originReadTimeout, 60, "as long as the load balancer lets a request run (idle timeout 60 s)");
         assert.match(origin.customHeaders[0].value, /^MOCK-SECRET-/, "a generated secret, not a fixed string");
     });
 
@@ -207,6 +208,12 @@ describe("edge: on the dashboard", () => {
 });
 
 describe("edge: config variants", () => {
+    it("waits for the origin as long as the load balancer's idle timeout, at most CloudFront's 60 s", async () => {
+        const timeout = async (idleTimeoutSeconds: number) =>
+            distributionOf(await sharedRun("staging", { config: { loadBalancer: { idleTimeoutSeconds } } })).origins[0].customOriginConfig.originReadTimeout;
+        assert.deepStrictEqual([await timeout(20), await timeout(300)], [20, 60]);
+    });
+
     it("caches the configured static paths with CachingOptimized, still HTTPS-only for viewers", async () => {
         const capture = await sharedRun("staging", { config: { edge: { cachedPaths: ["/static/*", "*.js"] } } });
         assert.deepStrictEqual(
