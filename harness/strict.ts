@@ -16,6 +16,7 @@ import {
     listenerRulePriorityUniqueRule,
     targetGroupRangesRule,
 } from "./strict/elb";
+import { cloudFrontOriginRule, webAclRule } from "./strict/edge";
 import { arnExampleAccountRule, iamRoleInlinePolicySizeRule } from "./strict/iam";
 import { lambdaLimitsRule, lambdaRuntimeArchitectureRule } from "./strict/lambda";
 import { physicalNameRule } from "./strict/names";
@@ -82,6 +83,8 @@ export const RULES: StrictRule[] = [
     elasticacheAuthTokenRule,
     elasticacheAuthTokenGeneratorRule,
     iamRoleInlinePolicySizeRule,
+    cloudFrontOriginRule,
+    webAclRule,
 ];
 
 const applies = (rule: StrictRule, type: string) => rule.types === "*" || rule.types.includes(type);
