@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CLOUDFRONT_CERTIFICATE_REGION } from "../config/resolve/sections";
+import { cloudFrontRegionOptions } from "./edge";
 
 export interface EdgeAlarmsArgs {
     namePrefix: string;
@@ -23,12 +24,7 @@ export class EdgeAlarms extends pulumi.ComponentResource {
     constructor(name: string, args: EdgeAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:edge:EdgeAlarms", name, {}, opts);
         const sameRegion = args.region === CLOUDFRONT_CERTIFICATE_REGION;
-        const global: pulumi.CustomResourceOptions = sameRegion
-            ? { parent: this }
-            : {
-                  parent: this,
-                  provider: new aws.Provider(`${name}-${CLOUDFRONT_CERTIFICATE_REGION}`, { region: CLOUDFRONT_CERTIFICATE_REGION }, { parent: this }),
-              };
+        const global = cloudFrontRegionOptions(name, args.region, this);
         let topicArn = args.topicArn;
         if (!sameRegion) {
             const topic = new aws.sns.Topic(`${name}-topic`, { name: `${args.namePrefix}-edge-alarms` }, global);

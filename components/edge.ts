@@ -22,14 +22,13 @@ import {
     wafMetricName,
     webAclRules,
 } from "./edge-behaviour";
-import { publicZoneId } from "./hosted-zone";
+import { dnsValidatedCertificate, publicZoneId } from "./hosted-zone";
 
 export interface EdgeArgs {
     settings: EdgeSettings;
     namePrefix: string;
     /** The stack's region: certificates and the web ACL for CloudFront live in us-east-1 regardless. */
     region: string;
-    /** The origin: the load balancer, by the name its certificate covers when it serves HTTPS. */
     /**
      * The origin: the load balancer, by the name its certificate covers when it serves HTTPS, and
      * how long it may take to answer (its idle timeout).
@@ -44,6 +43,15 @@ export interface EdgeArgs {
 /** CloudFront's origin response timeout without a quota increase, seconds. */
 export const ORIGIN_READ_TIMEOUT_MAX = 60;
 
+/**
+ * Options for resources CloudFront needs in us-east-1 (its certificates, CLOUDFRONT web ACLs, alarms
+ * on its metrics): the stack's own provider there, else an explicit us-east-1 provider under `parent`.
+ */
+export function cloudFrontRegionOptions(name: string, region: string, parent: pulumi.Resource): pulumi.CustomResourceOptions {
+    if (region === CLOUDFRONT_CERTIFICATE_REGION) return { parent };
+    return { parent, provider: new aws.Provider(`${name}-${CLOUDFRONT_CERTIFICATE_REGION}`, { region: CLOUDFRONT_CERTIFICATE_REGION }, { parent }) };
+}
+
 export class Edge extends pulumi.ComponentResource {
     readonly distributionId: pulumi.Output<string>;
     readonly domainName: pulumi.Output<string>;
@@ -55,15 +63,10 @@ export class Edge extends pulumi.ComponentResource {
         super("platform:edge:Edge", name, {}, opts);
         const { settings, namePrefix } = args;
         // CloudFront's certificates and CLOUDFRONT web ACLs are us-east-1 resources.
-        const global: pulumi.CustomResourceOptions =
-            args.region === CLOUDFRONT_CERTIFICATE_REGION
-                ? { parent: this }
-                : {
-                      parent: this,
-                      provider: new aws.Provider(`${name}-${CLOUDFRONT_CERTIFICATE_REGION}`, { region: CLOUDFRONT_CERTIFICATE_REGION }, { parent: this }),
-                  };
+        const global = cloudFrontRegionOptions(name, args.region, this);
         const zoneId = settings.hostedZone ? publicZoneId(settings.hostedZone, "edge.hostedZone", this) : undefined;
-        const certificateArn = settings.domainName && (settings.certificateArn ?? this.certificate(name, settings.domainName, zoneId!, global));
+        const certificateArn =
+            settings.domainName && (settings.certificateArn ?? dnsValidatedCertificate(`${name}-certificate`, settings.domainName, zoneId!, this, global));
         const webAcl = settings.firewall ? this.webAcl(name, args, global) : undefined;
 
         const originId = "origin";
@@ -134,26 +137,6 @@ export class Edge extends pulumi.ComponentResource {
         this.url = settings.domainName ? pulumi.output(`https://${settings.domainName}`) : pulumi.interpolate`https://${distribution.domainName}`;
         this.webAclName = webAcl?.name;
         this.registerOutputs({ url: this.url, distributionId: this.distributionId, domainName: this.domainName });
-    }
-
-    /** A DNS-validated certificate for `domainName` in us-east-1 (one name: one validation record). */
-    private certificate(name: string, domainName: string, zoneId: pulumi.Output<string>, global: pulumi.CustomResourceOptions): pulumi.Output<string> {
-        const certificate = new aws.acm.Certificate(`${name}-certificate`, { domainName, validationMethod: "DNS", tags: { Name: domainName } }, global);
-        const option = certificate.domainValidationOptions.apply((options) => options[0]);
-        const record = new aws.route53.Record(
-            `${name}-certificate-validation`,
-            {
-                zoneId,
-                name: option.resourceRecordName,
-                type: option.resourceRecordType,
-                records: [option.resourceRecordValue],
-                ttl: 300,
-                allowOverwrite: true,
-            },
-            { parent: this },
-        );
-        return new aws.acm.CertificateValidation(`${name}-certificate`, { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] }, global)
-            .certificateArn;
     }
 
     private webAcl(name: string, args: EdgeArgs, global: pulumi.CustomResourceOptions): aws.wafv2.WebAcl {

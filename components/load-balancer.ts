@@ -14,7 +14,7 @@ import { ORIGIN_SECRET_HEADER } from "./edge-behaviour";
 import { httpPortOf } from "./service-ports";
 import { logBucket } from "./log-bucket";
 import { autonameBase, ELB_NAME_MAX } from "./naming";
-import { publicZoneId } from "./hosted-zone";
+import { dnsValidatedCertificate, publicZoneId } from "./hosted-zone";
 import { generatedSecret } from "./generated-secret";
 
 export interface LoadBalancerArgs {
@@ -254,39 +254,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
     private certificate(name: string, settings: LoadBalancerSettings): pulumi.Input<string> | undefined {
         if (settings.certificateArn) return settings.certificateArn;
         if (!settings.domainName || !settings.hostedZone) return undefined;
-        const parent = { parent: this };
-        const certificate = new aws.acm.Certificate(
-            `${name}-certificate`,
-            {
-                domainName: settings.domainName,
-                validationMethod: "DNS",
-                tags: { Name: settings.domainName },
-            },
-            parent,
-        );
-        // One name, no alternative names: exactly one validation option.
-        const option = certificate.domainValidationOptions.apply((options) => options[0]);
-        const record = new aws.route53.Record(
-            `${name}-certificate-validation`,
-            {
-                zoneId: this.zoneId(settings),
-                name: option.resourceRecordName,
-                type: option.resourceRecordType,
-                records: [option.resourceRecordValue],
-                ttl: 300,
-                // A re-issued certificate for the same name reuses the same record (ACM keeps the CNAME stable).
-                allowOverwrite: true,
-            },
-            parent,
-        );
-        return new aws.acm.CertificateValidation(
-            `${name}-certificate`,
-            {
-                certificateArn: certificate.arn,
-                validationRecordFqdns: [record.fqdn],
-            },
-            parent,
-        ).certificateArn;
+        return dnsValidatedCertificate(`${name}-certificate`, settings.domainName, this.zoneId(settings), this);
     }
 
     /**

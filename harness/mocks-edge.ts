@@ -1,8 +1,6 @@
 // The mocks' answers for the edge's resources and lookups (CloudFront, WAF, the origin-facing prefix
 // list), in the shapes AWS returns them (harness/mocks.ts holds the rest).
-import { createHash } from "crypto";
-
-const hex = (seed: string, length: number) => createHash("sha256").update(seed).digest("hex").slice(0, length);
+import { hex, uuid } from "./mocks-hash";
 
 /** CloudFront's own Route 53 zone for alias targets (Route 53 API reference, AliasTarget). */
 const CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2";
@@ -25,7 +23,7 @@ export function edgeState(type: string, name: string, state: Record<string, any>
         }
         case "aws:wafv2/webAcl:WebAcl": {
             // CLOUDFRONT web ACLs live in us-east-1 under `global/` (AWS WAF API reference, WebACL ARN).
-            const id = `${hex(name, 8)}-${hex(name + "1", 4)}-4${hex(name + "2", 3)}-8${hex(name + "3", 3)}-${hex(name + "4", 12)}`;
+            const id = uuid(name);
             Object.assign(state, { id, arn: `arn:aws:wafv2:${region}:${account}:global/webacl/${state.name}/${id}` });
             break;
         }

@@ -3,6 +3,7 @@
 // building, IAM documents and outputs look exactly as they would after `pulumi up`.
 import { policyDocument } from "./mocks-iam";
 import { edgeCallResult, edgeState } from "./mocks-edge";
+import { hex, uuid } from "./mocks-hash";
 import { physicalNameOf, randomSuffix, prefixSuffix, NAMING } from "./naming";
 
 /**
@@ -93,14 +94,6 @@ function slug(name: string): string {
     return name.toLowerCase().replace(/[^a-z0-9-]/g, "-");
 }
 
-function hex(name: string, length: number): string {
-    let h = 2166136261;
-    for (const c of name) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-    const short = h.toString(16).padStart(8, "0").repeat(3);
-    // Longer values (ACM record names) continue with the hash of a derived name.
-    return length <= short.length ? short.slice(0, length) : `${short}${hex(`${name}+`, length - short.length)}`;
-}
-
 /** Physical id a real create would return for this type. */
 export function mockId(type: string, name: string): string {
     const prefixes: Record<string, string> = {
@@ -150,11 +143,6 @@ function validationOption(domain: string): Record<string, string> {
         resourceRecordType: "CNAME",
         resourceRecordValue: `_${hex(`${base}#value`, 32)}.${hex(`${base}#zone`, 10)}.acm-validations.aws.`,
     };
-}
-
-function uuid(name: string): string {
-    const h = hex(name, 32);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** Attributes AWS computes on create, merged over the inputs. `region` is the creating provider's. */

@@ -2,9 +2,7 @@
 // DNS records, and its web application firewall (AWS WAF). AWS facts: /work/shared/AWS-FACTS.md,
 // "CloudFront, certificates and DNS".
 import { each, flag, integer, list, matches, number, oneOf, optional, section, text } from "./dsl";
-import { onFargate } from "./common";
-
-const dnsName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+import { dnsName, onFargate } from "./common";
 
 /** CloudFront price classes (aws.cloudfront.Distribution priceClass). */
 export const PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;

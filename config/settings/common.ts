@@ -11,3 +11,6 @@ export const onFargate = (t: TierTraits) => t.runtime === "fargate";
 
 /** Sections of the tiers that run everything on one host. */
 export const onHost = (t: TierTraits) => t.runtime === "host";
+
+/** A lowercase DNS name (labels of 1-63, 253 in all, an alphabetic top-level label). */
+export const dnsName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;

@@ -2,9 +2,7 @@
 // ECS cluster and image repositories they run from.
 import { ALB_IDLE_TIMEOUT_SECONDS, ALB_TLS12_POLICIES, DEREGISTRATION_DELAY_SECONDS } from "../aws-limits";
 import { flag, integer, matches, number, oneOf, optional, section, text } from "./dsl";
-import { onFargate, retention } from "./common";
-
-const dnsName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+import { dnsName, onFargate, retention } from "./common";
 
 export const loadBalancer = section("The Application Load Balancer.", onFargate, {
     certificateArn: optional(
