@@ -150,14 +150,22 @@ export const NAMING: Record<string, NamingRule> = {
         autoname: { max: 255 },
         source: `${PULUMI_OVERRIDES} (alarm_name AutoName 255); CloudWatch API PutMetricAlarm AlarmName 1-255`,
     },
+    "aws:cloudwatch/dashboard:Dashboard": {
+        property: "dashboardName",
+        max: 255,
+        valid: (n) => /^[-_A-Za-z0-9]+$/.test(n),
+        allowed: "1-255 characters of [-_A-Za-z0-9] (no dot)",
+        source: "terraform-provider-aws internal/service/cloudwatch validDashboardName; CloudWatch API PutDashboard DashboardName",
+    },
     "aws:cloudwatch/logGroup:LogGroup": {
         property: "name",
         max: 512,
         valid: (n) => /^[.\-_/#A-Za-z0-9]+$/.test(n),
         allowed: "1-512 characters of [.-_/#A-Za-z0-9]",
         autoname: { max: 255 },
-        prefix: { property: "namePrefix", max: 512 - PREFIX_SUFFIX_LENGTH },
-        source: `CloudWatch Logs API CreateLogGroup logGroupName (1-512, [\\.\\-_/#A-Za-z0-9]+; unconfirmed in this session); ${PULUMI_DEFAULT}`,
+        // The provider's validLogGroupNamePrefix: 483 (terraform-provider-aws internal/service/logs).
+        prefix: { property: "namePrefix", max: 483 },
+        source: `CloudWatch Logs API CreateLogGroup logGroupName (1-512, [\\.\\-_/#A-Za-z0-9]+; unconfirmed in this session); ${PULUMI_DEFAULT}; terraform-provider-aws validLogGroupNamePrefix (483)`,
     },
     "aws:ecs/cluster:Cluster": {
         property: "name",

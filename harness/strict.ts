@@ -4,7 +4,7 @@
 // Per-resource rules run in the mock's newResource (the registration fails, as in a preview);
 // stack rules run once after the program finished (harness/run.ts). The rules live by area in
 // harness/strict/<area>.ts; this file assembles them and runs them.
-import { alarmMetricMathSizeRule, logRetentionDaysRule } from "./strict/cloudwatch";
+import { alarmActionRegionRule, alarmMetricMathSizeRule, logRetentionDaysRule } from "./strict/cloudwatch";
 import { elasticacheAuthTokenGeneratorRule, elasticacheAuthTokenRule, ssmParameterSizeRule } from "./strict/data";
 import { subnetZoneWithoutFargateRule, userDataSizeRule } from "./strict/ec2";
 import { deprecatedInputRule, ecsContainerHealthCheckRule, ecsSecretValueFromRule, fargateTaskSizeRule } from "./strict/ecs";
@@ -16,7 +16,7 @@ import {
     listenerRulePriorityUniqueRule,
     targetGroupRangesRule,
 } from "./strict/elb";
-import { cloudFrontOriginRule, webAclRule } from "./strict/edge";
+import { acmDomainNameRule, cloudFrontBehavioursRule, cloudFrontOriginRule, webAclRule } from "./strict/edge";
 import { arnExampleAccountRule, iamRoleInlinePolicySizeRule } from "./strict/iam";
 import { lambdaLimitsRule, lambdaRuntimeArchitectureRule } from "./strict/lambda";
 import { physicalNameRule } from "./strict/names";
@@ -84,7 +84,10 @@ export const RULES: StrictRule[] = [
     elasticacheAuthTokenGeneratorRule,
     iamRoleInlinePolicySizeRule,
     cloudFrontOriginRule,
+    cloudFrontBehavioursRule,
     webAclRule,
+    acmDomainNameRule,
+    alarmActionRegionRule,
 ];
 
 const applies = (rule: StrictRule, type: string) => rule.types === "*" || rule.types.includes(type);

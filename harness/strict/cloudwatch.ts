@@ -1,5 +1,5 @@
 // CloudWatch: log group retention values and metric-math alarm sizes.
-import { LOG_RETENTION_DAYS } from "../../config/aws-limits";
+import { LOG_RETENTION_DAYS, parseArn } from "../../config/aws-limits";
 import { Finding, ResourceRule, T } from "./rule";
 
 export const logRetentionDaysRule: ResourceRule = {
@@ -35,6 +35,27 @@ export const alarmMetricMathSizeRule: ResourceRule = {
             });
         if (expressions > 10) findings.push({ input: "metricQueries (with expression)", value: expressions, allowed: "at most 10 expressions" });
         if (queries.length > 20) findings.push({ input: "metricQueries", value: queries.length, allowed: "at most 20 entries" });
+        return findings;
+    },
+};
+
+export const alarmActionRegionRule: ResourceRule = {
+    id: "alarm-action-region",
+    scope: "resource",
+    types: ["aws:cloudwatch/metricAlarm:MetricAlarm"],
+    message: "an alarm that notifies another region, or watches CloudFront outside us-east-1",
+    source: 'CloudWatch API PutMetricAlarm AlarmActions (an SNS topic of the alarm\'s Region; unconfirmed in this session); CloudFront Developer Guide "Monitoring CloudFront metrics with Amazon CloudWatch" (metrics in us-east-1 only)',
+    check(r) {
+        const findings: Finding[] = [];
+        for (const key of ["alarmActions", "okActions", "insufficientDataActions"]) {
+            (r.inputs[key] ?? []).forEach((action: unknown, i: number) => {
+                const arn = typeof action === "string" ? parseArn(action) : undefined;
+                if (arn?.service === "sns" && arn.region !== r.region)
+                    findings.push({ input: `${key}[${i}]`, value: action, allowed: `an SNS topic in ${r.region}` });
+            });
+        }
+        if (r.inputs.namespace === "AWS/CloudFront" && r.region !== "us-east-1")
+            findings.push({ input: "namespace", value: `AWS/CloudFront in ${r.region}`, allowed: "CloudFront alarms in us-east-1" });
         return findings;
     },
 };

@@ -86,3 +86,41 @@ export const webAclRule: ResourceRule = {
         return findings;
     },
 };
+
+export const cloudFrontBehavioursRule: ResourceRule = {
+    id: "cloudfront-behaviours",
+    scope: "resource",
+    types: [T.distribution],
+    message: "cache behaviours or aliases CloudFront refuses",
+    source: 'CloudFront quotas "Cache behaviors per distribution" (25, adjustable; unconfirmed in this session); CreateDistribution InvalidViewerCertificate (alternate domain names need a certificate that covers them)',
+    check(r) {
+        const findings: Finding[] = [];
+        const behaviours: Record<string, any>[] = r.inputs.orderedCacheBehaviors ?? [];
+        if (behaviours.length > 25) findings.push({ input: "orderedCacheBehaviors", value: behaviours.length, allowed: "at most 25 cache behaviours" });
+        const seen = new Set<string>();
+        behaviours.forEach((b, i) => {
+            if (seen.has(b.pathPattern))
+                findings.push({ input: `orderedCacheBehaviors[${i}].pathPattern`, value: b.pathPattern, allowed: "a path pattern no other behaviour has" });
+            seen.add(b.pathPattern);
+        });
+        const certificate = r.inputs.viewerCertificate ?? {};
+        if ((r.inputs.aliases ?? []).length > 0 && !certificate.acmCertificateArn && !certificate.iamCertificateId) {
+            findings.push({ input: "viewerCertificate", value: certificate, allowed: "an ACM or IAM certificate covering the aliases" });
+        }
+        return findings;
+    },
+};
+
+export const acmDomainNameRule: ResourceRule = {
+    id: "acm-domain-name",
+    scope: "resource",
+    types: ["aws:acm/certificate:Certificate"],
+    message: "a certificate name ACM refuses",
+    source: 'ACM API RequestCertificate DomainName ("The first domain name you enter cannot exceed 64 octets")',
+    check(r) {
+        const name = r.inputs.domainName;
+        return typeof name === "string" && name.length > 64
+            ? [{ input: "domainName", value: name, allowed: "at most 64 characters (put longer names in subjectAlternativeNames)" }]
+            : [];
+    },
+};
