@@ -85,12 +85,16 @@ export const listenerRuleLimitsRule: ResourceRule = {
     scope: "resource",
     types: [T.rule],
     message: "outside the listener rule limits",
-    source: 'ELB API CreateRule Priority (1-50000); "Quotas for your Application Load Balancers" (condition values per rule: 5, not adjustable)',
+    source: 'ELB API CreateRule Priority (1-50000); "Quotas for your Application Load Balancers" (condition values per rule: 5, not adjustable; wildcards per rule: 5, unconfirmed in this session)',
     check(r) {
         const findings: Finding[] = [];
         range(findings, "priority", r.inputs.priority, 1, 50000);
         const values = (r.inputs.conditions ?? []).reduce((n: number, c: any) => n + listenerRuleValues(c ?? {}), 0);
         if (values > 5) findings.push({ input: "conditions (values)", value: values, allowed: "at most 5 condition values per rule" });
+        const wildcards = (r.inputs.conditions ?? [])
+            .flatMap((c: any) => ["hostHeader", "pathPattern", "httpHeader"].flatMap((key) => c?.[key]?.values ?? []))
+            .reduce((n: number, v: unknown) => n + (String(v).match(/[*?]/g)?.length ?? 0), 0);
+        if (wildcards > 5) findings.push({ input: "conditions (wildcards)", value: wildcards, allowed: "at most 5 wildcards (* or ?) per rule" });
         return findings;
     },
 };

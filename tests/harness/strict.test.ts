@@ -240,6 +240,15 @@ describe("strict layer: ranges AWS enforces", () => {
             "at most 5 condition values",
         );
         await accepted(() => ok(() => rule("r", 50000, ["/a", "/b", "/c", "/d", "/e"])));
+        // Wildcards: at most 5 per rule, across its values.
+        await refused(
+            () => ok(() => rule("r", 10, ["/a/*/b/*", "/c/*/d/*", "/e/?*"])),
+            "listener-rule-limits",
+            "aws:lb/listenerRule:ListenerRule",
+            "r",
+            "at most 5 wildcards",
+        );
+        await accepted(() => ok(() => rule("r", 10, ["/a/*/b/*", "/c/*/d/*", "/e/*"])));
     });
 
     it("refuses two rules of one listener on the same priority (after the run), accepts it on different listeners", async () => {
